@@ -1,0 +1,107 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Rank(models.IntegerChoices):
+    """ContentDB's rank ladder; a higher value can do everything a lower one can."""
+
+    BANNED = 0, "Banned"
+    NOT_JOINED = 10, "Not joined"
+    NEW_MEMBER = 20, "New member"
+    MEMBER = 30, "Member"
+    TRUSTED_MEMBER = 40, "Trusted member"
+    APPROVER = 50, "Approver"
+    EDITOR = 60, "Editor"
+    BOT = 65, "Bot"
+    MODERATOR = 70, "Moderator"
+    ADMIN = 80, "Admin"
+
+    @property
+    def api_name(self) -> str:
+        return self.name
+
+
+class CaseInsensitiveUserManager(UserManager):
+    def get_by_natural_key(self, username: str):
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """An account: owns rocks and Luanti content, holds API keys and tokens."""
+
+    display_name = models.CharField(max_length=100, blank=True)
+    rank = models.PositiveSmallIntegerField(choices=Rank.choices, default=Rank.NEW_MEMBER)
+    is_suspended = models.BooleanField(default=False)
+    website_url = models.URLField(max_length=255, blank=True)
+    donate_url = models.URLField(max_length=255, blank=True)
+    github_username = models.CharField(max_length=50, blank=True)
+    forums_username = models.CharField(max_length=50, blank=True)
+
+    objects = CaseInsensitiveUserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.username
+
+
+class ApiKey(models.Model):
+    """A LuaRocks API key: the secret travels in the URL path (`/api/1/<key>/...`)."""
+
+    SECRET_LENGTH = 40
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    comment = models.CharField(max_length=255, blank=True)
+    actions = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "LuaRocks API key"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class ApiToken(models.Model):
+    """A ContentDB API token (`Authorization: Bearer ...`), optionally limited to one package."""
+
+    SECRET_LENGTH = 32
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    package = models.ForeignKey(
+        "packages.Package",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ContentDB API token"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…, {self.user})"

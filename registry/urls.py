@@ -1,0 +1,17 @@
+"""Root URLconf: the two API faces first (their own error formats), then the web pages and admin."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("registry.luarocks.urls")),
+    path("", include("registry.contentdb.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("registry.web.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

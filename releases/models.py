@@ -1,0 +1,127 @@
+"""Releases of packages (rockspec versions and Luanti releases) and the files that carry them."""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+DEVELOPMENT_PREFIXES = ("scm-", "cvs-", "svn-", "git-", "dev-")
+
+
+class TaskState(models.TextChoices):
+    """Where a release's background import stands (git imports); uploads are DONE at once."""
+
+    PENDING = "PENDING", "Pending"
+    RUNNING = "RUNNING", "Running"
+    DONE = "DONE", "Done"
+    FAILED = "FAILED", "Failed"
+
+
+class Release(models.Model):
+    """A rockspec version (`1.0-1`) of a rock, or a release (`1.2.3`) of Luanti content."""
+
+    package = models.ForeignKey(
+        "packages.Package", on_delete=models.CASCADE, related_name="releases"
+    )
+    # Rocks: the version as written in the rockspec (original case). Luanti: the short release name.
+    name = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, blank=True)
+    release_notes = models.TextField(null=True, blank=True)
+    approved = models.BooleanField(default=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    commit = models.CharField(max_length=40, null=True, blank=True)
+    task_state = models.CharField(max_length=10, choices=TaskState.choices, default=TaskState.DONE)
+    task_error = models.TextField(blank=True)
+    min_luanti_version = models.ForeignKey(
+        "packages.LuantiVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    max_luanti_version = models.ForeignKey(
+        "packages.LuantiVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # Rock-only data derived from the rockspec.
+    revision = models.PositiveIntegerField(default=1, help_text="Bumped on every overwrite.")
+    lua_constraint = models.CharField(
+        max_length=255, blank=True, help_text='e.g. "lua >= 5.1, < 5.5"'
+    )
+    is_development = models.BooleanField(default=False)
+    is_archived = models.BooleanField(default=False)
+    source_url = models.CharField(max_length=1000, blank=True)
+
+    downloads = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "package", Lower("name"), name="releases_release_name_ci_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(commit__isnull=True) | Q(commit__regex=r"^[0-9a-f]{40}$"),
+                name="releases_release_commit_hex",
+            ),
+        ]
+        indexes = [models.Index(fields=["package", "approved", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.package} {self.name}"
+
+    @staticmethod
+    def is_development_version(version: str) -> bool:
+        return version.lower().startswith(DEVELOPMENT_PREFIXES)
+
+
+class RockDependency(models.Model):
+    """One dependency string of a rockspec (`lua >= 5.1`, `luasocket ~> 3`), by its leading name."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="rock_dependencies")
+    name = models.CharField(max_length=255)
+    constraint = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name_plural = "rock dependencies"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "name"], name="releases_rockdependency_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.constraint}".strip()
+
+
+class FileKind(models.TextChoices):
+    ZIP = "zip", "Release zip"
+    ROCKSPEC = "rockspec", "Rockspec"
+    ROCK = "rock", "Rock"
+
+
+class ReleaseFile(models.Model):
+    """A stored file of a release: the Luanti zip, the rockspec, or one rock per architecture."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(max_length=10, choices=FileKind.choices)
+    # Rocks: "src", "all", "linux-x86_64", ...; empty for zips and rockspecs.
+    arch = models.CharField(max_length=255, blank=True)
+    file = models.FileField(max_length=500)
+    filename = models.CharField(max_length=512, help_text="The public file name.")
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    revision = models.PositiveIntegerField(default=1)
+    downloads = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["release", "kind", "arch"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "kind", "arch"], name="releases_file_unique_arch"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
