@@ -11,6 +11,11 @@ urlpatterns = [
     path("", include("registry.web.urls")),
 ]
 
+handler400 = "registry.errors.bad_request"
+handler403 = "registry.errors.permission_denied"
+handler404 = "registry.errors.page_not_found"
+handler500 = "registry.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -1,3 +1,8 @@
-"""LuaRocks face: the path-key upload API, manifests and rock/rockspec files."""
+"""LuaRocks face: the path-key upload API (api_urls), manifests and rock/rockspec files (file_urls)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("registry.luarocks.api_urls")),
+    path("", include("registry.luarocks.file_urls")),
+]

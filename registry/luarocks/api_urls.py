@@ -1,0 +1,3 @@
+"""The path-key upload API: /api/tool_version and /api/1/<key>/..."""
+
+urlpatterns: list = []
