@@ -28,3 +28,14 @@ def mod_package(user):
 @pytest.fixture
 def rock_package(user):
     return RockFactory(author=user, name="luafmt", title="luafmt")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: built manifests and generations of earlier tests'
+    (rolled back) data must not leak into the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
