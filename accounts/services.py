@@ -1,6 +1,7 @@
 """Write use cases of the accounts app: credentials are created here and nowhere else."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.errors import UnknownPackageScope
@@ -66,6 +67,11 @@ def record_api_key_use(*, key: ApiKey) -> None:
     now = timezone.now()
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     key.last_used_at = now
+
+
+def record_api_key_action(*, key: ApiKey) -> None:
+    """Count one successful upload made with the key (luarocks.org's `api_keys.actions`)."""
+    ApiKey.objects.filter(pk=key.pk).update(actions=F("actions") + 1)
 
 
 def record_api_token_use(*, token: ApiToken) -> None:

@@ -6,6 +6,23 @@ The client only checks for the presence of `errors` and prints them; the first m
 
 from django.http import JsonResponse
 
+from releases.errors import InvalidRock, InvalidRockspec, NotOwner, ReleasesError, UploadNotAllowed
+
+# The one table from domain errors to statuses on this face. luarocks.org answers every validation
+# failure with 400; the status table of luarocks-api.md keeps 403 for what the account may not do.
+ERROR_STATUSES: dict[type[Exception], int] = {
+    InvalidRockspec: 400,
+    InvalidRock: 400,
+    NotOwner: 403,
+    UploadNotAllowed: 403,
+}
+
 
 def errors_response(*messages: str, status: int = 400, headers: dict | None = None) -> JsonResponse:
     return JsonResponse({"errors": list(messages)}, status=status, headers=headers)
+
+
+def domain_error_response(error: ReleasesError) -> JsonResponse:
+    """The face's answer to a domain error: its message, with the status from ERROR_STATUSES."""
+    status = next((ERROR_STATUSES[c] for c in type(error).__mro__ if c in ERROR_STATUSES), 400)
+    return errors_response(error.message, status=status)
