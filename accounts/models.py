@@ -105,3 +105,58 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…, {self.user})"
+
+
+class AuditSeverity(models.IntegerChoices):
+    """ContentDB's audit severities: how much a moderator should care about an entry."""
+
+    NORMAL = 0, "Normal"  # someone changed their own things
+    USER = 1, "Security"  # credentials and accounts
+    EDITOR = 2, "Editor"  # a staff member changed someone else's content
+    MODERATION = 3, "Moderation"  # destructive or moderator-only actions
+
+
+class AuditLogEntry(models.Model):
+    """One moderation action or security event: who, what, when, on what, and a short diff."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    causer = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries_caused",
+        help_text="Who did it (empty: the system or a deleted account).",
+    )
+    severity = models.PositiveSmallIntegerField(
+        choices=AuditSeverity.choices, default=AuditSeverity.NORMAL
+    )
+    action = models.CharField(max_length=50, help_text='A stable code, e.g. "package.approve".')
+    title = models.CharField(max_length=100)
+    package = models.ForeignKey(
+        "packages.Package",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_log_entries",
+    )
+    target_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries_about"
+    )
+    target = models.CharField(
+        max_length=255, blank=True, help_text="What it was done to, kept when the row is gone."
+    )
+    diff = models.JSONField(default=dict, blank=True, help_text='{"field": [old, new]}')
+    description = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["package", "-created_at"]),
+            models.Index(fields=["action", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.causer or 'system'}: {self.title}"

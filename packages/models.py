@@ -182,6 +182,8 @@ class Package(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # When it last entered READY_FOR_REVIEW: the moderation queue serves the longest waiting first.
+    submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["author__username", "name"]
@@ -398,3 +400,49 @@ class PackageDailyStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.package} {self.date}"
+
+
+class ReportReason(models.TextChoices):
+    """ContentDB's report categories that concern a package."""
+
+    COPYRIGHT = "copyright", "Copyright infringement / DMCA"
+    USER_CONDUCT = "user_conduct", "User behaviour, bullying, or abuse"
+    SPAM = "spam", "Spam"
+    ILLEGAL_HARMFUL = "illegal_harmful", "Illegal or harmful content"
+    MALWARE = "malware", "Malicious code"
+    OTHER = "other", "Other"
+
+
+class Report(models.Model):
+    """Anyone (signed in or not) telling moderators that something is wrong with a package."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports_made",
+    )
+    reason = models.CharField(max_length=20, choices=ReportReason.choices)
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports_resolved",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.package}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None

@@ -1,15 +1,19 @@
 """One permission table that every face, view and admin action asks: `can(user, action, obj)`.
 
-A rule says which rank may do the action on anybody's package, and whether the package's own people
-(author and maintainers) may do it on theirs. Suspended users may do nothing but read; anonymous
-users may only view approved packages.
+A rule says which rank may do the action on anybody's object, and whether the object's own people
+may do it on theirs: for a package its author and maintainers (or the author alone), for a release or
+a screenshot those of its package, for a review its writer, for an account the account itself.
+Suspended users may do nothing but read; anonymous users may only view approved packages.
+
+The ranks follow ContentDB's `check_perm` code (research/contentdb.md section 8); where this table
+differs on purpose, the rule says why.
 """
 
 from dataclasses import dataclass
 from enum import StrEnum
 
 from accounts.models import Rank, User
-from packages.models import Package, PackageState
+from packages.models import Package, PackageState, Review
 
 
 class Action(StrEnum):
@@ -31,8 +35,14 @@ class Action(StrEnum):
     CHANGE_SCREENSHOTS = "change_screenshots"
     APPROVE_SCREENSHOT = "approve_screenshot"
     WRITE_REVIEW = "write_review"
+    DELETE_REVIEW = "delete_review"
+    APPROVE_REVIEW = "approve_review"
+    SEE_REPORTS = "see_reports"
+    VIEW_MODERATION_QUEUE = "view_moderation_queue"
     HIDE_FROM_ROOT_MANIFEST = "hide_from_root_manifest"
+    GIVE_ROOT_MANIFEST_NAME = "give_root_manifest_name"
     TRANSFER_OWNERSHIP = "transfer_ownership"
+    CREATE_TOKEN = "create_token"
     SUSPEND_USER = "suspend_user"
     CHANGE_RANK = "change_rank"
     VIEW_AUDIT_LOG = "view_audit_log"
@@ -40,75 +50,131 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    anyone_from: Rank | None  # the lowest rank that may act on anybody's package (None: nobody)
-    own: bool = False  # the package's author and maintainers may act on it
+    anyone_from: Rank | None  # the lowest rank that may act on anybody's object (None: nobody)
+    own: bool = False  # the object's own people may act on it...
     own_from: Rank = Rank.NEW_MEMBER  # ...if they have at least this rank
+    author_only: bool = False  # a package's author counts as its own people, its maintainers not
+    own_from_unapproved: Rank | None = None  # a lower own_from while the package is not approved
+    not_own: bool = False  # the object's own people may NOT act on it (reviews)
+    approved_only: bool = False  # only on approved packages (reviews)
+    others_only: bool = False  # never on one's own account (suspending, changing ranks)
 
 
 PERMISSIONS: dict[Action, Rule] = {
+    # Approved packages are public (see can()); approvers must see the queue's packages to review
+    # them; deleted packages are hidden from everyone below moderator.
     Action.VIEW_PACKAGE: Rule(anyone_from=Rank.APPROVER, own=True, own_from=Rank.BANNED),
     Action.CREATE_PACKAGE: Rule(anyone_from=Rank.NEW_MEMBER),
     Action.EDIT_PACKAGE: Rule(anyone_from=Rank.EDITOR, own=True),
+    # ContentDB lets nobody rename an approved package; editors may here so names can be fixed.
     Action.RENAME_APPROVED_PACKAGE: Rule(anyone_from=Rank.EDITOR),
     Action.CHANGE_TYPE_OF_APPROVED_PACKAGE: Rule(anyone_from=Rank.EDITOR),
-    Action.EDIT_MAINTAINERS: Rule(anyone_from=Rank.MODERATOR, own=True),
-    Action.SUBMIT_FOR_REVIEW: Rule(anyone_from=Rank.EDITOR, own=True),
+    Action.EDIT_MAINTAINERS: Rule(anyone_from=Rank.EDITOR, own=True, author_only=True),
+    # ContentDB: whoever may edit or approve the package may move it to READY_FOR_REVIEW.
+    Action.SUBMIT_FOR_REVIEW: Rule(anyone_from=Rank.APPROVER, own=True),
+    # Trusted members' own packages are approved when they submit them (issue #10).
     Action.APPROVE_PACKAGE: Rule(anyone_from=Rank.APPROVER, own=True, own_from=Rank.TRUSTED_MEMBER),
     Action.REQUEST_CHANGES: Rule(anyone_from=Rank.APPROVER),
-    Action.DELETE_PACKAGE: Rule(anyone_from=Rank.MODERATOR, own=True),
+    Action.DELETE_PACKAGE: Rule(anyone_from=Rank.EDITOR, own=True, author_only=True),
+    # ContentDB lets the owner resubmit a deleted package; here a deletion is a moderator's to undo.
     Action.RESTORE_PACKAGE: Rule(anyone_from=Rank.MODERATOR),
     Action.MAKE_RELEASE: Rule(anyone_from=Rank.EDITOR, own=True),
-    Action.APPROVE_RELEASE: Rule(anyone_from=Rank.APPROVER, own=True, own_from=Rank.NEW_MEMBER),
+    Action.APPROVE_RELEASE: Rule(anyone_from=Rank.APPROVER, own=True),
     Action.DELETE_RELEASE: Rule(anyone_from=Rank.EDITOR, own=True),
     Action.ADD_SCREENSHOTS: Rule(anyone_from=Rank.EDITOR, own=True),
     Action.CHANGE_SCREENSHOTS: Rule(anyone_from=Rank.EDITOR, own=True),
     Action.APPROVE_SCREENSHOT: Rule(
-        anyone_from=Rank.APPROVER, own=True, own_from=Rank.TRUSTED_MEMBER
+        anyone_from=Rank.APPROVER,
+        own=True,
+        own_from=Rank.TRUSTED_MEMBER,
+        own_from_unapproved=Rank.NEW_MEMBER,
     ),
-    Action.WRITE_REVIEW: Rule(anyone_from=Rank.NEW_MEMBER),
+    Action.WRITE_REVIEW: Rule(anyone_from=Rank.NEW_MEMBER, not_own=True, approved_only=True),
+    Action.DELETE_REVIEW: Rule(anyone_from=Rank.MODERATOR, own=True),
+    Action.APPROVE_REVIEW: Rule(anyone_from=Rank.MODERATOR),
+    Action.SEE_REPORTS: Rule(anyone_from=Rank.EDITOR),
+    Action.VIEW_MODERATION_QUEUE: Rule(anyone_from=Rank.APPROVER),
+    # luarocks.org keeps these for its admins; no ContentDB counterpart.
     Action.HIDE_FROM_ROOT_MANIFEST: Rule(anyone_from=Rank.MODERATOR),
-    Action.TRANSFER_OWNERSHIP: Rule(anyone_from=Rank.MODERATOR),
-    Action.SUSPEND_USER: Rule(anyone_from=Rank.MODERATOR),
-    Action.CHANGE_RANK: Rule(anyone_from=Rank.MODERATOR),
+    Action.GIVE_ROOT_MANIFEST_NAME: Rule(anyone_from=Rank.MODERATOR),
+    # ContentDB's CHANGE_AUTHOR needs APPROVER on the package and EDITOR on the user: EDITOR.
+    Action.TRANSFER_OWNERSHIP: Rule(anyone_from=Rank.EDITOR),
+    Action.CREATE_TOKEN: Rule(anyone_from=Rank.MODERATOR, own=True),
+    Action.SUSPEND_USER: Rule(anyone_from=Rank.MODERATOR, others_only=True),
+    Action.CHANGE_RANK: Rule(anyone_from=Rank.MODERATOR, others_only=True),
     Action.VIEW_AUDIT_LOG: Rule(anyone_from=Rank.MODERATOR, own=True, own_from=Rank.BANNED),
 }
 
-READ_ONLY_ACTIONS = {Action.VIEW_PACKAGE, Action.VIEW_AUDIT_LOG}
+READ_ONLY_ACTIONS = frozenset({Action.VIEW_PACKAGE, Action.VIEW_AUDIT_LOG})
+
+Target = Package | User | Review | object | None
 
 
-def is_own_package(user: User, package: Package) -> bool:
+def is_own_package(user: User, package: Package, *, author_only: bool = False) -> bool:
     """Author or maintainer. Uses the prefetched maintainers when the caller prefetched them."""
     if package.author_id == user.pk:
         return True
+    if author_only:
+        return False
     cache = getattr(package, "_prefetched_objects_cache", {})
     if "maintainers" in cache:
         return any(m.pk == user.pk for m in cache["maintainers"])
     return package.maintainers.filter(pk=user.pk).exists()
 
 
-def can(user: User | None, action: Action, obj: Package | User | None = None) -> bool:
-    """Whether `user` may do `action` on `obj` (a package, or a user for account actions)."""
-    if action == Action.VIEW_PACKAGE and isinstance(obj, Package):
-        if obj.state == PackageState.APPROVED:
+def package_of(obj: Target) -> Package | None:
+    """The package an object belongs to: itself, or the package of a release, screenshot or review."""
+    if isinstance(obj, Package):
+        return obj
+    package = getattr(obj, "package", None)
+    return package if isinstance(package, Package) else None
+
+
+def can(user: User | None, action: Action, obj: Target = None) -> bool:
+    """Whether `user` may do `action` on `obj` (a package, release, screenshot, review or user)."""
+    rule = PERMISSIONS[action]
+    package = package_of(obj)
+    if action == Action.VIEW_PACKAGE and package is not None:
+        if package.state == PackageState.APPROVED:
             return True
-        if obj.state == PackageState.DELETED and not (user and _rank(user) >= Rank.MODERATOR):
+        if package.state == PackageState.DELETED and not (user and _rank(user) >= Rank.MODERATOR):
             return False
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_suspended and action not in READ_ONLY_ACTIONS:
         return False
-    rule = PERMISSIONS[action]
     rank = _rank(user)
     if isinstance(obj, User) and obj.pk != user.pk and _rank(obj) >= rank and not user.is_superuser:
         return False  # nobody acts on an account of their own rank or above
-    if action == Action.WRITE_REVIEW:  # anyone but the package's own people
-        own = isinstance(obj, Package) and is_own_package(user, obj)
-        return rank >= rule.anyone_from and not own
+    if rule.others_only and isinstance(obj, User) and obj.pk == user.pk:
+        return False
+    if rule.approved_only and package is not None and package.state != PackageState.APPROVED:
+        return False
+    if rule.not_own:
+        return (
+            rule.anyone_from is not None
+            and rank >= rule.anyone_from
+            and not _is_own(user, obj, rule=rule)
+        )
     if rule.anyone_from is not None and rank >= rule.anyone_from:
         return True
-    if rule.own and isinstance(obj, Package) and rank >= rule.own_from:
-        return is_own_package(user, obj)
-    return False
+    if not rule.own:
+        return False
+    own_from = rule.own_from
+    if rule.own_from_unapproved is not None and package is not None and not package.is_approved:
+        own_from = rule.own_from_unapproved
+    return rank >= own_from and _is_own(user, obj, rule=rule)
+
+
+def _is_own(user: User, obj: Target, *, rule: Rule) -> bool:
+    if isinstance(obj, User):
+        return obj.pk == user.pk
+    if isinstance(obj, Review):
+        return obj.author_id == user.pk
+    package = package_of(obj)
+    if package is None:
+        return False
+    return is_own_package(user, package, author_only=rule.author_only)
 
 
 def _rank(user: User) -> int:
