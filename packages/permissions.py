@@ -42,7 +42,7 @@ class Action(StrEnum):
     HIDE_FROM_ROOT_MANIFEST = "hide_from_root_manifest"
     GIVE_ROOT_MANIFEST_NAME = "give_root_manifest_name"
     TRANSFER_OWNERSHIP = "transfer_ownership"
-    CREATE_TOKEN = "create_token"
+    CREATE_TOKEN = "create_token"  # noqa: S105 - an action name, not a secret
     SUSPEND_USER = "suspend_user"
     CHANGE_RANK = "change_rank"
     VIEW_AUDIT_LOG = "view_audit_log"

@@ -7,33 +7,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
-        ('packages', '0003_moderation_report_submitted_at'),
+        ("accounts", "0002_initial"),
+        ("packages", "0003_moderation_report_submitted_at"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditLogEntry',
+            name="AuditLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('severity', models.PositiveSmallIntegerField(choices=[(0, 'Normal'), (1, 'Security'), (2, 'Editor'), (3, 'Moderation')], default=0)),
-                ('action', models.CharField(help_text='A stable code, e.g. "package.approve".', max_length=50)),
-                ('title', models.CharField(max_length=100)),
-                ('target', models.CharField(blank=True, help_text='What it was done to, kept when the row is gone.', max_length=255)),
-                ('diff', models.JSONField(blank=True, default=dict, help_text='{"field": [old, new]}')),
-                ('description', models.TextField(blank=True)),
-                ('causer', models.ForeignKey(blank=True, help_text='Who did it (empty: the system or a deleted account).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_entries_caused', to=settings.AUTH_USER_MODEL)),
-                ('package', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_log_entries', to='packages.package')),
-                ('target_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_entries_about', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "Normal"), (1, "Security"), (2, "Editor"), (3, "Moderation")],
+                        default=0,
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        help_text='A stable code, e.g. "package.approve".', max_length=50
+                    ),
+                ),
+                ("title", models.CharField(max_length=100)),
+                (
+                    "target",
+                    models.CharField(
+                        blank=True,
+                        help_text="What it was done to, kept when the row is gone.",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "diff",
+                    models.JSONField(blank=True, default=dict, help_text='{"field": [old, new]}'),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "causer",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who did it (empty: the system or a deleted account).",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="audit_entries_caused",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "package",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="audit_log_entries",
+                        to="packages.package",
+                    ),
+                ),
+                (
+                    "target_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="audit_entries_about",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit log entry',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['package', '-created_at'], name='accounts_au_package_17b3db_idx'), models.Index(fields=['action', '-created_at'], name='accounts_au_action_89571c_idx')],
+                "verbose_name": "audit log entry",
+                "verbose_name_plural": "audit log",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["package", "-created_at"], name="accounts_au_package_17b3db_idx"
+                    ),
+                    models.Index(
+                        fields=["action", "-created_at"], name="accounts_au_action_89571c_idx"
+                    ),
+                ],
             },
         ),
     ]
