@@ -1,0 +1,105 @@
+"""Built manifests: rendered once per (scope, generation, Lua version, format), then served from cache.
+
+A write that changes a manifest bumps its generation in `releases.cache` when it commits, so the next
+request misses the cache and rebuilds. Each cached entry carries its own ETag and Last-Modified.
+Last-Modified only ever moves forward for a URL (at least one second per rebuild): the client
+revalidates with HEAD and compares that header as a string (research/luarocks.md 4.5), so two builds
+within one second must not share it.
+"""
+
+import gzip
+import hashlib
+import io
+import json
+import time
+import zipfile
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from registry.luarocks.lua import lua_manifest
+from releases.cache import generation
+from releases.manifests import ManifestScope, Repository, manifest_repository
+
+FORMATS = ("lua", "zip", "json")
+CONTENT_TYPES = {
+    "lua": "text/x-lua; charset=utf-8",
+    "json": "application/json",
+    "zip": "application/zip",
+}
+CACHE_TIMEOUT = 24 * 3600  # a generation bump makes entries unreachable long before this
+GZIP_MIN_SIZE = 1024
+
+
+@dataclass(frozen=True)
+class BuiltManifest:
+    body: bytes
+    content_type: str
+    etag: str
+    last_modified: int  # unix seconds
+    gzipped: bytes | None = None  # for clients that send Accept-Encoding: gzip (not luarocks)
+
+
+def manifest_basename(lua_version: str | None) -> str:
+    return f"manifest-{lua_version}" if lua_version else "manifest"
+
+
+def get_manifest(*, scope: ManifestScope, lua_version: str | None, fmt: str) -> BuiltManifest:
+    """The built manifest for a URL, from the cache or built now (and cached)."""
+    gen = generation(scope.generation_scope)
+    key = f"lr-manifest:{scope.key}:{gen}:{lua_version or 'all'}:{fmt}"
+    built = cache.get(key)
+    if built is None:
+        built = _build(scope=scope, lua_version=lua_version, fmt=fmt)
+        cache.set(key, built, CACHE_TIMEOUT)
+    return built
+
+
+def render_manifest(repository: Repository, *, lua_version: str | None, fmt: str) -> bytes:
+    if fmt == "json":
+        # same three keys as the Lua form; an empty table is {} (research/luarocks.md 3.2)
+        data = {
+            "repository": {
+                name: {
+                    version: [{"arch": a} for a in arches] for version, arches in versions.items()
+                }
+                for name, versions in repository.items()
+            },
+            "commands": {},
+            "modules": {},
+        }
+        return json.dumps(data, separators=(",", ":")).encode("ascii")
+    text = lua_manifest(repository).encode("ascii")
+    if fmt == "lua":
+        return text
+    # The client unzips and then reads the file named like the URL minus `.zip`.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        info = zipfile.ZipInfo(manifest_basename(lua_version), time.gmtime()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        zf.writestr(info, text)
+    return buffer.getvalue()
+
+
+def _build(*, scope: ManifestScope, lua_version: str | None, fmt: str) -> BuiltManifest:
+    repository = manifest_repository(scope=scope, lua_version=lua_version)
+    body = render_manifest(repository, lua_version=lua_version, fmt=fmt)
+    gzipped = None
+    if fmt != "zip" and len(body) >= GZIP_MIN_SIZE:
+        gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+    return BuiltManifest(
+        body=body,
+        content_type=CONTENT_TYPES[fmt],
+        etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+        last_modified=_next_last_modified(f"lr-manifest-lm:{scope.key}:{lua_version}:{fmt}"),
+        gzipped=gzipped,
+    )
+
+
+def _next_last_modified(key: str) -> int:
+    now = int(time.time())
+    previous = cache.get(key) or 0
+    value = max(now, previous + 1)
+    cache.set(key, value, None)
+    return value
