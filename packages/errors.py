@@ -7,3 +7,51 @@ class PackagesError(Exception):
 
 class NoSuchPackage(PackagesError):
     pass
+
+
+class NotAllowed(PackagesError):
+    """The permission table says no (packages.permissions.can)."""
+
+
+class InvalidStateTransition(PackagesError):
+    """The package's state does not allow that move (submit, approve, request changes, restore)."""
+
+
+class InvalidModerationInput(PackagesError):
+    """A comment, reason, rank or target a moderation action needs is missing or wrong."""
+
+
+class InvalidReview(PackagesError):
+    """A review's rating, title or comment is missing or out of range."""
+
+
+class ReviewExists(PackagesError):
+    """A user writes one review per package; the existing one can be edited."""
+
+
+class InvalidReport(PackagesError):
+    """A report's reason or text is missing or out of range."""
+
+
+class PackageNameTaken(PackagesError):
+    """A transfer or root-manifest hand-over would give one owner two packages of the same name."""
+
+
+class NoSuchUser(PackagesError):
+    """A username in a query or a path that belongs to nobody."""
+
+
+class InvalidPackageQuery(PackagesError):
+    """A Package Query parameter names something that does not exist or is malformed."""
+
+
+class InvalidPackageData(PackagesError):
+    """A package field in a create or edit request is unknown, of the wrong type or out of range."""
+
+
+class PackageEditDenied(PackagesError):
+    """The user may not make this change (edit at all, rename or retype an approved package)."""
+
+
+class PackageExists(PackagesError):
+    """The author already has a Luanti package with that technical name."""

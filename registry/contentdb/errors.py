@@ -1,7 +1,44 @@
-"""The ContentDB face's error format: `{"success": false, "error": "message"}` (contentdb-api.md)."""
+"""The ContentDB face's error format: `{"success": false, "error": "message"}` (contentdb-api.md).
+
+ERROR_STATUSES is the one table from domain errors to statuses on this face. A class missing from it
+falls back to its nearest listed base class (the apps' base error classes are listed, as 400).
+"""
 
 from django.http import JsonResponse
+
+from accounts.errors import AccountsError, UnknownPackageScope, UnknownUser
+from packages.errors import InvalidPackageQuery, NoSuchPackage, NoSuchUser, PackagesError
+from releases.errors import ReleasesError
+
+ERROR_STATUSES: dict[type[Exception], int] = {
+    # Bases: a domain error with no row of its own is the caller's bad input.
+    AccountsError: 400,
+    PackagesError: 400,
+    ReleasesError: 400,
+    # packages
+    InvalidPackageQuery: 400,
+    NoSuchPackage: 404,
+    NoSuchUser: 404,
+    # accounts
+    UnknownUser: 404,
+    UnknownPackageScope: 403,
+}
 
 
 def error_response(message: str, *, status: int = 400, headers: dict | None = None) -> JsonResponse:
     return JsonResponse({"success": False, "error": message}, status=status, headers=headers)
+
+
+def status_for(error: Exception) -> int | None:
+    """The status of a domain error (nearest class in the MRO that the table lists), else None."""
+    for cls in type(error).__mro__:
+        if cls in ERROR_STATUSES:
+            return ERROR_STATUSES[cls]
+    return None
+
+
+def error_message(error: Exception) -> str:
+    message = getattr(error, "message", None)
+    if isinstance(message, str) and message:
+        return message
+    return str(error.args[0]) if error.args else type(error).__name__
