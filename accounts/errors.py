@@ -11,3 +11,15 @@ class UnknownUser(AccountsError):
 
 class UnknownPackageScope(AccountsError):
     pass
+
+
+class AccountOwnsPackages(AccountsError):
+    """The account still owns packages, so deleting it would orphan them."""
+
+
+class NotAllowed(AccountsError):
+    """The permission table says no (suspending, changing ranks of equal or higher accounts)."""
+
+
+class InvalidRank(AccountsError):
+    """Not a rank, or a rank above the one of the moderator who sets it."""

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("registry.luarocks.urls")),
     path("", include("registry.contentdb.urls")),
     path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("packages.urls")),
     path("", include("registry.web.urls")),
 ]
 

@@ -1,0 +1,20 @@
+"""Template helpers for linking packages: rocks live under /modules/, Luanti content under /packages/."""
+
+from django import template
+from django.urls import reverse
+
+from packages.models import Package
+
+register = template.Library()
+
+
+def package_path(package: Package) -> str:
+    """The public page of a package, for templates, sitemaps and redirects."""
+    if package.is_rock:
+        return reverse("packages:module", args=[package.author.username, package.name])
+    return reverse("packages:detail", args=[package.author.username, package.name])
+
+
+@register.filter
+def package_url(package: Package) -> str:
+    return package_path(package)

@@ -1,0 +1,30 @@
+"""Web pages of packages: Luanti content under /packages/, LuaRocks modules under /modules/.
+
+Routes owned by the faces stay theirs: /packages/<a>/<n>/download/ and
+/packages/<a>/<n>/releases/<id>/download/ (ContentDB), *.rockspec and *.rock (LuaRocks).
+"""
+
+from django.urls import path
+
+from packages import rock_views, views
+
+app_name = "packages"
+
+urlpatterns = [
+    path("upload/", rock_views.RockspecUploadView.as_view(), name="rock-upload"),
+    path(
+        "modules/<str:username>/", rock_views.ModuleUserRedirectView.as_view(), name="module-user"
+    ),
+    path("modules/<str:username>/<str:name>", rock_views.ModuleView.as_view(), name="module"),
+    path(
+        "modules/<str:username>/<str:name>/<str:version>",
+        rock_views.VersionView.as_view(),
+        name="module-version",
+    ),
+    path(
+        "modules/<str:username>/<str:name>/<str:version>/delete",
+        rock_views.VersionDeleteView.as_view(),
+        name="module-version-delete",
+    ),
+    path("packages/<str:author>/<str:name>/", views.PackageDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,74 @@
+"""Luanti package pages: /packages/<author>/<name>/ and what an author does from there.
+
+The forms that write (create/edit, releases, screenshots, review) live in `luanti_views.py`; rock
+module pages in `rock_views.py`.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views import View
+
+from media_tools.models import Screenshot
+from packages.charts import downloads_chart
+from packages.models import Package, PackageDependency, PackageState
+from packages.permissions import Action, can
+from packages.selectors import package_by_key
+
+
+def luanti_package(
+    request, author: str, name: str, action: Action = Action.VIEW_PACKAGE
+) -> Package:
+    """The package, or 404 when it does not exist or the user may not see it."""
+    package = package_by_key(author=author, name=name, rock=False)
+    if package is None or not can(request.user, Action.VIEW_PACKAGE, package):
+        raise Http404("No such package")
+    return package
+
+
+def download_path(package: Package, release_id: int) -> str:
+    # the ContentDB face serves this route (research/contentdb.md); it counts the download
+    return f"/packages/{package.author.username}/{package.name}/releases/{release_id}/download/"
+
+
+class PackageDetailView(View):
+    def get(self, request, author: str, name: str):
+        package = luanti_package(request, author, name)
+        can_edit = can(request.user, Action.EDIT_PACKAGE, package)
+        screenshots = Screenshot.objects.filter(package=package)
+        releases = package.releases.select_related("min_luanti_version", "max_luanti_version")
+        if not can_edit:
+            screenshots = screenshots.filter(approved=True)
+            releases = releases.filter(approved=True)
+        releases = list(releases.order_by("-created_at", "-id")[:20])
+        for release in releases:
+            release.download_url = download_path(package, release.pk)
+        dependencies = PackageDependency.objects.filter(depender=package).select_related(
+            "meta_package", "package", "package__author"
+        )
+        context = {
+            "package": package,
+            "tags": package.tags.all(),
+            "warnings": package.content_warnings.all(),
+            "maintainers": package.maintainers.all(),
+            "provides": package.provides.all(),
+            "screenshots": list(screenshots),
+            "releases": releases,
+            "hard_dependencies": [d for d in dependencies if not d.is_optional],
+            "optional_dependencies": [d for d in dependencies if d.is_optional],
+            "description_html": render_description(package.long_description or ""),
+            "chart": downloads_chart(package=package),
+            "can_edit": can_edit,
+            "can_release": can(request.user, Action.MAKE_RELEASE, package),
+            "can_screenshots": can(request.user, Action.ADD_SCREENSHOTS, package),
+            "can_submit": can(request.user, Action.SUBMIT_FOR_REVIEW, package)
+            and package.state in (PackageState.WIP, PackageState.CHANGES_NEEDED),
+            "is_approved": package.state == PackageState.APPROVED,
+        }
+        return render(request, "packages/detail.html", context)
+
+
+def render_description(text: str):
+    """Markdown to sanitised HTML with the shared renderer (media_tools.markdown)."""
+    from django.template.defaultfilters import linebreaks_filter
+
+    return linebreaks_filter(text, autoescape=True)

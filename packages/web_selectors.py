@@ -1,0 +1,100 @@
+"""Read-only queries behind the public web pages: home sections, search, user and tag pages."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from media_tools.models import Screenshot
+from packages.models import License, Package, PackageState, PackageType, Tag
+from packages.selectors import public_packages
+
+SEARCH_ORDERS = {
+    "score": ("-score", "-downloads", "name"),
+    "downloads": ("-downloads", "name"),
+    "new": ("-approved_at", "-id"),
+    "updated": ("-updated_at", "-id"),
+    "name": ("title", "name"),
+}
+
+
+def with_covers(packages: QuerySet[Package]) -> QuerySet[Package]:
+    """Attach each package's approved cover screenshot as `covers` (one extra query per page)."""
+    covers = Screenshot.objects.filter(is_cover_image=True, approved=True)
+    return packages.prefetch_related(Prefetch("screenshots", queryset=covers, to_attr="covers"))
+
+
+def search_packages(
+    *,
+    query: str = "",
+    type: str = "",
+    tag: str = "",
+    license: str = "",
+    author: str = "",
+    order: str = "score",
+) -> QuerySet[Package]:
+    """Approved rocks and Luanti content matching every given filter."""
+    packages = public_packages()
+    if query:
+        for word in query.split()[:8]:
+            packages = packages.filter(
+                Q(name__icontains=word)
+                | Q(title__icontains=word)
+                | Q(short_description__icontains=word)
+                | Q(labels__icontains=word)
+            )
+    if type in PackageType.values:
+        packages = packages.filter(type=type)
+    if tag:
+        # a rock label matches as a whole JSON string, so "json" does not match "tinyjson"
+        packages = packages.filter(
+            Q(tags__name=tag) | Q(type=PackageType.ROCK, labels__icontains=f'"{tag}"')
+        )
+    if license:
+        packages = packages.filter(
+            Q(license__name__iexact=license) | Q(declared_license__iexact=license)
+        )
+    if author:
+        packages = packages.filter(author__username__iexact=author)
+    if tag:
+        packages = packages.distinct()
+    return with_covers(packages.order_by(*SEARCH_ORDERS.get(order, SEARCH_ORDERS["score"])))
+
+
+def newest_packages(*, limit: int = 6) -> QuerySet[Package]:
+    return with_covers(public_packages().order_by("-approved_at", "-id"))[:limit]
+
+
+def recently_updated_packages(*, limit: int = 8) -> QuerySet[Package]:
+    return public_packages().order_by("-updated_at", "-id")[:limit]
+
+
+def popular_packages(*, type: str, limit: int = 5) -> QuerySet[Package]:
+    return public_packages().filter(type=type).order_by("-downloads", "-score", "name")[:limit]
+
+
+def packages_of_user(*, user, viewer) -> QuerySet[Package]:
+    """A user's packages: approved ones for everybody, every non-deleted one for the user."""
+    packages = Package.objects.filter(Q(author=user) | Q(maintainers=user)).select_related("author")
+    if viewer is None or viewer.pk != user.pk:
+        packages = packages.filter(state=PackageState.APPROVED)
+    else:
+        packages = packages.exclude(state=PackageState.DELETED)
+    return with_covers(packages.distinct().order_by("type", "title"))
+
+
+def tags_with_counts() -> QuerySet[Tag]:
+    return Tag.objects.annotate(
+        package_count=Count("packages", filter=Q(packages__state=PackageState.APPROVED))
+    ).order_by("-package_count", "name")
+
+
+def licenses_with_counts() -> list[License]:
+    approved = Q(state=PackageState.APPROVED)
+    counts = {
+        row["license"]: row["n"]
+        for row in Package.objects.filter(approved, license__isnull=False)
+        .values("license")
+        .annotate(n=Count("id"))
+    }
+    licenses = list(License.objects.all())
+    for item in licenses:
+        item.package_count = counts.get(item.pk, 0)
+    return sorted(licenses, key=lambda item: (-item.package_count, item.name.lower()))
