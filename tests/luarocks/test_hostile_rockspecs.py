@@ -1,0 +1,243 @@
+"""Hostile uploads: each gets a JSON 4xx, stays within the sandbox limits, and changes nothing.
+
+The sandbox limits (releases/rockspecs.py) are 1,000,000 Lua instructions, 16 MiB of Lua memory and
+0.5 s of wall clock per rockspec; each request here must finish well within a second.
+"""
+
+import random
+import time
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from lupa import lua51
+
+from releases.rockspecs import MAX_ROCKSPEC_SIZE
+from tests.luarocks.upload_support import Snapshot, rockspec_text, secret, upload
+
+__all__ = ["secret", "upload"]
+
+pytestmark = pytest.mark.django_db
+
+PARSE = "Failed to parse rockspec"
+EVAL = "Failed to eval rockspec"
+COMPLEX = "Invalid rockspec (too complex)"
+INVALID_CHARS = (
+    "contains invalid characters, only alphanumeric, period, underscore, and hyphen allowed"
+)
+VALID_HEAD = 'package = "foo"\nversion = "1.0-1"\n'
+
+
+def refused(upload, secret, content: bytes, message: str, status: int = 400) -> None:
+    before = Snapshot()
+    started = time.perf_counter()
+    response = upload(secret, content)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == status
+    assert response.json() == {"errors": [message]}
+    before.assert_unchanged()
+    assert elapsed < 1.0, f"evaluation took {elapsed:.2f} s"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "while true do end",
+        "repeat until false",
+        "local function f() return f() end f()",
+        "local i = 0 while true do i = i + 1 end",
+        "for i = 1, 1e300 do local x = i * 2 end",
+    ],
+)
+def test_endless_loops_hit_the_instruction_limit(upload, secret, body):
+    refused(upload, secret, (VALID_HEAD + body).encode(), EVAL)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'x = ("x"):rep(1e9)',
+        'x = string.rep("x", 1e9)',
+        'local s = "x" s.rep(s, 1e9)',
+        'local s = "xxxxxxxx" for i = 1, 40 do s = s .. s end x = s',
+        'local s = "xxxxxxxx" for i = 1, 21 do s = s .. s end for i = 1, 1e9 do local t = s .. i end',
+    ],
+)
+def test_string_bombs_are_stopped(upload, secret, body):
+    refused(upload, secret, (VALID_HEAD + body).encode(), EVAL)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "t = {} for i = 1, 1e9 do t[i] = i end",
+        "t = {} for i = 1, 1e9 do t[i] = {i, i, i} end",
+        "local a = {} for i = 1, 1e9 do a = {a, a} end x = a",
+        'local s = "x" t = {} for i = 1, 1e9 do t[s .. i] = true end',
+    ],
+)
+def test_table_bombs_are_stopped(upload, secret, body):
+    refused(upload, secret, (VALID_HEAD + body).encode(), EVAL)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "t = {} t.self = t",
+        "local a = {} for i = 1, 40 do a = {a} end x = a",
+        "t = {} for i = 1, 60000 do t[i] = i end",
+    ],
+)
+def test_results_too_deep_cyclic_or_large_to_copy_are_refused(upload, secret, body):
+    refused(upload, secret, (VALID_HEAD + body).encode(), COMPLEX)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'os.execute("touch /tmp/pwned")',
+        'io.open("/etc/passwd")',
+        'require "os"',
+        'load("return 1")()',
+        'loadstring("return 1")()',
+        'dofile("/etc/passwd")',
+        "setfenv(1, {})",
+        'getmetatable("").__index.rep("x", 10)',
+        'x = ("").format("%s", 1)',
+        'x = ("x"):upper()',
+        "x = _G.os",
+        "debug.getinfo(1)",
+        "collectgarbage()",
+        "rawset({}, 1, 1)",
+        "coroutine.create(print)",
+        "print 'x'",
+        'error("boom")',
+        "x = nil + 1",
+    ],
+)
+def test_escapes_find_an_empty_environment(upload, secret, body):
+    refused(upload, secret, (VALID_HEAD + body).encode(), EVAL)
+
+
+def test_precompiled_bytecode_is_refused(upload, secret):
+    lua = lua51.LuaRuntime(encoding=None)
+    bytecode = lua.execute(b'return string.dump(function() package = "foo" end)')
+    assert bytecode.startswith(b"\x1bLua")
+    refused(upload, secret, bytecode, PARSE)
+    refused(upload, secret, b"#!/usr/bin/lua\n" + bytecode, PARSE)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_binary_garbage_does_not_parse(upload, secret, seed):
+    garbage = random.Random(seed).randbytes(64 * 1024)
+    refused(upload, secret, garbage, PARSE)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"   \n\t\n", b"#!/usr/bin/env lua", b"-- nothing here\n"],
+)
+def test_empty_rockspecs_lack_a_package(upload, secret, content):
+    refused(upload, secret, content, "Invalid rockspec (missing package)")
+
+
+def test_oversized_rockspec_is_refused_before_evaluation(upload, secret):
+    content = rockspec_text() + b"-- " + b"x" * MAX_ROCKSPEC_SIZE + b"\n"
+    refused(upload, secret, content, f"Invalid rockspec (larger than {MAX_ROCKSPEC_SIZE} bytes)")
+
+
+def test_twenty_megabyte_body_is_a_json_413(client, secret):
+    before = Snapshot()
+    content = rockspec_text() + b"-- " + b"x" * (20 * 1024 * 1024) + b"\n"
+    response = client.post(
+        f"/api/1/{secret}/upload", {"rockspec_file": SimpleUploadedFile("foo.rockspec", content)}
+    )
+    assert response.status_code == 413
+    assert response.json() == {
+        "errors": [f"Request body too large (limit {settings.MAX_UPLOAD_SIZE} bytes)"]
+    }
+    before.assert_unchanged()
+
+
+@pytest.mark.parametrize(
+    ("package", "message"),
+    [
+        (None, "Invalid rockspec (missing package)"),
+        ('""', "Invalid rockspec (blank package)"),
+        ("false", "Invalid rockspec (missing package)"),
+        ('"föö"', "Invalid rockspec (invalid package name, ascii only)"),
+        ('"пакет"', "Invalid rockspec (invalid package name, ascii only)"),
+        ('"foo/bar"', f"Invalid rockspec (package name {INVALID_CHARS})"),
+        ('"../foo"', f"Invalid rockspec (package name {INVALID_CHARS})"),
+        ('"foo bar"', f"Invalid rockspec (package name {INVALID_CHARS})"),
+        ('"foo\\0bar"', f"Invalid rockspec (package name {INVALID_CHARS})"),
+        ('"foo\\\\bar"', f"Invalid rockspec (package name {INVALID_CHARS})"),
+        ('"foo\\"]] os.exit() --"', f"Invalid rockspec (package name {INVALID_CHARS})"),
+        ('"' + "a" * 256 + '"', f"Invalid rockspec (package name {INVALID_CHARS})"),
+        ("42", f"Invalid rockspec (package name {INVALID_CHARS})"),
+        ("{}", f"Invalid rockspec (package name {INVALID_CHARS})"),
+        ('".."', "package name has invalid characters"),
+        ('"foo..bar"', "package name has invalid characters"),
+    ],
+)
+def test_bad_package_names_are_refused(upload, secret, package, message):
+    line = f"package = {package}\n" if package is not None else ""
+    refused(upload, secret, (line + 'version = "1.0-1"\n').encode(), message)
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        (None, "Invalid rockspec (missing version)"),
+        ('""', "Invalid rockspec (blank version)"),
+        ('"1.0-1é"', "Invalid rockspec (invalid version name, ascii only)"),
+        ('"1.0/1-1"', f"Invalid rockspec (version name {INVALID_CHARS})"),
+        ('"1.0 -1"', f"Invalid rockspec (version name {INVALID_CHARS})"),
+        ('"1..0-1"', "version name has invalid characters"),
+        ('"0.4.0"', "Invalid rockspec (version must end with -<revision>, e.g. 1.0-1)"),
+        ('"1.0-"', "Invalid rockspec (version must end with -<revision>, e.g. 1.0-1)"),
+        ('"-1"', "Invalid rockspec (version must end with -<revision>, e.g. 1.0-1)"),
+        ('"scm"', "Invalid rockspec (version must end with -<revision>, e.g. 1.0-1)"),
+    ],
+)
+def test_bad_versions_are_refused(upload, secret, version, message):
+    line = f"version = {version}\n" if version is not None else ""
+    refused(upload, secret, ('package = "foo"\n' + line).encode(), message)
+
+
+@pytest.mark.parametrize("keyword", ["end", "nil", "goto", "function", "and", "return"])
+def test_lua_keywords_are_valid_package_names(upload, secret, keyword):
+    response = upload(secret, rockspec_text(keyword, "1.0-1"))
+    assert response.status_code == 200
+    assert response.json()["module"]["name"] == keyword
+    assert response.json()["version"]["rockspec_fname"] == f"{keyword}-1.0-1.rockspec"
+
+
+def test_wrong_multipart_field_name_is_refused(client, secret):
+    before = Snapshot()
+    for field in ("rock_file", "file", "rockspec_file[]", "Rockspec_file"):
+        response = client.post(
+            f"/api/1/{secret}/upload", {field: SimpleUploadedFile("foo-1.0-1.rockspec", b"x")}
+        )
+        assert response.status_code == 400
+        assert response.json() == {"errors": ["Missing file: rockspec_file"]}
+    before.assert_unchanged()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        (b"garbage", "multipart/form-data", "Malformed multipart body"),  # no boundary
+        (
+            b'--X\r\nContent-Disposition: form-data; name="rockspec_file"; filename="a"\r\n\r\nno end',
+            "multipart/form-data; boundary=X",
+            "Missing file: rockspec_file",  # Django drops the unterminated part
+        ),
+    ],
+)
+def test_malformed_multipart_body_is_a_json_400(client, secret, body, content_type, message):
+    before = Snapshot()
+    response = client.post(f"/api/1/{secret}/upload", data=body, content_type=content_type)
+    assert response.status_code == 400
+    assert response.json() == {"errors": [message]}
+    before.assert_unchanged()
