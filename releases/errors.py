@@ -23,3 +23,38 @@ class NotOwner(ReleasesError):
 
 class UploadNotAllowed(ReleasesError):
     """The user may not upload at all (rank too low), or the package was deleted by moderation."""
+
+
+# Luanti releases (zip uploads and git imports).
+
+
+class InvalidReleaseRequest(ReleasesError):
+    """A field of a release request is missing or malformed (title, commit hash, file name, ref)."""
+
+
+class InvalidReleaseZip(ReleasesError):
+    """The uploaded archive is not a zip we accept: broken, too big, a zip bomb, unsafe paths."""
+
+
+class InvalidLuantiContent(ReleasesError):
+    """The archive is a safe zip but not the Luanti content the package says it is (conf, names)."""
+
+
+class ReleasePermissionDenied(ReleasesError):
+    """The user may not make, approve or delete releases of this package."""
+
+
+class ReleaseExists(ReleasesError):
+    """A release of the package already has this name or title."""
+
+
+class TooManyReleases(ReleasesError):
+    """Too many releases of one package in a short time (ContentDB's 5 in 5 minutes)."""
+
+
+class ReleaseNotDeletable(ReleasesError):
+    """The release is the newest of an approved package; deleting it would leave nothing to install."""
+
+
+class GitImportFailed(ReleasesError):
+    """Cloning or archiving the repository failed (recorded on the release as its task error)."""

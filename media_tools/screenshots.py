@@ -1,0 +1,181 @@
+"""Screenshot use cases: add, delete, reorder, choose the cover image (research/contentdb.md section 5).
+
+An upload is checked completely (media_tools.thumbnails.check_image) before anything is stored. The
+stored name is random and its extension is the image's real format, so the file is served with the
+right Content-Type whatever the upload was called. The file is written inside the transaction and
+deleted again if the transaction fails; deleted screenshots lose their file and thumbnails only once
+the deletion has committed.
+"""
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from media_tools.errors import (
+    InvalidImage,
+    InvalidScreenshotRequest,
+    ScreenshotPermissionDenied,
+    TooManyScreenshots,
+)
+from media_tools.models import Screenshot
+from media_tools.thumbnails import EXTENSIONS, check_image, delete_thumbnails
+from packages.models import Package
+from packages.permissions import Action, can
+
+MAX_TITLE = 100
+RATE_COUNT, RATE_WINDOW = 20, timedelta(minutes=30)  # ContentDB's limit
+NO_CREATE = "You do not have the permission to create screenshots"
+NO_CHANGE = "You do not have the permission to change screenshots"
+NO_DELETE = "You do not have the permission to delete screenshots"
+
+
+@contextmanager
+def _stored_file_removed_on_error(names: list[str]) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        for name in names:
+            default_storage.delete(name)
+        raise
+
+
+def _read(file: bytes | UploadedFile) -> tuple[str | None, bytes]:
+    if isinstance(file, bytes):
+        return None, file
+    file.seek(0)
+    return file.name, file.read()
+
+
+def _clean_title(title: str | None) -> str:
+    if title is None:
+        raise InvalidScreenshotRequest("Title is required in the POST data")
+    title = title.strip() or "Untitled"
+    if len(title) > MAX_TITLE or "\n" in title or "\x00" in title:
+        raise InvalidScreenshotRequest(f"Title must be one line of at most {MAX_TITLE} characters")
+    return title
+
+
+def add_screenshot(
+    *,
+    package: Package,
+    by: User,
+    title: str | None,
+    file: bytes | UploadedFile,
+    is_cover_image: bool = False,
+) -> Screenshot:
+    """Store a checked image as the package's last screenshot (approved at once for its people)."""
+    if not can(by, Action.ADD_SCREENSHOTS, package):
+        raise ScreenshotPermissionDenied(NO_CREATE)
+    title = _clean_title(title)
+    filename, content = _read(file)
+    if filename is not None and filename.rsplit(".", 1)[-1].lower() not in EXTENSIONS:
+        raise InvalidImage("Please upload a PNG, JPEG, or WebP image file")
+    checked = check_image(content)
+    recent = package.screenshots.filter(created_at__gte=timezone.now() - RATE_WINDOW).count()
+    if recent >= RATE_COUNT:
+        raise TooManyScreenshots("Too many requests, please wait before trying again")
+    saved: list[str] = []
+    with _stored_file_removed_on_error(saved), transaction.atomic():
+        Package.objects.select_for_update().filter(pk=package.pk).first()
+        shots = list(package.screenshots.order_by("order", "id"))
+        for number, shot in enumerate(shots, start=1):
+            if shot.order != number:
+                shot.order = number
+                shot.save(update_fields=["order"])
+        name = default_storage.save(
+            f"screenshots/{secrets.token_hex(8)}.{checked.extension}", ContentFile(content)
+        )
+        saved.append(name)
+        # ContentDB: the package's people approve their own screenshots; before the package is
+        # approved any of them may, afterwards only trusted members (the APPROVE_SCREENSHOT rule).
+        approved = can(by, Action.APPROVE_SCREENSHOT, package) or not package.is_approved
+        screenshot = Screenshot.objects.create(
+            package=package,
+            title=title,
+            file=name,
+            width=checked.width,
+            height=checked.height,
+            order=len(shots) + 1,
+            approved=approved,
+        )
+        if is_cover_image:
+            _set_cover(package=package, screenshot=screenshot)
+    return screenshot
+
+
+def _set_cover(*, package: Package, screenshot: Screenshot) -> None:
+    package.screenshots.filter(is_cover_image=True).exclude(pk=screenshot.pk).update(
+        is_cover_image=False
+    )
+    if not screenshot.is_cover_image:
+        screenshot.is_cover_image = True
+        screenshot.save(update_fields=["is_cover_image"])
+
+
+@transaction.atomic
+def delete_screenshot(*, screenshot: Screenshot, by: User) -> None:
+    if not can(by, Action.CHANGE_SCREENSHOTS, screenshot.package):
+        raise ScreenshotPermissionDenied(NO_DELETE)
+    name = screenshot.file.name
+    screenshot.delete()
+
+    def remove_files() -> None:
+        default_storage.delete(name)
+        delete_thumbnails(name)
+
+    transaction.on_commit(remove_files)
+
+
+def _ids(values: list, *, what: str) -> list[int]:
+    ids = []
+    for value in values:
+        if isinstance(value, bool) or not (
+            isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+        ):
+            raise InvalidScreenshotRequest(f"Invalid id, not a number: {value!r}")
+        ids.append(int(value))
+    return ids
+
+
+@transaction.atomic
+def order_screenshots(*, package: Package, by: User, ids: object) -> list[Screenshot]:
+    """Number the screenshots 1..n in the order given; the list must hold each of them once."""
+    if not can(by, Action.CHANGE_SCREENSHOTS, package):
+        raise ScreenshotPermissionDenied(NO_CHANGE)
+    if not isinstance(ids, list):
+        raise InvalidScreenshotRequest("Expected order body to be array")
+    wanted = _ids(ids, what="order")
+    shots = {s.pk: s for s in package.screenshots.select_for_update()}
+    for shot_id in wanted:
+        if shot_id not in shots:
+            raise InvalidScreenshotRequest(f"Unable to find screenshot with id={shot_id}")
+    if len(set(wanted)) != len(wanted) or set(wanted) != set(shots):
+        raise InvalidScreenshotRequest(
+            "The order must list each of the package's screenshots exactly once"
+        )
+    for number, shot_id in enumerate(wanted, start=1):
+        shot = shots[shot_id]
+        if shot.order != number:
+            shot.order = number
+            shot.save(update_fields=["order"])
+    return [shots[i] for i in wanted]
+
+
+@transaction.atomic
+def set_cover_image(*, package: Package, by: User, screenshot_id: object) -> Screenshot:
+    if not can(by, Action.CHANGE_SCREENSHOTS, package):
+        raise ScreenshotPermissionDenied(NO_CHANGE)
+    (shot_id,) = _ids([screenshot_id], what="cover_image")
+    screenshot = package.screenshots.select_for_update().filter(pk=shot_id).first()
+    if screenshot is None:
+        raise InvalidScreenshotRequest("Unable to find screenshot")
+    _set_cover(package=package, screenshot=screenshot)
+    return screenshot

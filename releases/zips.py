@@ -1,0 +1,325 @@
+"""Release zips are hostile input: checked completely before anything is stored or extracted.
+
+`open_safe_zip` refuses anything the registry should not keep or that a Luanti client could be hurt
+by: not a zip, too big, too many entries, an entry whose compression ratio marks a zip bomb, entries
+sharing or overlapping their data (the "overlapping files" bomb), encryption, compression methods
+the client cannot read (it extracts stored and deflate only, research/luanti-client.md section 6),
+absolute or `..` paths, backslashes and control characters in names, symlinks and other special
+files, and duplicate names. Every entry is then decompressed once to check its CRC, which is bounded:
+Python's zipfile never yields more than an entry's declared size, and the declared sizes were
+checked first.
+
+`inspect_release_zip` finds the content the way ContentDB and the client do (section 4): at the zip's
+root, or inside its single top folder, and checks that it is the content the package says it is.
+"""
+
+import io
+import itertools
+import stat
+import zipfile
+from dataclasses import dataclass
+
+from releases.errors import InvalidLuantiContent, InvalidReleaseZip
+from releases.luanti_conf import (
+    ContentInfo,
+    ModInfo,
+    check_mod_name,
+    name_list,
+    parse_conf,
+)
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """Why these numbers: see the module docstring of releases.luanti_releases and the issue note."""
+
+    max_size: int = 15 * MiB
+    max_total_uncompressed: int = 300 * MiB  # ContentDB's own limit for a release's content
+    max_entries: int = 20_000  # the biggest games on ContentDB hold about 10,000 files
+    max_ratio: int = 100  # deflate reaches ~1000:1 on zeros; real textures/code stay below 20:1
+    ratio_checked_above: int = MiB  # small files may compress very well without harm
+    max_path_length: int = 1024
+    max_conf_size: int = 64 * 1024
+
+
+ALLOWED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+
+
+class SafeZip:
+    """A zip that passed every check; paths are '/'-separated, directories end without '/'."""
+
+    def __init__(
+        self,
+        archive: zipfile.ZipFile,
+        files: dict[str, zipfile.ZipInfo],
+        explicit_dirs: set[str],
+        limits: ZipLimits,
+    ):
+        self.archive = archive
+        self.files = files
+        self.limits = limits
+        implied = {"/".join(p.split("/")[:i]) for p in files for i in range(1, p.count("/") + 1)}
+        self.dirs = implied | explicit_dirs
+
+    def exists(self, path: str) -> bool:
+        return path in self.files
+
+    def is_dir(self, path: str) -> bool:
+        return path == "" or path in self.dirs
+
+    def listdir(self, folder: str) -> tuple[list[str], list[str]]:
+        """(sub-folder names, file names) directly inside `folder` ("" for the root)."""
+        prefix = f"{folder}/" if folder else ""
+        depth = prefix.count("/")
+        subdirs = sorted(
+            d[len(prefix) :] for d in self.dirs if d.startswith(prefix) and d.count("/") == depth
+        )
+        files = sorted(
+            f[len(prefix) :] for f in self.files if f.startswith(prefix) and f.count("/") == depth
+        )
+        return subdirs, files
+
+    def read_text(self, path: str) -> str:
+        info = self.files[path]
+        if info.file_size > self.limits.max_conf_size:
+            raise InvalidLuantiContent(f"{path} is larger than {self.limits.max_conf_size} bytes")
+        data = self.archive.read(info)
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise InvalidLuantiContent(f"{path} is not UTF-8 text") from error
+
+
+def _check_name(raw: str, limits: ZipLimits) -> str:
+    """The entry's path without a trailing '/', or InvalidReleaseZip."""
+    if len(raw) > limits.max_path_length:
+        raise InvalidReleaseZip(
+            f"A path in the zip is longer than {limits.max_path_length} characters"
+        )
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in raw):
+        raise InvalidReleaseZip(f"The zip contains a path with a control character: {raw!r}")
+    if "\\" in raw:
+        raise InvalidReleaseZip(f"The zip contains a path with a backslash: {raw!r}")
+    if raw.startswith("/") or (len(raw) > 1 and raw[1] == ":"):
+        raise InvalidReleaseZip(f"The zip contains an absolute path: {raw!r}")
+    path = raw[:-1] if raw.endswith("/") else raw
+    parts = path.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise InvalidReleaseZip(f"The zip contains an unsafe path: {raw!r}")
+    return path
+
+
+def open_safe_zip(content: bytes, *, limits: ZipLimits | None = None) -> SafeZip:
+    limits = limits or ZipLimits()
+    if len(content) > limits.max_size:
+        raise InvalidReleaseZip(f"The zip is larger than {limits.max_size // MiB} MiB")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as error:
+        raise InvalidReleaseZip("The file is not a valid zip archive") from error
+    if not infos:
+        raise InvalidReleaseZip("The zip is empty")
+    if len(infos) > limits.max_entries:
+        raise InvalidReleaseZip(f"The zip has more than {limits.max_entries} entries")
+
+    total = 0
+    files: dict[str, zipfile.ZipInfo] = {}
+    explicit_dirs: set[str] = set()
+    for info in infos:
+        path = _check_name(info.filename, limits)
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise InvalidReleaseZip(f"The zip contains a symbolic link: {info.filename!r}")
+        if mode and stat.S_IFMT(mode) and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise InvalidReleaseZip(f"The zip contains a special file: {info.filename!r}")
+        if info.flag_bits & 0x1:
+            raise InvalidReleaseZip(f"The zip contains an encrypted entry: {info.filename!r}")
+        if info.compress_type not in ALLOWED_METHODS:
+            raise InvalidReleaseZip(
+                f"{info.filename!r} uses a compression method Luanti cannot read (use deflate)"
+            )
+        if path in files or path in explicit_dirs:
+            raise InvalidReleaseZip(f"The zip contains {path!r} twice")
+        if info.is_dir():
+            explicit_dirs.add(path)
+            continue
+        total += info.file_size
+        if total > limits.max_total_uncompressed:
+            raise InvalidReleaseZip(
+                f"The zip's content is larger than {limits.max_total_uncompressed // MiB} MiB unpacked"
+            )
+        if info.file_size > limits.ratio_checked_above and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise InvalidReleaseZip(
+                f"{path!r} expands more than {limits.max_ratio} times; zip bombs are refused"
+            )
+        files[path] = info
+
+    _check_no_overlap(infos, len(content))
+    safe = SafeZip(archive, files, explicit_dirs, limits)
+    clash = safe.dirs & set(files)
+    if clash:
+        raise InvalidReleaseZip(
+            f"The zip contains {sorted(clash)[0]!r} both as a file and a folder"
+        )
+    _check_crcs(archive, files)
+    return safe
+
+
+def _check_no_overlap(infos: list[zipfile.ZipInfo], size: int) -> None:
+    """Each entry's data must lie in its own stretch of the file (no shared/overlapping data)."""
+    ordered = sorted(infos, key=lambda i: i.header_offset)
+    for current, following in itertools.pairwise(ordered):
+        if current.header_offset + 30 + current.compress_size > following.header_offset:
+            raise InvalidReleaseZip("The zip's entries overlap; such archives are refused")
+    last = ordered[-1]
+    if last.header_offset + 30 + last.compress_size > size:
+        raise InvalidReleaseZip("The zip is truncated")
+
+
+def _check_crcs(archive: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo]) -> None:
+    for path, info in files.items():
+        try:
+            with archive.open(info) as entry:
+                while entry.read(1024 * 1024):
+                    pass
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
+            raise InvalidReleaseZip(f"{path!r} in the zip is damaged") from error
+
+
+# --- Luanti content -----------------------------------------------------------------------------
+
+CONF_OF = {
+    "mod": "mod.conf",
+    "modpack": "modpack.conf",
+    "game": "game.conf",
+    "txp": "texture_pack.conf",
+}
+WANTED = {"MOD": ("mod", "modpack"), "GAME": ("game",), "TXP": ("txp", "unknown")}
+KIND_WORDS = {
+    "mod": "a mod",
+    "modpack": "a modpack",
+    "game": "a game",
+    "txp": "a texture pack",
+    "unknown": "no Luanti content",
+}
+
+
+def _join(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
+
+
+def _kind(z: SafeZip, folder: str) -> str:
+    """ContentDB's detection order (research/contentdb.md section 4)."""
+    _, files = z.listdir(folder)
+    if "game.conf" in files:
+        return "game"
+    if "init.lua" in files:
+        return "mod"
+    if "modpack.conf" in files or "modpack.txt" in files:
+        return "modpack"
+    if "texture_pack.conf" in files:
+        return "txp"
+    return "unknown"
+
+
+def find_content_root(z: SafeZip) -> str:
+    """The root itself if it holds content, else its single top folder (loose files beside it are
+    ignored, as the client does); deeper nesting is refused because the client cannot install it."""
+    if _kind(z, "") != "unknown":
+        return ""
+    subdirs, _ = z.listdir("")
+    if len(subdirs) == 1:
+        return subdirs[0]
+    return ""
+
+
+def _conf(z: SafeZip, folder: str, filename: str) -> dict[str, str]:
+    path = _join(folder, filename)
+    if not z.exists(path):
+        return {}
+    values = parse_conf(z.read_text(path), filename=path)
+    if "release" in values:
+        raise InvalidLuantiContent(
+            f"{path} must not set release: the client writes it when installing"
+        )
+    return values
+
+
+def _mod(z: SafeZip, folder: str, *, fallback_name: str | None) -> ModInfo:
+    conf = _conf(z, folder, "mod.conf")
+    name = conf.get("name") or (folder.rsplit("/", 1)[-1] if folder else fallback_name)
+    if not name:
+        raise InvalidLuantiContent("mod.conf must set name")
+    where = _join(folder, "mod.conf")
+    check_mod_name(name, what=f"{where}: name")
+    return ModInfo(
+        name=name,
+        depends=name_list(conf, "depends", filename=where),
+        optional_depends=name_list(conf, "optional_depends", filename=where),
+    )
+
+
+def _mods_in(z: SafeZip, folder: str, *, depth: int = 0) -> list[ModInfo]:
+    """Every mod below a modpack or a game's mods/ folder, through nested modpacks."""
+    if depth > 8:
+        raise InvalidLuantiContent(f"{folder}: modpacks are nested too deeply")
+    mods: list[ModInfo] = []
+    subdirs, _ = z.listdir(folder)
+    for sub in subdirs:
+        path = _join(folder, sub)
+        kind = _kind(z, path)
+        if kind == "mod":
+            mods.append(_mod(z, path, fallback_name=None))
+        elif kind == "modpack":
+            mods.extend(_mods_in(z, path, depth=depth + 1))
+    return mods
+
+
+def inspect_release_zip(
+    content: bytes, *, package_type: str, package_name: str, limits: ZipLimits | None = None
+) -> ContentInfo:
+    """Check a release zip for a package of `package_type` ("MOD", "GAME", "TXP") and describe it."""
+    z = open_safe_zip(content, limits=limits)
+    root = find_content_root(z)
+    kind = _kind(z, root)
+    if kind not in WANTED[package_type]:
+        expected = {"MOD": "a mod or modpack", "GAME": "a game", "TXP": "a texture pack"}
+        if kind == "unknown":
+            raise InvalidLuantiContent(
+                f"Expected {expected[package_type]}, but no {'/'.join(CONF_OF[k] for k in WANTED[package_type] if k in CONF_OF)}"
+                " (or init.lua for a mod) was found at the zip's root or in its single top folder"
+            )
+        raise InvalidLuantiContent(f"Expected {expected[package_type]}, found {KIND_WORDS[kind]}")
+
+    conf = _conf(z, root, CONF_OF[kind]) if kind in CONF_OF else {}
+    if kind == "mod":
+        mods = [_mod(z, root, fallback_name=package_name)]
+        found = mods[0].name
+    else:
+        found = conf.get("name")
+        if kind == "modpack":
+            mods = _mods_in(z, root)
+            if not mods:
+                raise InvalidLuantiContent("The modpack contains no mods")
+        elif kind == "game":
+            mods_folder = _join(root, "mods")
+            if not z.is_dir(mods_folder):
+                raise InvalidLuantiContent("A game must have a mods folder")
+            for sub in z.listdir(mods_folder)[0]:
+                if _kind(z, _join(mods_folder, sub)) not in ("mod", "modpack"):
+                    raise InvalidLuantiContent(f"mods/{sub} is neither a mod nor a modpack")
+            mods = _mods_in(z, mods_folder)
+            found = None  # Luanti reads a game's `name` as its title; the folder is the game id
+        else:
+            mods = []
+    if found is not None and found != package_name:
+        raise InvalidLuantiContent(
+            f"Package name ({package_name}) does not match the name of the content in the release "
+            f"({found}); set name = {package_name} in {CONF_OF.get(kind, 'the .conf file')}"
+        )
+    return ContentInfo(kind=kind, conf=conf, mods=mods)
