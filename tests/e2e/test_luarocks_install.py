@@ -9,8 +9,6 @@ directory and the client's download cache is emptied between steps (research/lua
 """
 
 import json
-import os
-import shutil
 import subprocess
 import tarfile
 from pathlib import Path
@@ -19,44 +17,23 @@ import pytest
 
 from accounts.services import create_api_key
 from releases.models import FileKind, Release, ReleaseFile
+from tests.e2e.conftest import LuarocksClient
 from tests.factories import UserFactory
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        shutil.which("luarocks") is None or shutil.which("lua5.1") is None,
-        reason="luarocks and lua5.1 are needed",
-    ),
-]
+pytestmark = pytest.mark.e2e
 
 
 class Luarocks:
-    def __init__(self, home: Path, server: str):
-        self.home = home
-        self.server = server
-        self.env = {
-            "HOME": str(home),
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "LANG": "C",
-            "USER": "tester",
-        }
+    """The conftest's client, failing the test on any non-zero exit."""
 
-    def clear_cache(self) -> None:
-        shutil.rmtree(self.home / ".cache" / "luarocks", ignore_errors=True)
+    def __init__(self, client: LuarocksClient):
+        self.client = client
+        self.server = client.server
 
     def __call__(self, *args: str, cwd: Path | None = None) -> str:
-        self.clear_cache()
-        result = subprocess.run(
-            ["luarocks", *args],
-            cwd=cwd or self.home,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert result.returncode == 0, f"luarocks {args}:\n{result.stdout}\n{result.stderr}"
-        return result.stdout + result.stderr
+        result = self.client.run(*args, cwd=cwd)  # the download cache is emptied first
+        assert result.returncode == 0, f"luarocks {args}:\n{result.output}"
+        return result.output
 
     def remote(self, *args: str, cwd: Path | None = None) -> str:
         return self(*args, f"--only-server={self.server}", cwd=cwd)
@@ -95,10 +72,8 @@ def run_module(tree: Path) -> str:
 
 
 @pytest.fixture
-def rocks_client(live_server, tmp_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    return Luarocks(home, live_server.url)
+def rocks_client(luarocks_client):
+    return Luarocks(luarocks_client)
 
 
 def test_upload_then_search_install_download_with_the_real_client(rocks_client, tmp_path):
