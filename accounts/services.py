@@ -4,8 +4,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.audit import record
 from accounts.errors import UnknownPackageScope
-from accounts.models import ApiKey, ApiToken, User
+from accounts.models import ApiKey, ApiToken, AuditSeverity, User
 from accounts.secrets import generate_secret, hash_secret, secret_prefix
 
 
@@ -29,14 +30,23 @@ def create_api_key(*, user: User, comment: str = "") -> tuple[ApiKey, str]:
     key = ApiKey.objects.create(
         user=user, key_hash=hash_secret(secret), prefix=secret_prefix(secret), comment=comment[:255]
     )
+    _audit_credential(
+        by=user, user=user, action="api_key.create", what=f"LuaRocks key {key.prefix}…"
+    )
     return key, secret
 
 
 @transaction.atomic
-def revoke_api_key(*, key: ApiKey) -> ApiKey:
+def revoke_api_key(*, key: ApiKey, by: User | None = None) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+        _audit_credential(
+            by=by or key.user,
+            user=key.user,
+            action="api_key.revoke",
+            what=f"LuaRocks key {key.prefix}…",
+        )
     return key
 
 
@@ -55,11 +65,33 @@ def create_api_token(*, user: User, name: str = "", package=None) -> tuple[ApiTo
         prefix=secret_prefix(secret),
         package=package,
     )
+    _audit_credential(
+        by=user,
+        user=user,
+        action="api_token.create",
+        what=f"API token {token.name!r} {token.prefix}…",
+    )
     return token, secret
 
 
-def delete_api_token(*, token: ApiToken) -> None:
+@transaction.atomic
+def delete_api_token(*, token: ApiToken, by: User | None = None) -> None:
+    what = f"API token {token.name!r} {token.prefix}…"
+    _audit_credential(by=by or token.user, user=token.user, action="api_token.delete", what=what)
     token.delete()
+
+
+def _audit_credential(*, by: User, user: User, action: str, what: str) -> None:
+    verb = {"create": "Created", "revoke": "Revoked", "delete": "Deleted"}[action.split(".")[1]]
+    whose = "" if by.pk == user.pk else f" of {user.username}"
+    record(
+        causer=by,
+        action=action,
+        title=f"{verb} {what}{whose}",
+        severity=AuditSeverity.USER,
+        target_user=user,
+        target=what,
+    )
 
 
 def record_api_key_use(*, key: ApiKey) -> None:

@@ -1,0 +1,41 @@
+"""Approving releases that wait (ContentDB: the package's people or approvers up approve releases;
+git imports and releases made by someone who may not approve them wait in the moderation queue)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import record
+from accounts.models import AuditSeverity, User
+from packages.errors import NotAllowed
+from packages.permissions import Action, can, is_own_package
+from releases.cache import invalidate_luanti_lists, invalidate_rock_manifests
+from releases.models import Release
+
+
+@transaction.atomic
+def approve_release(*, by: User, release: Release) -> Release:
+    if not can(by, Action.APPROVE_RELEASE, release):
+        raise NotAllowed("You do not have the permission to approve releases.")
+    release = (
+        Release.objects.select_for_update().select_related("package__author").get(pk=release.pk)
+    )
+    if release.approved:
+        return release
+    release.approved = True
+    release.approved_at = timezone.now()
+    release.save(update_fields=["approved", "approved_at", "updated_at"])
+    package = release.package
+    if package.is_rock:
+        invalidate_rock_manifests(author_id=package.author_id)
+    else:
+        invalidate_luanti_lists()
+    record(
+        causer=by,
+        action="release.approve",
+        title=f"Approved release {release.name} of {package.title}",
+        severity=AuditSeverity.NORMAL if is_own_package(by, package) else AuditSeverity.EDITOR,
+        package=package,
+        target=f"{package.key} {release.name}",
+        diff={"approved": (False, True)},
+    )
+    return release
