@@ -352,3 +352,13 @@ def test_keys_of_other_users_upload_into_their_own_namespace(user, other_user, u
     upload(first, rockspec_text())
     upload(second, rockspec_text())
     assert sorted(Package.objects.values_list("author__username", flat=True)) == ["alice", "bob"]
+
+
+def test_keys_in_logged_paths_are_redacted(client, secret, caplog):
+    unknown = "B" * 40
+    with caplog.at_level("INFO"):
+        client.get(f"/api/1/{unknown}/status")
+        client.get(f"/api/1/{secret}/check_rockspec")  # a 400 for the real key
+    assert "Unauthorized: /api/1/<key>/status" in caplog.text
+    assert "Bad Request: /api/1/<key>/check_rockspec" in caplog.text
+    assert unknown not in caplog.text and secret not in caplog.text
