@@ -1,0 +1,116 @@
+"""HTML (from `media_tools.markdown`, or posted directly) to Luanti Markup Language.
+
+The Luanti client shows package descriptions in a `hypertext[]` formspec element
+(research/luanti-client.md section 4): it prepends `head`, applies `core.formspec_escape` to the
+whole string itself, opens `links[name]` when the player clicks `<action name=...>`, and replaces
+`<img name=blank.png ` with its own blank texture (used here to indent list items and quotes).
+
+So this module:
+- escapes text for the markup only: `\\` -> `\\\\`, `<` -> `\\<`, `>` -> `\\>` (never `[`, `]`, `;`, `,`,
+  which the client escapes; doing it here would show stray backslashes to players);
+- writes every tag itself, with values it generated (`link_3`, `image_0`) or validated integers
+  (image width/height); nothing from the input is ever copied inside a tag;
+- walks the input with the stdlib tokenizer and an explicit stack (no recursion: 10,000 nested
+  levels are fine) in one linear pass, so time grows with the size of the input only;
+- keeps its output balanced and properly nested: every tag it opens is closed in reverse order,
+  and a tag opened for an element that ends up empty is never written.
+
+What is supported, and what is dropped, is listed in SUPPORTED and DROPPED below (and in the note
+on the rendering issue). `formspec_version` 1 (Minetest before 5.1.0) has no `hypertext[]` element:
+the body is then plain text (no tags, no escaping, link targets in parentheses) and `head` is empty.
+"""
+
+import hashlib
+import re
+
+from django.core.cache import cache
+
+from media_tools.hypertext_converter import Converter
+from media_tools.markdown import CACHE_TIMEOUT, RENDERER_VERSION, render_markdown
+
+HEAD = "<tag name=code color=#7bf font=mono><tag name=action color=#4CDAFA hovercolor=#97EAFC>"
+HYPERTEXT_FORMSPEC_VERSION = 2  # hypertext[] came with formspec version 2 (Minetest 5.1.0)
+
+SUPPORTED = (
+    "headings (h1-h2 big, h3-h6 bold), paragraphs, line breaks, bold, italic, underline, inline "
+    "code, code blocks (monospace, line breaks and indentation kept), kbd/samp/tt (monospace), "
+    "bulleted and numbered lists (nested, `start` honoured), block quotes (indented, italic), "
+    "horizontal rules, links (http, https, mailto, relative; `links` + `<action>`), images "
+    "(`<img>` with validated size, or a link when include_images is false), tables (one line "
+    "per row, cells separated by ` | `, header cells bold)"
+)
+DROPPED = (
+    "script, style, template, svg, math, iframe, object, noscript, textarea and title, with their "
+    "content; every attribute except href, src, alt, title, width, height and ol start; links and "
+    "images with other URL schemes (javascript:, data:, vbscript:, file:...; their text is kept); "
+    "strike-through, superscript, subscript, colours, fonts, alignment, classes and ids (text kept); "
+    "a link inside a link (text kept); forms, comments, doctype and CDATA"
+)
+
+_NAME_PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+
+
+def empty_hypertext(*, formspec_version: int) -> dict:
+    return html_to_hypertext("", formspec_version=formspec_version)
+
+
+def html_to_hypertext(
+    html: str,
+    *,
+    formspec_version: int,
+    include_images: bool = True,
+    base_url: str | None = None,
+    link_prefix: str = "link_",
+    image_prefix: str = "image_",
+) -> dict:
+    """`{"head", "body", "links", "images", "image_tooltips"}` for `html`.
+
+    Relative link and image URLs are resolved against `base_url` when given (the package's page),
+    and left relative otherwise. `link_prefix`/`image_prefix` name the actions (`link_0`, ...).
+    """
+    if not (_NAME_PREFIX.match(link_prefix) and _NAME_PREFIX.match(image_prefix)):
+        raise ValueError("action name prefixes must match [a-z][a-z0-9_]*")
+    converter = Converter(
+        plain=formspec_version < HYPERTEXT_FORMSPEC_VERSION,
+        include_images=include_images,
+        base_url=base_url,
+        link_prefix=link_prefix,
+        image_prefix=image_prefix,
+    )
+    converter.feed(html.replace("\r\n", "\n").replace("\r", "\n"))
+    converter.close()
+    return {"head": "" if converter.plain else HEAD, **converter.result()}
+
+
+HYPERTEXT_VERSION = 1  # bump when the output for the same HTML changes
+
+
+def markdown_to_hypertext(
+    text: str | None,
+    *,
+    formspec_version: int,
+    include_images: bool = True,
+    base_url: str | None = None,
+    link_prefix: str = "link_",
+    image_prefix: str = "image_",
+) -> dict:
+    """Markdown (a long description, a review) as a hypertext object, cached by its source.
+
+    A stored text longer than the renderer's limit is cut there (see `media_tools.markdown`).
+    """
+    plain = formspec_version < HYPERTEXT_FORMSPEC_VERSION
+    digest = hashlib.sha256((text or "").encode()).hexdigest()
+    options = f"{int(plain)}:{int(include_images)}:{link_prefix}:{image_prefix}:{base_url or ''}"
+    key = f"hypertext:v{HYPERTEXT_VERSION}.{RENDERER_VERSION}:{digest}:{hashlib.sha256(options.encode()).hexdigest()[:32]}"
+    answer = cache.get(key)
+    if answer is None:
+        answer = html_to_hypertext(
+            render_markdown(text),
+            formspec_version=formspec_version,
+            include_images=include_images,
+            base_url=base_url,
+            link_prefix=link_prefix,
+            image_prefix=image_prefix,
+        )
+        cache.set(key, answer, CACHE_TIMEOUT)
+    return answer
