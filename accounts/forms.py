@@ -1,7 +1,7 @@
 """Forms of the account pages. They validate input; the writes happen in accounts services."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import RegexValidator
 from django.db.models import Q
 
@@ -15,7 +15,7 @@ USERNAME_VALIDATOR = RegexValidator(
 )
 
 
-class SignupForm(BaseUserCreationForm):
+class SignupForm(UserCreationForm):
     """Django's creation form (it checks the username case-insensitively) with URL-safe names."""
 
     email = forms.EmailField(help_text="For password resets. Never shown publicly.")

@@ -24,7 +24,7 @@ from accounts.forms import (
     ProfileForm,
     SignupForm,
 )
-from accounts.models import ApiKey, ApiToken
+from accounts.models import ApiKey, ApiToken, User
 
 
 class SignupView(FormView):
@@ -65,7 +65,7 @@ class ProfileView(LoginRequiredMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         # a copy, so a form with errors does not change request.user for the rest of the page
-        kwargs["instance"] = type(self.request.user).objects.get(pk=self.request.user.pk)
+        kwargs["instance"] = User.objects.get(pk=self.request.user.pk)
         return kwargs
 
     def form_valid(self, form):
