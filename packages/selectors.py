@@ -1,8 +1,8 @@
 """Read-only queries over packages, with their joins already made."""
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
-from packages.models import Package, PackageState, PackageType
+from packages.models import GameSupport, Package, PackageAlias, PackageState, PackageType
 
 
 def public_packages() -> QuerySet[Package]:
@@ -34,3 +34,104 @@ def site_counts() -> dict[str, int]:
         "luanti": totals["luanti"] or 0,
         "downloads": totals["downloads"] or 0,
     }
+
+
+# ContentDB face reads -----------------------------------------------------------------------
+
+
+def _thumbnail_file() -> Subquery:
+    """Per package row: the file of its first approved screenshot by order (ContentDB's thumbnail,
+    which is not the cover image)."""
+    from media_tools.models import Screenshot
+
+    return Subquery(
+        Screenshot.objects.filter(package_id=OuterRef("pk"), approved=True)
+        .order_by("order", "id")
+        .values("file")[:1]
+    )
+
+
+SHORT_FIELDS = ("id", "name", "title", "short_description", "type", "dev_state", "repo")
+
+
+def short_package_rows(packages: QuerySet[Package], *, with_aliases: bool = True) -> list[dict]:
+    """Plain rows for the short dict, in two queries whatever the number of packages.
+
+    `packages` must carry the `release` annotation (see packages.queries.latest_release_id);
+    each row gets `author__username`, `release`, `thumbnail` (a storage name) and `aliases`.
+    """
+    from packages.queries import latest_release_id
+
+    if "release" not in packages.query.annotations:
+        packages = packages.annotate(release=latest_release_id(None))
+    rows = list(
+        packages.values(*SHORT_FIELDS, "author__username", "release", thumbnail=_thumbnail_file())
+    )
+    if with_aliases and rows:
+        aliases: dict[int, list[str]] = {}
+        for package_id, author, name in PackageAlias.objects.filter(
+            package__state=PackageState.APPROVED
+        ).values_list("package_id", "author", "name"):
+            aliases.setdefault(package_id, []).append(f"{author}/{name}")
+        for row in rows:
+            row["aliases"] = aliases.get(row["id"], [])
+    for row in rows:
+        row["author"] = row.pop("author__username")
+    return rows
+
+
+def luanti_package_by_key(*, author: str, name: str) -> Package | None:
+    """A Luanti package (any state but never a rock) with everything its detail dict shows."""
+    from media_tools.models import Screenshot
+
+    return (
+        Package.objects.exclude(type=PackageType.ROCK)
+        .filter(author__username__iexact=author, name__iexact=name)
+        .select_related("author", "license", "media_license")
+        .prefetch_related(
+            "maintainers",
+            "tags",
+            "content_warnings",
+            "provides",
+            Prefetch("screenshots", queryset=Screenshot.objects.order_by("order", "id")),
+        )
+        .first()
+    )
+
+
+def package_alias_target(*, author: str, name: str) -> Package | None:
+    """The Luanti package that `author/name` used to be called, or a game named `<name>_game`."""
+    alias = (
+        PackageAlias.objects.filter(author__iexact=author, name__iexact=name)
+        .exclude(package__type=PackageType.ROCK)
+        .select_related("package__author")
+        .first()
+    )
+    if alias is not None:
+        return alias.package
+    return (
+        Package.objects.filter(
+            type=PackageType.GAME, author__username__iexact=author, name__iexact=f"{name}_game"
+        )
+        .select_related("author")
+        .first()
+    )
+
+
+def game_support_rows(*, package: Package) -> list[dict]:
+    """`{"supports", "confidence", "game": short row}` for each game-support row, in two queries."""
+    supports = {
+        game_id: (is_supported, confidence)
+        for game_id, is_supported, confidence in GameSupport.objects.filter(
+            package=package
+        ).values_list("game_id", "supports", "confidence")
+    }
+    if not supports:
+        return []
+    games = short_package_rows(
+        Package.objects.filter(pk__in=supports).order_by("id"), with_aliases=False
+    )
+    return [
+        {"supports": supports[row["id"]][0], "confidence": supports[row["id"]][1], "game": row}
+        for row in games
+    ]

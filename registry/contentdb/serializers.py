@@ -197,15 +197,22 @@ def youtube_id(url: str | None) -> str | None:
     return vid if vid and all(c.isalnum() or c in "-_" for c in vid) else None
 
 
-def package_dict(package: Package, *, release_id: int | None, game_support: list[dict]) -> dict:
+def package_dict(
+    package: Package,
+    *,
+    release_id: int | None,
+    game_support: list[dict],
+    include_unapproved: bool = False,
+) -> dict:
     """The detail dict (GET /api/packages/<a>/<n>/): every key of the PUT plus forum_url.
 
     `package` comes from `packages.selectors.package_detail` (joins and prefetches made);
-    `game_support` items are `{"supports", "confidence", "game": short dict}`.
+    `game_support` items are `{"supports", "confidence", "game": short dict}`. Unapproved
+    screenshots are listed only for the package's own people (`include_unapproved`).
     """
     author = package.author
-    shots = [s for s in package.screenshots.all()]
-    approved_shots = [s for s in shots if s.approved]
+    approved_shots = [s for s in package.screenshots.all() if s.approved]
+    shots = list(package.screenshots.all()) if include_unapproved else approved_shots
     video_id = youtube_id(package.video_url)
     return {
         "author": author.username,

@@ -1,0 +1,138 @@
+"""Dependencies as the Luanti client asks for them (research/contentdb.md section 6,
+research/luanti-client.md section 7): an object keyed by "author/name"."""
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from packages.models import Package, PackageDependency, PackageState, PackageType
+
+MAX_DEPTH = 10  # a dependency cycle or an absurd chain stops here
+
+
+def _providers(meta_ids: Iterable[int]) -> dict[int, list[tuple[str, str, str, int]]]:
+    """Approved Luanti packages providing each mod name: (key, name, type, id), best first."""
+    found: dict[int, list[tuple[str, str, str, int]]] = {}
+    rows = (
+        Package.provides.through.objects.filter(
+            metapackage_id__in=list(meta_ids),
+            package__state=PackageState.APPROVED,
+            package__type__in=[PackageType.MOD, PackageType.GAME, PackageType.TXP],
+        )
+        .order_by("-package__score", "package_id")
+        .values_list(
+            "metapackage_id",
+            "package__author__username",
+            "package__name",
+            "package__type",
+            "package_id",
+        )
+    )
+    for meta_id, author, name, ptype, pk in rows:
+        found.setdefault(meta_id, []).append((f"{author}/{name}", name, ptype, pk))
+    return found
+
+
+def dependency_graph(*, package: Package, only_hard: bool) -> dict[str, list[dict]]:
+    """The package and, recursively, the packages its dependencies resolve to.
+
+    Level by level, two queries per level. Direct package dependencies are followed; a hard mod
+    name dependency of the asked package follows its best provider (a mod whose name equals the
+    dependency first), one level deeper, as ContentDB does.
+    """
+    graph: dict[str, list[dict]] = {}
+    level: list[tuple[Package | int, bool]] = [(package, True)]
+    seen: set[int] = set()
+    for _ in range(MAX_DEPTH):
+        ids = []
+        top_ids = set()
+        for item, is_top in level:
+            pk = item.pk if isinstance(item, Package) else item
+            if pk not in seen:
+                seen.add(pk)
+                ids.append(pk)
+                if is_top:
+                    top_ids.add(pk)
+        if not ids:
+            break
+        packages = {
+            p["id"]: p
+            for p in Package.objects.filter(pk__in=ids).values(
+                "id", "name", "type", "author__username"
+            )
+        }
+        deps: QuerySet = PackageDependency.objects.filter(depender_id__in=ids).order_by("id")
+        if only_hard:
+            deps = deps.filter(is_optional=False)
+        rows = list(
+            deps.values_list(
+                "depender_id",
+                "meta_package_id",
+                "meta_package__name",
+                "package_id",
+                "package__author__username",
+                "package__name",
+                "package__state",
+                "is_optional",
+            )
+        )
+        providers = _providers({r[1] for r in rows if r[1] is not None})
+        next_level: list[tuple[int, bool]] = []
+        for pk in ids:
+            info = packages[pk]
+            key = f"{info['author__username']}/{info['name']}"
+            graph[key] = []
+        for depender, meta_id, meta_name, dep_id, dep_author, dep_name, dep_state, optional in rows:
+            info = packages[depender]
+            key = f"{info['author__username']}/{info['name']}"
+            if info["type"] != PackageType.MOD:
+                continue  # games and texture packs have no dependencies here (ContentDB)
+            if meta_id is not None:
+                candidates = providers.get(meta_id, [])
+                graph[key].append(
+                    {
+                        "name": meta_name,
+                        "is_optional": optional,
+                        "packages": [c[0] for c in candidates],
+                    }
+                )
+                if depender in top_ids and not optional:
+                    mods = [c for c in candidates if c[2] == PackageType.MOD]
+                    best = next((c for c in mods if c[1] == meta_name), mods[0] if mods else None)
+                    if best is not None:
+                        next_level.append((best[3], False))
+            else:
+                dep_key = f"{dep_author}/{dep_name}"
+                graph[key].append(
+                    {"name": dep_name, "is_optional": optional, "packages": [dep_key]}
+                )
+                if dep_state == PackageState.APPROVED:
+                    next_level.append((dep_id, depender in top_ids))
+        level = next_level
+    return graph
+
+
+def raw_dependencies(packages: list[dict]) -> dict[int, dict[str, list[str]]]:
+    """For /api/dependencies/: provides, depends and optional_depends of each package row."""
+    ids = [p["id"] for p in packages]
+    result = {pk: {"provides": [], "depends": [], "optional_depends": []} for pk in ids}
+    for pk, name in (
+        Package.provides.through.objects.filter(package_id__in=ids)
+        .order_by("metapackage__name")
+        .values_list("package_id", "metapackage__name")
+    ):
+        result[pk]["provides"].append(name)
+    for pk, meta_name, dep_author, dep_name, optional in (
+        PackageDependency.objects.filter(depender_id__in=ids)
+        .order_by("id")
+        .values_list(
+            "depender_id",
+            "meta_package__name",
+            "package__author__username",
+            "package__name",
+            "is_optional",
+        )
+    ):
+        label = meta_name if meta_name is not None else f"{dep_author}/{dep_name}"
+        result[pk]["optional_depends" if optional else "depends"].append(label)
+    return result

@@ -1,0 +1,77 @@
+"""What the per-package endpoints share: finding a package the caller may see, version params."""
+
+from urllib.parse import quote
+
+from django.http import HttpResponseRedirect
+
+from packages.models import LuantiVersion, Package
+from packages.permissions import Action, can
+from packages.queries import resolve_luanti_version
+from packages.selectors import luanti_package_by_key, package_alias_target
+from registry.contentdb.base import ContentDBError, ContentDBView
+
+PACKAGE_NOT_FOUND = "Package not found"
+
+
+class Redirect(Exception):
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+class PackageView(ContentDBView):
+    """A view under /api/packages/<author>/<name>/: an old name (alias) redirects to the new one."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Redirect):
+            return HttpResponseRedirect(exc.url)
+        return super().handle_exception(exc)
+
+    def package(self, author: str, name: str) -> Package:
+        """The package if the caller may see it (approved, or theirs / a moderator's), else 404."""
+        package = luanti_package_by_key(author=author, name=name)
+        if package is None:
+            target = package_alias_target(author=author, name=name)
+            if target is not None and can(self.request.user, Action.VIEW_PACKAGE, target):
+                old = f"/{quote(author)}/{quote(name)}/"
+                new = f"/{quote(target.author.username)}/{quote(target.name)}/"
+                raise Redirect(self.request.path.replace(old, new, 1))
+            raise ContentDBError(PACKAGE_NOT_FOUND, 404)
+        if not can(self.request.user, Action.VIEW_PACKAGE, package):
+            raise ContentDBError(PACKAGE_NOT_FOUND, 404)
+        return package
+
+    def can_see_unapproved(self, package: Package) -> bool:
+        """Owners and staff see unapproved releases and screenshots of the package."""
+        return can(self.request.user, Action.EDIT_PACKAGE, package)
+
+
+def int_param(request, name: str, *, required: bool = False) -> int | None:
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        if required:
+            raise ContentDBError(f"{name} is required", 400)
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ContentDBError(f"{name} must be an integer", 400) from None
+    if not 0 <= value < 2**31:
+        raise ContentDBError(f"{name} is out of range", 400)
+    return value
+
+
+def requested_version(request) -> LuantiVersion | None:
+    """The Luanti version named by `protocol_version`/`engine_version`, or None for no filter."""
+    protocol = int_param(request, "protocol_version")
+    engine = request.query_params.get("engine_version", "")[:50]
+    if protocol is None and not engine:
+        return None
+    return resolve_luanti_version(protocol=protocol, engine=engine)
+
+
+def is_yes(value: str | None, *, default: bool) -> bool:
+    """ContentDB's `is_yes`: true/yes/on/1, case-insensitive; anything else is false."""
+    if value is None:
+        return default
+    return value.strip().lower() in {"true", "yes", "on", "1"}

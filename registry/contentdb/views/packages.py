@@ -1,0 +1,264 @@
+"""Package reads: the list (the hottest request of the site), detail, for-client, dependencies,
+updates, scores (contentdb-api.md "Packages", "Package Queries", "Misc")."""
+
+import hashlib
+import json
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from rest_framework.response import Response
+
+from packages.dependency_selectors import dependency_graph, raw_dependencies
+from packages.models import Package
+from packages.queries import PackageQuery
+from packages.selectors import game_support_rows, short_package_rows
+from registry.contentdb import hypertext_fields as ht
+from registry.contentdb.base import ContentDBView
+from registry.contentdb.pagination import paginate
+from registry.contentdb.serializers import (
+    absolute,
+    iso,
+    key_dict,
+    media_url,
+    package_dict,
+    package_path,
+    short_dict,
+    type_name,
+)
+from registry.contentdb.views.common import PackageView, int_param, is_yes, requested_version
+from releases.cache import LUANTI_LISTS, generation
+from releases.models import Release
+from releases.selectors import latest_compatible_release, zip_size
+
+LIST_CACHE_SECONDS = 300
+
+
+def json_bytes(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def cached_json(request, prefix: str, build) -> HttpResponse:
+    """Serve the JSON bytes built for this exact query string until a Luanti write bumps the
+    generation (releases.cache) or the max-age passes; `random` answers are never cached."""
+    if "random" in request.GET:
+        return HttpResponse(json_bytes(build()), content_type="application/json")
+    digest = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()
+    key = f"cdb:{prefix}:{generation(LUANTI_LISTS)}:{digest}"
+    body = cache.get(key)
+    if body is None:
+        body = json_bytes(build())
+        cache.set(key, body, timeout=LIST_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")
+
+
+def listed(request) -> list[dict]:
+    """`/api/packages/` items: a plain array, short dicts unless `fmt` says keys or vcs."""
+    query = PackageQuery(request.GET).checked()
+    packages = query.qs
+    if query.max_results:
+        packages = packages[: query.max_results]
+    if query.output_format == "keys":
+        return [
+            key_dict(author=author, name=name, type=ptype)
+            for author, name, ptype in packages.values_list("author__username", "name", "type")
+        ]
+    vcs = query.output_format == "vcs"
+    return [short_dict(row, vcs=vcs) for row in short_package_rows(packages)]
+
+
+class PackageListView(ContentDBView):
+    cache_max_age = 300
+
+    def get(self, request):
+        return cached_json(request, "packages", lambda: listed(request))
+
+
+class UpdatesView(ContentDBView):
+    """`{"author/name": release id}` for every listed package, aliases folded in."""
+
+    cache_max_age = 300
+
+    def get(self, request):
+        def build() -> dict[str, int]:
+            rows = short_package_rows(PackageQuery(request.GET).checked().qs.order_by())
+            answer: dict[str, int] = {}
+            for row in rows:
+                if row["release"] is None:
+                    continue
+                answer[f"{row['author']}/{row['name']}"] = row["release"]
+                for alias in row["aliases"]:
+                    answer[alias] = row["release"]
+            return answer
+
+        return cached_json(request, "updates", build)
+
+
+class ScoresView(ContentDBView):
+    cache_max_age = 900
+
+    def get(self, request):
+        packages = (
+            PackageQuery(request.GET)
+            .checked()
+            .qs.annotate(
+                positive=Count("reviews", filter=Q(reviews__approved=True, reviews__rating__gt=3)),
+                neutral=Count("reviews", filter=Q(reviews__approved=True, reviews__rating=3)),
+                negative=Count("reviews", filter=Q(reviews__approved=True, reviews__rating__lt=3)),
+            )
+        )
+        rows = packages.values(
+            "author__username",
+            "name",
+            "score",
+            "score_downloads",
+            "downloads",
+            "positive",
+            "neutral",
+            "negative",
+        )
+        return Response(
+            [
+                {
+                    "author": row["author__username"],
+                    "name": row["name"],
+                    "score": row["score"],
+                    "score_downloads": row["score_downloads"],
+                    "score_reviews": row["score"] - row["score_downloads"],
+                    "downloads": row["downloads"],
+                    "reviews": {
+                        "positive": row["positive"],
+                        "neutral": row["neutral"],
+                        "negative": row["negative"],
+                    },
+                }
+                for row in rows
+            ]
+        )
+
+
+def detail(package: Package, request, *, include_unapproved: bool) -> tuple[dict, Release | None]:
+    release = latest_compatible_release(package=package, version=requested_version(request))
+    games = [
+        {"supports": g["supports"], "confidence": g["confidence"], "game": short_dict(g["game"])}
+        for g in game_support_rows(package=package)
+    ]
+    data = package_dict(
+        package,
+        release_id=release.pk if release else None,
+        game_support=games,
+        include_unapproved=include_unapproved,
+    )
+    return data, release
+
+
+class PackageDetailView(PackageView):
+    cache_max_age = 300
+
+    def get(self, request, author: str, name: str):
+        package = self.package(author, name)
+        data, _ = detail(package, request, include_unapproved=self.can_see_unapproved(package))
+        return Response(data)
+
+
+def human_size(size: int) -> str:
+    """ContentDB's download_size: KB rounded below 1024 KB, else MB with one decimal."""
+    kb = size / 1024
+    if kb < 1024:
+        return f"{round(kb)} KB"
+    return f"{kb / 1024:.1f} MB"
+
+
+class PackageForClientView(PackageView):
+    """The package page of the Luanti client (5.10+); keys it reads: luanti-client.md section 4."""
+
+    cache_max_age = 300
+
+    def get(self, request, author: str, name: str):
+        formspec_version = int_param(request, "formspec_version", required=True)
+        include_images = is_yes(request.query_params.get("include_images"), default=True)
+        package = self.package(author, name)
+        data, release = detail(package, request, include_unapproved=False)
+        page_url = absolute(package_path(package.author.username, package.name))
+        data["screenshots"] = [
+            {"title": shot.title, "url": media_url(shot.file.name)}
+            for shot in package.screenshots.all()
+            if shot.approved
+        ]
+        data["long_description"] = ht.long_description_hypertext(
+            package.long_description,
+            page_url=page_url,
+            formspec_version=formspec_version,
+            include_images=include_images,
+        )
+        counts = package.reviews.filter(approved=True).aggregate(
+            positive=Count("id", filter=Q(rating__gt=3)),
+            neutral=Count("id", filter=Q(rating=3)),
+            negative=Count("id", filter=Q(rating__lt=3)),
+        )
+        data["reviews"] = counts
+        data["download_size"] = human_size(zip_size(release)) if release else None
+        data["info_hypertext"] = ht.info_hypertext(
+            [
+                ("Type", package.get_type_display()),
+                ("Tags", ", ".join(data["tags"])),
+                ("Content warnings", ", ".join(data["content_warnings"])),
+                ("License", _licenses(data)),
+                ("Maintenance state", package.get_dev_state_display() if package.dev_state else ""),
+                ("Added", (iso(package.approved_at) or iso(package.created_at) or "")[:10]),
+                ("Maintainers", ", ".join(data["maintainers"])),
+                ("Provides", ", ".join(data["provides"])),
+            ]
+        )
+        return Response(data)
+
+
+def _licenses(data: dict) -> str:
+    code, media = data["license"], data["media_license"]
+    if code == media or not media:
+        return code or ""
+    return f"{code} for code, {media} for media"
+
+
+class PackageDependenciesView(PackageView):
+    cache_max_age = 300
+
+    def get(self, request, author: str, name: str):
+        package = self.package(author, name)
+        only_hard = "only_hard" in request.query_params  # presence, even only_hard=0 (ContentDB)
+        return Response(dependency_graph(package=package, only_hard=only_hard))
+
+
+class DependenciesView(ContentDBView):
+    """Provides and raw dependencies of every listed package, paginated (n at most 300)."""
+
+    cache_max_age = 300
+
+    def get(self, request):
+        packages = PackageQuery(request.GET).checked().qs
+
+        def serialize(page: list[Package]) -> list[dict]:
+            rows = [
+                {"id": p.pk, "type": p.type, "author": p.author.username, "name": p.name}
+                for p in page
+            ]
+            deps = raw_dependencies(rows)
+            return [
+                {
+                    "type": type_name(row["type"]),
+                    "author": row["author"],
+                    "name": row["name"],
+                    **deps[row["id"]],
+                }
+                for row in rows
+            ]
+
+        return Response(
+            paginate(
+                request,
+                packages.select_related("author"),
+                serialize=serialize,
+                default_per_page=100,
+                max_per_page=300,
+            )
+        )
