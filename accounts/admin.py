@@ -1,11 +1,30 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import ApiKey, ApiToken, User
+from accounts import moderation
+from accounts.models import ApiKey, ApiToken, AuditLogEntry, Rank, User
+from accounts.services import delete_api_token, revoke_api_key
+from packages.admin_moderation import (
+    RankAccessMixin,
+    ReasonForm,
+    form_action,
+    run_service,
+    without_bulk_delete,
+)
+from packages.permissions import Action
+
+
+class RankForm(forms.Form):
+    rank = forms.TypedChoiceField(choices=Rank.choices, coerce=int)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RankAccessMixin, DjangoUserAdmin):
+    view_action = Action.SUSPEND_USER
+    # Suspension and rank change only through the actions below, so each one is audited.
+    readonly_fields = ["rank", "is_suspended", "last_login", "date_joined"]
+    actions = ["suspend_users", "unsuspend_users", "change_rank"]
     list_display = [
         "username",
         "display_name",
@@ -35,6 +54,44 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
 
+    @admin.action(description="Suspend the selected users")
+    def suspend_users(self, request, queryset):
+        return form_action(
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title="Suspend users",
+            apply=lambda u, data: moderation.suspend_user(
+                by=request.user, user=u, reason=data["reason"]
+            ),
+            done="Suspended",
+        )
+
+    @admin.action(description="Lift the suspension of the selected users")
+    def unsuspend_users(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda u: moderation.unsuspend_user(by=request.user, user=u),
+            done="Suspension lifted",
+        )
+
+    @admin.action(description="Change the rank of the selected users")
+    def change_rank(self, request, queryset):
+        return form_action(
+            self,
+            request,
+            queryset,
+            form_class=RankForm,
+            title="Change rank",
+            apply=lambda u, data: moderation.change_rank(
+                by=request.user, user=u, rank=data["rank"]
+            ),
+            done="Rank changed",
+        )
+
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
@@ -50,8 +107,22 @@ class ApiKeyAdmin(admin.ModelAdmin):
     ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["prefix", "user__username", "comment"]
-    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at", "actions"]
+    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at", "actions", "revoked_at"]
     raw_id_fields = ["user"]
+    actions = ["revoke_keys"]
+
+    def get_actions(self, request):
+        return without_bulk_delete(super().get_actions(request))
+
+    @admin.action(description="Revoke the selected keys (audited)")
+    def revoke_keys(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset.select_related("user"),
+            lambda key: revoke_api_key(key=key, by=request.user),
+            done="Revoked",
+        )
 
 
 @admin.register(ApiToken)
@@ -60,3 +131,38 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["name", "prefix", "user__username"]
     readonly_fields = ["prefix", "token_hash", "created_at", "last_used_at"]
     raw_id_fields = ["user", "package"]
+    actions = ["delete_tokens"]
+
+    def get_actions(self, request):
+        return without_bulk_delete(super().get_actions(request))
+
+    @admin.action(description="Delete the selected tokens (audited)")
+    def delete_tokens(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset.select_related("user"),
+            lambda token: delete_api_token(token=token, by=request.user),
+            done="Deleted",
+        )
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(RankAccessMixin, admin.ModelAdmin):
+    """Read-only: entries are written by the services, never by hand."""
+
+    view_action = Action.VIEW_AUDIT_LOG
+    list_display = ["created_at", "causer", "severity", "title", "package", "target"]
+    list_filter = ["severity", "action"]
+    search_fields = ["title", "target", "causer__username", "package__name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["causer", "package__author"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

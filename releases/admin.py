@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from packages.admin_moderation import RankAccessMixin, run_service
 from releases.models import Release, ReleaseFile, RockDependency
+from releases.moderation import approve_release
 
 
 class ReleaseFileInline(admin.TabularInline):
@@ -25,7 +27,7 @@ class RockDependencyInline(admin.TabularInline):
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
+class ReleaseAdmin(RankAccessMixin, admin.ModelAdmin):
     list_display = ["name", "package", "title", "approved", "task_state", "downloads", "created_at"]
     list_filter = ["approved", "task_state", "is_development", "package__type"]
     search_fields = ["name", "title", "package__name", "package__author__username"]
@@ -33,6 +35,17 @@ class ReleaseAdmin(admin.ModelAdmin):
     readonly_fields = ["downloads", "revision", "created_at", "updated_at"]
     inlines = [ReleaseFileInline, RockDependencyInline]
     list_select_related = ["package__author"]
+    actions = ["approve_releases"]
+
+    @admin.action(description="Approve the selected releases")
+    def approve_releases(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset.select_related("package__author"),
+            lambda release: approve_release(by=request.user, release=release),
+            done="Approved",
+        )
 
 
 @admin.register(ReleaseFile)

@@ -1,0 +1,87 @@
+"""The moderation queue: one admin page for what waits on a moderator, oldest first — packages
+ready for review (Luanti content; rocks go live on upload), releases and screenshots awaiting
+approval, and open reports. Each package has a review page one click away with its rendered
+description, its releases' files and its audit log; the buttons post the changelists' own action
+forms, so the queue runs the same services as every other admin action.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.html import escape, linebreaks
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.audit import package_audit_log
+from packages.models import Package, PackageState
+from packages.permissions import Action, can
+from packages.reports import open_reports
+
+
+def queue_view(modeladmin, request: HttpRequest) -> TemplateResponse:
+    from media_tools.models import Screenshot
+    from releases.models import Release
+
+    if not can(request.user, Action.VIEW_MODERATION_QUEUE):
+        raise PermissionDenied
+    packages = (
+        Package.objects.filter(state=PackageState.READY_FOR_REVIEW)
+        .select_related("author")
+        .order_by(F("submitted_at").asc(nulls_first=True), "created_at", "id")
+    )
+    releases = (
+        Release.objects.filter(approved=False)
+        .exclude(package__state=PackageState.DELETED)
+        .select_related("package__author")
+        .order_by("created_at", "id")
+    )
+    screenshots = (
+        Screenshot.objects.filter(approved=False)
+        .exclude(package__state=PackageState.DELETED)
+        .select_related("package__author")
+        .order_by("id")
+    )
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Moderation queue",
+        "opts": Package._meta,
+        "packages": packages,
+        "releases": releases,
+        "screenshots": screenshots,
+        "reports": open_reports(),
+    }
+    return TemplateResponse(request, "admin/packages/package/moderation_queue.html", context)
+
+
+def review_view(modeladmin, request: HttpRequest, object_id: str) -> TemplateResponse:
+    """Everything needed to decide on one package: description, files, screenshots, history."""
+    package = get_object_or_404(Package.objects.select_related("author", "license"), pk=object_id)
+    if not can(request.user, Action.VIEW_MODERATION_QUEUE) or not can(
+        request.user, Action.VIEW_PACKAGE, package
+    ):
+        raise PermissionDenied
+    releases = package.releases.prefetch_related("files").order_by("-created_at", "-id")
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": f"Review {package.key}",
+        "opts": Package._meta,
+        "package": package,
+        "description": render_description(package.long_description),
+        "releases": releases,
+        "screenshots": package.screenshots.order_by("order", "id"),
+        "reports": package.reports.filter(resolved_at__isnull=True),
+        "audit_log": package_audit_log(package=package, viewer=request.user)[:50],
+    }
+    return TemplateResponse(request, "admin/packages/package/review.html", context)
+
+
+def render_description(text: str | None) -> SafeString:
+    """The long description as the package page renders it (#7's renderer, sanitised)."""
+    if not text:
+        return mark_safe("")
+    try:
+        from media_tools.markdown import render_markdown
+    except ImportError:  # the renderer is not installed: show the text, escaped
+        return mark_safe(linebreaks(escape(text)))  # noqa: S308 - escaped above
+    return mark_safe(render_markdown(text))  # noqa: S308 - rendered and sanitised with bleach
