@@ -8,11 +8,13 @@ bundled Lua 5.1 (the dialect rockspecs are written in), in a LuaRuntime made for
   loads without any check and which can break out of any sandbox) is refused;
 - the chunk's environment is an empty table: no print/require/os/io/load/setfenv/getmetatable;
 - every string shares one metatable whose `__index` is the `string` library, so even with an empty
-  environment `("x"):rep(1e9)` would reach it. That metatable's `__index` is removed in this runtime;
+  environment `("x"):rep(1e9)` would reach it. In this runtime it points to a small string library
+  whose functions take bounded inputs (string methods appear in real rockspecs:
+  `tag = "v" .. version:match("^([^-]+)")`), see _RUNNER;
 - limits: INSTRUCTION_LIMIT Lua VM instructions (a count hook every HOOK_INTERVAL instructions),
   MAX_MEMORY bytes for the whole runtime (lupa's allocator refuses more), TIME_LIMIT seconds of wall
-  clock (checked by the same hook; with no library reachable, no single instruction can run long:
-  the biggest thing one can do is copy a string of at most MAX_MEMORY bytes);
+  clock (checked by the same hook; no C function reachable from the rockspec can run long on the
+  inputs it accepts, so the hook always gets its turn soon);
 - the result is copied into plain Python data (bytes, numbers, booleans, dicts, lists) bounded in
   depth, node count and string bytes, and the runtime is dropped. No Lua object leaves this module.
 
@@ -29,13 +31,18 @@ from lupa import lua51
 from releases.errors import InvalidRockspec
 from releases.models import Release
 
-MAX_ROCKSPEC_SIZE = (
-    512 * 1024
-)  # real rockspecs are a few KiB; luarocks.org's 2000 lines is ~200 KiB
+# real rockspecs are a few KiB; luarocks.org's 2000 executed lines are ~200 KiB
+MAX_ROCKSPEC_SIZE = 512 * 1024
 MAX_MEMORY = 16 * 1024 * 1024
-INSTRUCTION_LIMIT = 1_000_000  # a 2000-line declarative rockspec needs ~20,000
-HOOK_INTERVAL = 100
+INSTRUCTION_LIMIT = 500_000  # a 2000-line declarative rockspec needs ~20,000
+HOOK_INTERVAL = 10  # a hook between any two calls of the string library
 TIME_LIMIT = 0.5  # seconds
+# what the string methods accept (see _RUNNER): linear functions up to MAX_STRING bytes; patterns
+# only on short subjects with few quantifiers, which bounds Lua's backtracking to ~256^3 steps
+MAX_STRING = 64 * 1024
+MAX_MATCH_SUBJECT = 256
+MAX_MATCH_PATTERN = 64
+MAX_MATCH_QUANTIFIERS = 2
 MAX_DEPTH = 32
 MAX_NODES = 50_000
 MAX_BYTES = 2 * 1024 * 1024
@@ -55,9 +62,61 @@ DEPENDENCY = re.compile(r"\s*([^\s<>=~]+)\s*(.*?)\s*", re.DOTALL)
 LUA_DEPENDENCY = re.compile(r"lua\s")  # luarocks.org: the first dependency matching ^lua%s
 
 _RUNNER = b"""
-local loadstring, setfenv, create, resume, sethook, error = loadstring, setfenv,
-  coroutine.create, coroutine.resume, debug.sethook, error
-getmetatable("").__index = nil
+local loadstring, setfenv, create, resume, sethook = loadstring, setfenv, coroutine.create,
+  coroutine.resume, debug.sethook
+local error, type, select, string, tostring = error, type, select, string, tostring
+local MAX_STRING, MAX_SUBJECT, MAX_PATTERN, MAX_QUANTIFIERS = ...
+
+-- Every string shares one metatable whose __index is the string library: even with an empty
+-- environment ("x"):rep(1e9) reaches it. Rockspecs do call methods on strings (`tag = "v" ..
+-- version:match("^([^-]+)")`), so __index becomes a string library whose C functions can only be
+-- given small inputs: a C function runs without debug hooks, and Lua patterns backtrack, so
+-- ("a"):rep(200):find(("a-"):rep(20) .. "b") would run for hours.
+local function small(...)
+  for i = 1, select("#", ...) do
+    local value = select(i, ...)
+    if type(value) == "string" and #value > MAX_STRING then error("string too long", 3) end
+  end
+end
+local function plain(f)
+  return function(...) small(...) return f(...) end
+end
+local function quantifiers(pattern)
+  local count, i = 0, 1
+  while i <= #pattern do
+    local c = pattern:sub(i, i)
+    if c == "%" then i = i + 1
+    elseif c == "*" or c == "+" or c == "-" or c == "?" then count = count + 1 end
+    i = i + 1
+  end
+  return count
+end
+local function matcher(f)
+  return function(subject, pattern, ...)
+    if type(subject) == "string" and #subject > MAX_SUBJECT
+      or type(pattern) ~= "string" or #pattern > MAX_PATTERN
+      or quantifiers(pattern) > MAX_QUANTIFIERS then
+      error("pattern too complex for a rockspec", 2)
+    end
+    return f(subject, pattern, ...)
+  end
+end
+local library = {
+  byte = plain(string.byte), char = string.char, format = plain(string.format),
+  len = string.len, lower = plain(string.lower), upper = plain(string.upper),
+  reverse = plain(string.reverse), sub = plain(string.sub),
+  rep = function(s, n, ...)
+    small(s)
+    if type(n) ~= "number" or n > MAX_STRING or #tostring(s) * n > MAX_STRING then
+      error("string too long", 2)
+    end
+    return string.rep(s, n, ...)
+  end,
+  find = matcher(string.find), match = matcher(string.match),
+  gmatch = matcher(string.gmatch), gsub = matcher(string.gsub),
+}
+getmetatable("").__index = library
+
 return function(source, clock, deadline, budget, interval)
   local chunk, message = loadstring(source, "=rockspec")
   if not chunk then return "parse", message end
@@ -102,7 +161,9 @@ def evaluate_rockspec(content: bytes) -> dict:
         attribute_filter=_refuse_attributes,
     )
     try:
-        runner = runtime.execute(_RUNNER)
+        runner = runtime.execute(
+            _RUNNER, MAX_STRING, MAX_MATCH_SUBJECT, MAX_MATCH_PATTERN, MAX_MATCH_QUANTIFIERS
+        )
         outcome, value = runner(
             content,
             time.monotonic,
