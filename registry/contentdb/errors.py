@@ -7,8 +7,32 @@ falls back to its nearest listed base class (the apps' base error classes are li
 from django.http import JsonResponse
 
 from accounts.errors import AccountsError, UnknownPackageScope, UnknownUser
-from packages.errors import InvalidPackageQuery, NoSuchPackage, NoSuchUser, PackagesError
-from releases.errors import ReleasesError
+from media_tools.errors import (
+    InvalidImage,
+    InvalidScreenshotRequest,
+    MediaToolsError,
+    ScreenshotPermissionDenied,
+    TooManyScreenshots,
+)
+from packages.errors import (
+    InvalidPackageData,
+    InvalidPackageQuery,
+    NoSuchPackage,
+    NoSuchUser,
+    PackageEditDenied,
+    PackageExists,
+    PackagesError,
+)
+from releases.errors import (
+    InvalidLuantiContent,
+    InvalidReleaseRequest,
+    InvalidReleaseZip,
+    ReleaseExists,
+    ReleaseNotDeletable,
+    ReleasePermissionDenied,
+    ReleasesError,
+    TooManyReleases,
+)
 
 ERROR_STATUSES: dict[type[Exception], int] = {
     # Bases: a domain error with no row of its own is the caller's bad input.
@@ -22,6 +46,24 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     # accounts
     UnknownUser: 404,
     UnknownPackageScope: 403,
+    # package writes (ContentDB answers refusals of the domain with 403)
+    InvalidPackageData: 400,
+    PackageEditDenied: 403,
+    PackageExists: 403,
+    # releases
+    InvalidReleaseRequest: 400,
+    InvalidReleaseZip: 400,
+    InvalidLuantiContent: 400,
+    ReleasePermissionDenied: 403,
+    ReleaseExists: 403,
+    ReleaseNotDeletable: 403,
+    TooManyReleases: 429,
+    # screenshots
+    MediaToolsError: 400,
+    InvalidImage: 400,
+    InvalidScreenshotRequest: 400,
+    ScreenshotPermissionDenied: 403,
+    TooManyScreenshots: 429,
 }
 
 

@@ -1,0 +1,80 @@
+"""Package writes: create (our extension for CLI tools) and PUT (contentdb-api.md "Packages").
+
+Checks run in ContentDB's order (research/contentdb.md sections 1 and 3): unknown package 404, then
+401 without a token, then 403 for a token limited to another package, then the domain's own checks
+(permission 403, bad values 400).
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.response import Response
+
+from packages.models import LUANTI_TYPES, Package, PackageState
+from packages.package_edits import create_package, update_package
+from packages.selectors import package_by_key
+from registry.contentdb.base import ContentDBError, ContentDBView, require_token, require_token_for
+from registry.contentdb.errors import error_response
+from registry.contentdb.package_answers import package_answer
+
+PACKAGE_NOT_FOUND = "Package not found"
+TOKEN_LIMITED = "This API token is limited to one package and cannot create packages"  # noqa: S105
+REQUIRED = ("type", "name", "title", "short_description", "license", "media_license")
+
+
+def by_method(**views: Callable) -> Callable:
+    """One path, one view per HTTP method (reads and writes live in separate modules); methods
+    without a view of their own go to the GET view, which answers them with its 405."""
+
+    @csrf_exempt
+    def dispatch(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        view = views.get(request.method) or views.get("GET")
+        if view is None:
+            return error_response("Endpoint or method not found", status=405)
+        return view(request, *args, **kwargs)
+
+    return dispatch
+
+
+def package_for_write(author: str, name: str) -> Package:
+    """The Luanti package at author/name, or 404 (deleted packages included, as ContentDB)."""
+    package = package_by_key(author=author, name=name, rock=False)
+    if package is None or package.state == PackageState.DELETED or package.type not in LUANTI_TYPES:
+        raise ContentDBError(PACKAGE_NOT_FOUND, 404)
+    return package
+
+
+def json_object(request) -> dict:
+    if not isinstance(request.data, dict):
+        raise ContentDBError("Expected a JSON object", 400)
+    return request.data
+
+
+class PackageCreateView(ContentDBView):
+    def post(self, request):
+        user, token = require_token(request)
+        if token.package_id is not None:
+            raise ContentDBError(TOKEN_LIMITED, 403)
+        data = json_object(request)
+        for key in REQUIRED:
+            if data.get(key) in (None, ""):
+                raise ContentDBError(f"{key} is required", 400)
+        fields = {
+            key: value
+            for key, value in data.items()
+            if key not in REQUIRED and key not in ("author", "by")
+        }
+        package = create_package(author=user, **{k: data[k] for k in REQUIRED}, **fields)
+        return Response({"success": True, "package": package_answer(package)}, status=201)
+
+
+class PackageUpdateView(ContentDBView):
+    def put(self, request, author: str, name: str):
+        package = package_for_write(author, name)
+        user = require_token_for(request, package)
+        data = json_object(request)
+        package, was_modified = update_package(package=package, by=user, changes=data)
+        return Response(
+            {"success": True, "package": package_answer(package), "was_modified": was_modified}
+        )
