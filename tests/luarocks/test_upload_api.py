@@ -362,3 +362,35 @@ def test_keys_in_logged_paths_are_redacted(client, secret, caplog):
     assert "Unauthorized: /api/1/<key>/status" in caplog.text
     assert "Bad Request: /api/1/<key>/check_rockspec" in caplog.text
     assert unknown not in caplog.text and secret not in caplog.text
+
+
+def generations(user) -> list[int]:
+    from releases import cache
+
+    return [cache.generation(cache.ROOT_MANIFESTS), cache.generation(cache.user_manifests(user.pk))]
+
+
+def test_manifests_are_invalidated_only_when_their_content_changes(user, secret, upload):
+    start = generations(user)
+    upload(secret, rockspec_text("Foo", "1.0-1"))  # new module
+    assert generations(user) == [g + 1 for g in start]
+    start = generations(user)
+    upload(secret, rockspec_text("Foo", "1.0-1"))  # same version again: same manifest entries
+    assert generations(user) == start
+    upload(secret, rockspec_text("Foo", "1.0-1", dependencies='{ "lua >= 5.3" }'))
+    assert generations(user) == [g + 1 for g in start]  # the lua constraint filters manifests
+    start = generations(user)
+    upload(secret, rockspec_text("Foo", "1.1-1"))  # new version
+    assert generations(user) == [g + 1 for g in start]
+
+
+def test_refused_upload_invalidates_nothing(user, secret, upload):
+    start = generations(user)
+    upload(secret, b"while true do end")
+    assert generations(user) == start
+
+
+def test_upload_query_count_is_bounded(secret, upload, django_assert_max_num_queries):
+    upload(secret, rockspec_text("Foo", "1.0-1"))
+    with django_assert_max_num_queries(20):
+        upload(secret, rockspec_text("Foo", "1.1-1", dependencies='{ "a", "b", "c", "d" }'))
