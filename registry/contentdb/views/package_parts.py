@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.http import JsonResponse
 from rest_framework.response import Response
 
 from media_tools.models import Screenshot
@@ -89,4 +90,5 @@ class PackageStatsView(PackageView):
     def get(self, request, author: str, name: str):
         package = self.package(author, name)
         start, end = date_param(request, "start"), date_param(request, "end")
-        return Response(package_stats(package=package, start=start, end=end))
+        # JsonResponse: DRF renders None as an empty body, ContentDB answers `null`
+        return JsonResponse(package_stats(package=package, start=start, end=end), safe=False)

@@ -2,6 +2,7 @@
 data, homepage, the .cdb.json schema and the all-packages stats."""
 
 from django.db.models import Count, F, Max, Sum
+from django.http import JsonResponse
 from rest_framework.response import Response
 
 from accounts.models import Rank
@@ -93,7 +94,8 @@ class UserStatsView(ContentDBView):
     def get(self, request, username: str):
         user = _user_or_404(username)
         start, end = date_param(request, "start"), date_param(request, "end")
-        return Response(user_stats(user=user, start=start, end=end))
+        # JsonResponse: DRF renders None as an empty body, ContentDB answers `null`
+        return JsonResponse(user_stats(user=user, start=start, end=end), safe=False)
 
 
 class PackageStatsListView(ContentDBView):
