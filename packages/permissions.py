@@ -134,12 +134,12 @@ def can(user: User | None, action: Action, obj: Target = None) -> bool:
     """Whether `user` may do `action` on `obj` (a package, release, screenshot, review or user)."""
     rule = PERMISSIONS[action]
     package = package_of(obj)
-    if action == Action.VIEW_PACKAGE and package is not None:
-        if package.state == PackageState.APPROVED:
-            return True
-        if package.state == PackageState.DELETED and not (user and _rank(user) >= Rank.MODERATOR):
-            return False
+    viewing = action == Action.VIEW_PACKAGE and package is not None
+    if viewing and package.state == PackageState.APPROVED:
+        return True
     if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if viewing and package.state == PackageState.DELETED and _rank(user) < Rank.MODERATOR:
         return False
     if user.is_suspended and action not in READ_ONLY_ACTIONS:
         return False
