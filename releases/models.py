@@ -122,6 +122,9 @@ class ReleaseFile(models.Model):
                 fields=["release", "kind", "arch"], name="releases_file_unique_arch"
             ),
         ]
+        # luarocks fetches files by name (`/<name>-<version>.<arch>.rock`): an index keeps that
+        # look-up O(log n) instead of a scan of every rock package (bench/manifest_bench.py).
+        indexes = [models.Index(fields=["filename"], name="releases_file_filename_idx")]
 
     def __str__(self) -> str:
         return self.filename

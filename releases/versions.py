@@ -126,7 +126,13 @@ version_key = functools.cmp_to_key(compare_versions)
 
 
 def sort_versions(versions, *, newest_first: bool = False) -> list[str]:
-    return sorted(versions, key=version_key, reverse=newest_first)
+    """The same order as `version_key`, faster: tuple keys padded to the longest version given."""
+    versions = list(versions)
+    parsed = [parse_version(v) for v in versions]
+    width = max((len(p.components) for p in parsed), default=0)
+    keys = [(*p.components, *(0.0,) * (width - len(p.components)), p.revision or 0) for p in parsed]
+    order = sorted(range(len(versions)), key=keys.__getitem__, reverse=newest_first)
+    return [versions[i] for i in order]
 
 
 # --- constraints (queries.lua) -------------------------------------------------------------------

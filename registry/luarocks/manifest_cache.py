@@ -28,7 +28,6 @@ CONTENT_TYPES = {
     "zip": "application/zip",
 }
 CACHE_TIMEOUT = 24 * 3600  # a generation bump makes entries unreachable long before this
-GZIP_MIN_SIZE = 1024
 
 
 @dataclass(frozen=True)
@@ -37,20 +36,41 @@ class BuiltManifest:
     content_type: str
     etag: str
     last_modified: int  # unix seconds
-    gzipped: bytes | None = None  # for clients that send Accept-Encoding: gzip (not luarocks)
+    content_encoding: str | None = None  # "gzip" for the variant of clients that ask (not luarocks)
 
 
 def manifest_basename(lua_version: str | None) -> str:
     return f"manifest-{lua_version}" if lua_version else "manifest"
 
 
-def get_manifest(*, scope: ManifestScope, lua_version: str | None, fmt: str) -> BuiltManifest:
-    """The built manifest for a URL, from the cache or built now (and cached)."""
+def get_manifest(
+    *, scope: ManifestScope, lua_version: str | None, fmt: str, gzipped: bool = False
+) -> BuiltManifest:
+    """The built manifest for a URL, from the cache or built now (and cached).
+
+    `gzipped` asks for the gzip-encoded variant of the Lua or JSON form, made from the plain one
+    on first request; it shares the plain variant's Last-Modified.
+    """
     gen = generation(scope.generation_scope)
+    if gzipped and fmt != "zip":
+        return _get(scope, gen, lua_version, f"{fmt}.gz")
+    return _get(scope, gen, lua_version, fmt)
+
+
+def _get(scope: ManifestScope, gen: int, lua_version: str | None, fmt: str) -> BuiltManifest:
     key = f"lr-manifest:{scope.key}:{gen}:{lua_version or 'all'}:{fmt}"
     built = cache.get(key)
     if built is None:
-        built = _build(scope=scope, lua_version=lua_version, fmt=fmt)
+        if fmt.endswith(".gz"):
+            plain = _get(scope, gen, lua_version, fmt[: -len(".gz")])
+            cache.set(key, built := _gzipped(plain), CACHE_TIMEOUT)
+            return built
+        if fmt == "zip":  # the zip wraps the Lua text: reuse it rather than query again
+            body = zip_manifest(_get(scope, gen, lua_version, "lua").body, lua_version)
+        else:
+            repository = manifest_repository(scope=scope, lua_version=lua_version)
+            body = render_manifest(repository, lua_version=lua_version, fmt=fmt)
+        built = _built(body, fmt=fmt, lm_key=f"lr-manifest-lm:{scope.key}:{lua_version}:{fmt}")
         cache.set(key, built, CACHE_TIMEOUT)
     return built
 
@@ -70,8 +90,10 @@ def render_manifest(repository: Repository, *, lua_version: str | None, fmt: str
         }
         return json.dumps(data, separators=(",", ":")).encode("ascii")
     text = lua_manifest(repository).encode("ascii")
-    if fmt == "lua":
-        return text
+    return text if fmt == "lua" else zip_manifest(text, lua_version)
+
+
+def zip_manifest(text: bytes, lua_version: str | None) -> bytes:
     # The client unzips and then reads the file named like the URL minus `.zip`.
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
@@ -82,18 +104,22 @@ def render_manifest(repository: Repository, *, lua_version: str | None, fmt: str
     return buffer.getvalue()
 
 
-def _build(*, scope: ManifestScope, lua_version: str | None, fmt: str) -> BuiltManifest:
-    repository = manifest_repository(scope=scope, lua_version=lua_version)
-    body = render_manifest(repository, lua_version=lua_version, fmt=fmt)
-    gzipped = None
-    if fmt != "zip" and len(body) >= GZIP_MIN_SIZE:
-        gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+def _built(body: bytes, *, fmt: str, lm_key: str) -> BuiltManifest:
     return BuiltManifest(
         body=body,
         content_type=CONTENT_TYPES[fmt],
         etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
-        last_modified=_next_last_modified(f"lr-manifest-lm:{scope.key}:{lua_version}:{fmt}"),
-        gzipped=gzipped,
+        last_modified=_next_last_modified(lm_key),
+    )
+
+
+def _gzipped(plain: BuiltManifest) -> BuiltManifest:
+    return BuiltManifest(
+        body=gzip.compress(plain.body, compresslevel=6, mtime=0),
+        content_type=plain.content_type,
+        etag=plain.etag[:-1] + '-gz"',
+        last_modified=plain.last_modified,
+        content_encoding="gzip",
     )
 
 

@@ -18,29 +18,29 @@ from releases.manifests import ManifestScope
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
 
 
-def manifest_response(request: HttpRequest, built: BuiltManifest) -> HttpResponse:
-    use_gzip = built.gzipped is not None and "gzip" in request.headers.get("Accept-Encoding", "")
-    body = built.gzipped if use_gzip else built.body
-    etag = built.etag[:-1] + '-gz"' if use_gzip else built.etag
+def manifest_response(request: HttpRequest, built: BuiltManifest, *, varies: bool) -> HttpResponse:
     # HEAD gets the GET headers without the body (Django's handlers drop a HEAD body anyway)
-    response = HttpResponse(b"" if request.method == "HEAD" else body)
+    response = HttpResponse(b"" if request.method == "HEAD" else built.body)
     response["Content-Type"] = built.content_type
-    response["Content-Length"] = str(len(body))
-    response["ETag"] = etag
+    response["Content-Length"] = str(len(built.body))
+    response["ETag"] = built.etag
     response["Last-Modified"] = http_date(built.last_modified)
     response["Cache-Control"] = CACHE_CONTROL
-    if built.gzipped is not None:
+    if built.content_encoding:
+        response["Content-Encoding"] = built.content_encoding
+    if varies:
         patch_vary_headers(response, ["Accept-Encoding"])
-        if use_gzip:
-            response["Content-Encoding"] = "gzip"
     return get_conditional_response(
-        request, etag=etag, last_modified=built.last_modified, response=response
+        request, etag=built.etag, last_modified=built.last_modified, response=response
     )
 
 
 def _serve(request: HttpRequest, scope: ManifestScope, lua: str | None, fmt: str | None):
-    built = get_manifest(scope=scope, lua_version=lua, fmt=fmt or "lua")
-    return manifest_response(request, built)
+    fmt = fmt or "lua"
+    varies = fmt != "zip"  # the Lua and JSON forms also come gzip-encoded to clients that ask
+    wants_gzip = varies and "gzip" in request.headers.get("Accept-Encoding", "")
+    built = get_manifest(scope=scope, lua_version=lua, fmt=fmt, gzipped=wants_gzip)
+    return manifest_response(request, built, varies=varies)
 
 
 @require_safe
