@@ -158,3 +158,32 @@ def test_upload_then_search_install_download_with_the_real_client(rocks_client, 
     all_rock = ReleaseFile.objects.get(kind=FileKind.ROCK, arch="all")
     assert all_rock.downloads == 1  # fetched by the client's own User-Agent
     assert Release.objects.get(name="1.1-1").downloads >= 3  # src rock, rockspec, all rock
+
+
+def test_dev_versions_are_found_only_with_dev(rocks_client, tmp_path):
+    """`--dev` makes the client read `<server>/dev/manifest-5.1*` and fetch files under `/dev/`."""
+    luarocks = rocks_client
+    user = UserFactory(username="devgreeter")
+    _key, secret = create_api_key(user=user)
+    work = tmp_path / "work"
+    work.mkdir()
+    for version, greeting in [("1.0-1", "stable"), ("scm-1", "development")]:
+        rockspec = write_project(work, version, greeting)
+        out = luarocks(
+            "upload", rockspec.name, f"--temp-key={secret}", f"--server={luarocks.server}", cwd=work
+        )
+        assert "Done:" in out
+    # --only-server cannot be combined with --dev, so the server list comes from the user config
+    config = luarocks.client.home / ".luarocks" / "config-5.1.lua"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'rocks_servers = {{ "{luarocks.server}" }}\n')
+
+    assert "scm-1" not in luarocks("search", "greet")
+    assert "scm-1 (rockspec)" in luarocks("search", "greet", "--dev")
+
+    stable = tmp_path / "tree-stable"
+    luarocks("install", "greet", f"--tree={stable}")
+    assert run_module(stable) == "stable"
+    development = tmp_path / "tree-dev"
+    luarocks("install", "greet", "--dev", f"--tree={development}")  # scm-1 sorts above 1.0-1
+    assert run_module(development) == "development"
