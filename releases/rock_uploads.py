@@ -67,11 +67,14 @@ def upload_rock(*, user: User, release: Release, filename: str, content: bytes) 
     """Store a rock `<name>-<version>.<arch>.rock` for a release: one per arch, re-upload overwrites.
 
     Allowed for the package's author and maintainers and for editors and above. The arch comes from
-    the file name; the content is not inspected (as on luarocks.org). Raises InvalidRock, NotOwner.
+    the file name; the content is not inspected (as on luarocks.org). Raises InvalidRock, NotOwner,
+    UploadNotAllowed (the package was deleted by moderation).
     """
     package = release.package
     if package.type != PackageType.ROCK or not can(user, Action.MAKE_RELEASE, package):
         raise NotOwner(NO_PERMISSION)
+    if package.state == PackageState.DELETED:
+        raise UploadNotAllowed(_deleted(package))
     version, arch = parse_rock_filename(module_name=package.name, filename=filename)
     if version.lower() != release.name.lower():
         raise InvalidRock(f"Rock doesn't match version {release.name}")
@@ -112,7 +115,7 @@ def _store_rockspec(*, user: User, spec: Rockspec, content: bytes) -> RockspecUp
             raise UploadNotAllowed(NOT_ALLOWED)
         package = _create_package(user=user, spec=spec)
     elif package.state == PackageState.DELETED:
-        raise UploadNotAllowed(f"Module {package.name} was deleted; ask a moderator to restore it")
+        raise UploadNotAllowed(_deleted(package))
     elif not can(user, Action.MAKE_RELEASE, package):
         raise UploadNotAllowed(NOT_ALLOWED)
 
@@ -168,6 +171,10 @@ def _store_rockspec(*, user: User, spec: Rockspec, content: bytes) -> RockspecUp
         is_new_package=is_new_package,
         is_new_release=is_new_release,
     )
+
+
+def _deleted(package: Package) -> str:
+    return f"Module {package.name} was deleted; ask a moderator to restore it"
 
 
 def _create_package(*, user: User, spec: Rockspec) -> Package:

@@ -168,3 +168,24 @@ def test_rock_upload_with_get_is_405(client, secret, version_id):
     response = client.get(f"/api/1/{secret}/upload_rock/{version_id}")
     assert response.status_code == 405
     assert response.json() == {"errors": ["Method not allowed"]}
+
+
+def test_rock_for_a_deleted_module_is_refused(secret, version_id, upload_rock_file):
+    from packages.models import Package, PackageState
+
+    Package.objects.update(state=PackageState.DELETED)
+    before = Snapshot()
+    response = upload_rock_file(secret, version_id, "foo-1.0-1.src.rock")
+    assert response.status_code == 403
+    assert response.json() == {"errors": ["Module foo was deleted; ask a moderator to restore it"]}
+    before.assert_unchanged()
+
+
+def test_too_many_multipart_fields_is_a_json_400(client, secret, version_id):
+    fields = {f"f{i}": "x" for i in range(1100)}
+    fields["rock_file"] = SimpleUploadedFile("foo-1.0-1.src.rock", b"x")
+    before = Snapshot()
+    response = client.post(f"/api/1/{secret}/upload_rock/{version_id}", fields)
+    assert response.status_code == 400
+    assert response.json() == {"errors": ["Bad request"]}
+    before.assert_unchanged()
