@@ -10,6 +10,7 @@ from urllib.parse import quote
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
 
+from packages.downloads import count_luanti_download
 from packages.models import Package
 from packages.permissions import Action, can
 from packages.queries import resolve_luanti_version
@@ -43,6 +44,13 @@ def serve_release_zip(request: HttpRequest, release: Release) -> HttpResponse:
     zip_file = release_zip(release=release)
     if zip_file is None:
         raise Http404("This release has no file")
+    if request.method == "GET":  # a HEAD request downloads nothing
+        count_luanti_download(
+            release_file=zip_file,
+            package_id=release.package_id,
+            reason=request.GET.get("reason"),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
     return FileResponse(
         zip_file.file.open("rb"),
         as_attachment=True,
