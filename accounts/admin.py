@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts import moderation
+from accounts.errors import NotAllowed
 from accounts.models import ApiKey, ApiToken, AuditLogEntry, Rank, User
 from accounts.services import delete_api_token, revoke_api_key
 from packages.admin_moderation import (
@@ -12,7 +13,7 @@ from packages.admin_moderation import (
     run_service,
     without_bulk_delete,
 )
-from packages.permissions import Action
+from packages.permissions import Action, can
 
 
 class RankForm(forms.Form):
@@ -93,8 +94,15 @@ class UserAdmin(RankAccessMixin, DjangoUserAdmin):
         )
 
 
+def _manage_credentials_of(request, user: User) -> None:
+    """Moderators manage the keys and tokens of lower-ranked accounts (ContentDB's CREATE_TOKEN)."""
+    if not can(request.user, Action.CREATE_TOKEN, user):
+        raise NotAllowed(f"You may not manage the credentials of {user.username}.")
+
+
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(RankAccessMixin, admin.ModelAdmin):
+    view_action = Action.SUSPEND_USER
     # Only the hash is stored; the admin shows the prefix so a key can be recognised, never used.
     list_display = [
         "prefix",
@@ -120,13 +128,17 @@ class ApiKeyAdmin(admin.ModelAdmin):
             self,
             request,
             queryset.select_related("user"),
-            lambda key: revoke_api_key(key=key, by=request.user),
+            lambda key: (
+                _manage_credentials_of(request, key.user)
+                or revoke_api_key(key=key, by=request.user)
+            ),
             done="Revoked",
         )
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(RankAccessMixin, admin.ModelAdmin):
+    view_action = Action.SUSPEND_USER
     list_display = ["name", "prefix", "user", "package", "created_at", "last_used_at"]
     search_fields = ["name", "prefix", "user__username"]
     readonly_fields = ["prefix", "token_hash", "created_at", "last_used_at"]
@@ -142,7 +154,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
             self,
             request,
             queryset.select_related("user"),
-            lambda token: delete_api_token(token=token, by=request.user),
+            lambda token: (
+                _manage_credentials_of(request, token.user)
+                or delete_api_token(token=token, by=request.user)
+            ),
             done="Deleted",
         )
 
