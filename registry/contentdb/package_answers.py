@@ -1,21 +1,12 @@
-"""The package detail dict that write answers carry (`{"success": true, "package": ...}`)."""
+"""The package detail dict that write answers carry (`{"success": true, "package": ...}`): the
+same builder as GET /api/packages/<author>/<name>/, so a write answers what a read would show."""
 
 from packages.models import Package
-from packages.queries import compatible_releases
-from registry.contentdb.serializers import package_dict
+from packages.selectors import luanti_package_by_key
+from registry.contentdb.views.packages import detail
 
 
-def package_answer(package: Package) -> dict:
-    package = (
-        Package.objects.select_related("author", "license", "media_license")
-        .prefetch_related("maintainers", "tags", "content_warnings", "provides", "screenshots")
-        .get(pk=package.pk)
-    )
-    release_id = (
-        compatible_releases(None)
-        .filter(package=package)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    return package_dict(package, release_id=release_id, game_support=[])
+def package_answer(package: Package, request) -> dict:
+    fresh = luanti_package_by_key(author=package.author.username, name=package.name)
+    data, _ = detail(fresh, request, include_unapproved=True)
+    return data

@@ -66,7 +66,7 @@ class PackageCreateView(ContentDBView):
             if key not in REQUIRED and key not in ("author", "by")
         }
         package = create_package(author=user, **{k: data[k] for k in REQUIRED}, **fields)
-        return Response({"success": True, "package": package_answer(package)}, status=201)
+        return Response({"success": True, "package": package_answer(package, request)}, status=201)
 
 
 class PackageUpdateView(ContentDBView):
@@ -76,5 +76,9 @@ class PackageUpdateView(ContentDBView):
         data = json_object(request)
         package, was_modified = update_package(package=package, by=user, changes=data)
         return Response(
-            {"success": True, "package": package_answer(package), "was_modified": was_modified}
+            {
+                "success": True,
+                "package": package_answer(package, request),
+                "was_modified": was_modified,
+            }
         )
