@@ -84,6 +84,19 @@ def test_upload_versions_refuse_a_duplicate_and_report_a_bad_key(luarocks_client
     assert bad.returncode != 0
     assert "Invalid key (use the --api-key flag to change)" in bad.output
 
+    stored_bad = luarocks_client.run(
+        "upload",
+        "hello-1.1-1.rockspec",
+        "--skip-pack",
+        f"--api-key={'B' * 40}",
+        f"--server={luarocks_client.server}",
+        cwd=work,
+    )
+    print("bad key given with --api-key:\n" + stored_bad.output)
+    assert stored_bad.returncode != 0
+    assert "Invalid key (use the --api-key flag to change)" in stored_bad.output
+    assert not (luarocks_client.home / ".luarocks" / "upload_config.lua").exists()
+
     package = Package.objects.get()
     assert (package.name, package.title, package.in_root_manifest) == ("hello", "Hello", True)
     releases = {r.name: r for r in Release.objects.all()}
