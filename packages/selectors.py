@@ -80,23 +80,25 @@ def short_package_rows(packages: QuerySet[Package], *, with_aliases: bool = True
     return rows
 
 
-def luanti_package_by_key(*, author: str, name: str) -> Package | None:
-    """A Luanti package (any state but never a rock) with everything its detail dict shows."""
+def luanti_package_by_key(*, author: str, name: str, detailed: bool = True) -> Package | None:
+    """A Luanti package (any state but never a rock); `detailed` also fetches everything its
+    detail dict shows (licenses, maintainers, tags, warnings, provides, screenshots)."""
     from media_tools.models import Screenshot
 
-    return (
+    packages = (
         Package.objects.exclude(type=PackageType.ROCK)
         .filter(author__username__iexact=author, name__iexact=name)
-        .select_related("author", "license", "media_license")
-        .prefetch_related(
+        .select_related("author")
+    )
+    if detailed:
+        packages = packages.select_related("license", "media_license").prefetch_related(
             "maintainers",
             "tags",
             "content_warnings",
             "provides",
             Prefetch("screenshots", queryset=Screenshot.objects.order_by("order", "id")),
         )
-        .first()
-    )
+    return packages.first()
 
 
 def package_alias_target(*, author: str, name: str) -> Package | None:

@@ -25,7 +25,7 @@ def _user(request: HttpRequest):
 
 
 def _package(request: HttpRequest, author: str, name: str) -> Package | HttpResponseRedirect:
-    package = luanti_package_by_key(author=author, name=name)
+    package = luanti_package_by_key(author=author, name=name, detailed=False)
     if package is None:
         # an old name keeps working for installed content (ContentDB issue #666)
         target = package_alias_target(author=author, name=name)

@@ -27,9 +27,9 @@ class PackageView(ContentDBView):
             return HttpResponseRedirect(exc.url)
         return super().handle_exception(exc)
 
-    def package(self, author: str, name: str) -> Package:
+    def package(self, author: str, name: str, *, detailed: bool = False) -> Package:
         """The package if the caller may see it (approved, or theirs / a moderator's), else 404."""
-        package = luanti_package_by_key(author=author, name=name)
+        package = luanti_package_by_key(author=author, name=name, detailed=detailed)
         if package is None:
             target = package_alias_target(author=author, name=name)
             if target is not None and can(self.request.user, Action.VIEW_PACKAGE, target):

@@ -156,7 +156,7 @@ class PackageDetailView(PackageView):
     cache_max_age = 300
 
     def get(self, request, author: str, name: str):
-        package = self.package(author, name)
+        package = self.package(author, name, detailed=True)
         data, _ = detail(package, request, include_unapproved=self.can_see_unapproved(package))
         return Response(data)
 
@@ -177,7 +177,7 @@ class PackageForClientView(PackageView):
     def get(self, request, author: str, name: str):
         formspec_version = int_param(request, "formspec_version", required=True)
         include_images = is_yes(request.query_params.get("include_images"), default=True)
-        package = self.package(author, name)
+        package = self.package(author, name, detailed=True)
         data, release = detail(package, request, include_unapproved=False)
         page_url = absolute(package_path(package.author.username, package.name))
         data["screenshots"] = [
