@@ -5,14 +5,24 @@ request misses the cache and rebuilds. Each cached entry carries its own ETag an
 Last-Modified only ever moves forward for a URL (at least one second per rebuild): the client
 revalidates with HEAD and compares that header as a string (research/luarocks.md 4.5), so two builds
 within one second must not share it.
+
+Layout in the shared cache (Redis in production), per URL variant:
+- a small pointer `lr-manifest-ptr:<scope>:<lua>:<fmt>` -> (generation, etag, last_modified);
+- the built entry under `lr-manifest:<scope>:<lua>:<fmt>:<etag>:<last_modified>`.
+Each process also keeps recently served entries by that same key, so a request costs two small
+cache reads (generation, pointer) and no transfer of a multi-megabyte body. A local entry is used
+only when the shared pointer names it for the current generation, so no process can serve a
+manifest that a write (or a flushed cache) has superseded.
 """
 
 import gzip
 import hashlib
 import io
 import json
+import threading
 import time
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -28,6 +38,7 @@ CONTENT_TYPES = {
     "zip": "application/zip",
 }
 CACHE_TIMEOUT = 24 * 3600  # a generation bump makes entries unreachable long before this
+LOCAL_MAX_BYTES = 64 * 1024 * 1024  # per process: all root variants of a 50,000-version registry
 
 
 @dataclass(frozen=True)
@@ -58,21 +69,73 @@ def get_manifest(
 
 
 def _get(scope: ManifestScope, gen: int, lua_version: str | None, fmt: str) -> BuiltManifest:
-    key = f"lr-manifest:{scope.key}:{gen}:{lua_version or 'all'}:{fmt}"
-    built = cache.get(key)
-    if built is None:
-        if fmt.endswith(".gz"):
-            plain = _get(scope, gen, lua_version, fmt[: -len(".gz")])
-            cache.set(key, built := _gzipped(plain), CACHE_TIMEOUT)
+    variant = f"{scope.key}:{lua_version or 'all'}:{fmt}"
+    pointer = cache.get(f"lr-manifest-ptr:{variant}")
+    if pointer is not None and pointer[0] == gen:
+        key = f"lr-manifest:{variant}:{pointer[1]}:{pointer[2]}"
+        built = _local.get(key)
+        if built is None:
+            built = cache.get(key)
+            if built is not None:
+                _local.put(key, built)
+        if built is not None:
             return built
-        if fmt == "zip":  # the zip wraps the Lua text: reuse it rather than query again
-            body = zip_manifest(_get(scope, gen, lua_version, "lua").body, lua_version)
-        else:
-            repository = manifest_repository(scope=scope, lua_version=lua_version)
-            body = render_manifest(repository, lua_version=lua_version, fmt=fmt)
-        built = _built(body, fmt=fmt, lm_key=f"lr-manifest-lm:{scope.key}:{lua_version}:{fmt}")
-        cache.set(key, built, CACHE_TIMEOUT)
+    built = _build(scope, gen, lua_version, fmt, lm_key=f"lr-manifest-lm:{variant}")
+    key = f"lr-manifest:{variant}:{built.etag}:{built.last_modified}"
+    cache.set(key, built, CACHE_TIMEOUT)
+    cache.set(f"lr-manifest-ptr:{variant}", (gen, built.etag, built.last_modified), CACHE_TIMEOUT)
+    _local.put(key, built)
     return built
+
+
+def _build(
+    scope: ManifestScope, gen: int, lua_version: str | None, fmt: str, *, lm_key: str
+) -> BuiltManifest:
+    if fmt.endswith(".gz"):
+        return _gzipped(_get(scope, gen, lua_version, fmt[: -len(".gz")]))
+    if fmt == "zip":  # the zip wraps the Lua text: reuse it rather than query again
+        body = zip_manifest(_get(scope, gen, lua_version, "lua").body, lua_version)
+    else:
+        repository = manifest_repository(scope=scope, lua_version=lua_version)
+        body = render_manifest(repository, lua_version=lua_version, fmt=fmt)
+    return BuiltManifest(
+        body=body,
+        content_type=CONTENT_TYPES[fmt],
+        etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+        last_modified=_next_last_modified(lm_key),
+    )
+
+
+class _LocalEntries:
+    """A small per-process LRU of built manifests, bounded by their total size."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.entries: OrderedDict[str, BuiltManifest] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> BuiltManifest | None:
+        with self.lock:
+            built = self.entries.get(key)
+            if built is not None:
+                self.entries.move_to_end(key)
+            return built
+
+    def put(self, key: str, built: BuiltManifest) -> None:
+        if len(built.body) > self.max_bytes:
+            return
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = built
+            self.size += len(built.body)
+            while self.size > self.max_bytes:
+                _, old = self.entries.popitem(last=False)
+                self.size -= len(old.body)
+
+
+_local = _LocalEntries(LOCAL_MAX_BYTES)
 
 
 def render_manifest(repository: Repository, *, lua_version: str | None, fmt: str) -> bytes:
@@ -102,15 +165,6 @@ def zip_manifest(text: bytes, lua_version: str | None) -> bytes:
         info.external_attr = 0o644 << 16
         zf.writestr(info, text)
     return buffer.getvalue()
-
-
-def _built(body: bytes, *, fmt: str, lm_key: str) -> BuiltManifest:
-    return BuiltManifest(
-        body=body,
-        content_type=CONTENT_TYPES[fmt],
-        etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
-        last_modified=_next_last_modified(lm_key),
-    )
 
 
 def _gzipped(plain: BuiltManifest) -> BuiltManifest:

@@ -282,6 +282,21 @@ def test_a_write_to_one_users_rocks_leaves_other_user_manifests_cached(
         client.get("/manifests/bob/manifest-5.1")
 
 
+def test_a_flushed_shared_cache_never_lets_a_process_serve_its_old_copy(client, user):
+    # generations restart at 1 after a flush: the process-local copy of "generation 1" must not
+    # be taken for the new generation 1
+    from django.core.cache import cache
+
+    publish(user, "flush", "1.0-1")
+    before = client.get("/manifest-5.1").content
+    cache.clear()
+    publish(user, "flush", "2.0-1")
+    cache.clear()
+    after = client.get("/manifest-5.1").content
+    assert before != after
+    assert b'"2.0-1"' in after
+
+
 def test_cached_manifest_costs_no_query(client, user, django_assert_num_queries):
     publish(user, "cheap", "1.0-1")
     client.get("/manifest-5.1.zip")
