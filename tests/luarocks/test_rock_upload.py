@@ -189,3 +189,10 @@ def test_too_many_multipart_fields_is_a_json_400(client, secret, version_id):
     assert response.status_code == 400
     assert response.json() == {"errors": ["Bad request"]}
     before.assert_unchanged()
+
+
+def test_a_fifteen_mebibyte_rock_is_accepted(secret, version_id, upload_rock_file):
+    content = b"\x00" * settings.MAX_UPLOAD_SIZE
+    response = upload_rock_file(secret, version_id, "foo-1.0-1.linux-x86_64.rock", content)
+    assert response.status_code == 200
+    assert response.json()["rock"]["size"] == settings.MAX_UPLOAD_SIZE == 15 * 1024 * 1024
