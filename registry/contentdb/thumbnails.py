@@ -17,7 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from media_tools.models import Screenshot
-from media_tools.thumbnails import CONTENT_TYPES, EXTENSIONS, LEVELS, stored_thumbnail
+from media_tools.thumbnails import (
+    CONTENT_TYPES,
+    EXTENSIONS,
+    LEVELS,
+    stored_thumbnail,
+    thumbnail_name,
+)
 
 FILE = re.compile(r"(?P<stem>[A-Za-z0-9_-]{1,64})\.(?P<ext>[A-Za-z]{3,4})")
 ONE_WEEK = 604800
@@ -31,31 +37,42 @@ def _image_response(data: bytes, extension: str) -> HttpResponse:
     return response
 
 
-def _screenshot(file: str) -> tuple[Screenshot, str]:
-    """The screenshot whose stored name has this stem, and the wanted output extension."""
+def _parse(file: str) -> tuple[str, str]:
+    """(stem, wanted extension) of `<stem>.<ext>`, or 404."""
     match = FILE.fullmatch(file)
     if not match or match["ext"].lower() not in EXTENSIONS:
         raise Http404("No such image")
-    shot = Screenshot.objects.filter(file__startswith=f"screenshots/{match['stem']}.").first()
-    if shot is None:
-        raise Http404("No such image")
-    return shot, EXTENSIONS[match["ext"].lower()]
+    return match["stem"], EXTENSIONS[match["ext"].lower()]
+
+
+def _read(name: str) -> bytes | None:
+    try:
+        with default_storage.open(name, "rb") as stored:
+            return stored.read()
+    except FileNotFoundError:
+        return None
 
 
 @require_GET
 def screenshot_file(request: HttpRequest, file: str) -> HttpResponse:
-    shot, extension = _screenshot(file)
-    stored_extension = shot.file.name.rsplit(".", 1)[-1]
-    if extension != stored_extension:
+    # Stored names are random and carry the image's real format, so a stored file is served as is
+    # without a query; a deleted screenshot's file is removed when its deletion commits.
+    stem, extension = _parse(file)
+    data = _read(f"screenshots/{stem}.{extension}") if file.endswith(f".{extension}") else None
+    if data is None:
         raise Http404("No such image")
-    with default_storage.open(shot.file.name, "rb") as stored:
-        return _image_response(stored.read(), extension)
+    return _image_response(data, extension)
 
 
 @require_GET
 def thumbnail(request: HttpRequest, level: int, file: str) -> HttpResponse:
     if level not in LEVELS:
         return HttpResponse("Unknown thumbnail level", status=403, content_type="text/plain")
-    shot, extension = _screenshot(file)
-    data = stored_thumbnail(name=shot.file.name, level=level, extension=extension)
+    stem, extension = _parse(file)
+    data = _read(thumbnail_name(f"screenshots/{stem}", level, extension))
+    if data is None:  # first request: render from the screenshot, whatever its own format
+        shot = Screenshot.objects.filter(file__startswith=f"screenshots/{stem}.").first()
+        if shot is None:
+            raise Http404("No such image")
+        data = stored_thumbnail(name=shot.file.name, level=level, extension=extension)
     return _image_response(data, extension)

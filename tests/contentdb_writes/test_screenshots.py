@@ -73,6 +73,18 @@ def test_thumbnails_have_contentdb_sizes_and_are_rendered_once(client, token, wi
 
 
 @pytest.mark.django_db
+def test_stored_images_are_served_without_a_query(
+    client, token, wip_mod, django_assert_num_queries
+):
+    add(client, token, png_bytes())
+    name = Screenshot.objects.get().file.name
+    client.get(f"/thumbnails/2/{name}")
+    with django_assert_num_queries(0):
+        assert client.get(f"/thumbnails/2/{name}").status_code == 200
+        assert client.get(f"/uploads/{name}").status_code == 200
+
+
+@pytest.mark.django_db
 def test_thumbnail_extension_may_differ_from_the_upload(client, token, wip_mod):
     add(client, token, png_bytes(fmt="WEBP"), filename="shot.webp")
     stem = Screenshot.objects.get().file.name.rsplit(".", 1)[0]
