@@ -22,9 +22,9 @@ def hypertext(body: str, links: dict[str, str] | None = None) -> dict[str, Any]:
 
 def long_description_hypertext(
     text: str | None, *, page_url: str, formspec_version: int, include_images: bool
-) -> dict[str, Any] | None:
-    if text is None:
-        return None
+) -> dict[str, Any]:
+    # always an object: the client adds its link buttons to `links` (luanti-client.md 4)
+    text = text or ""
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
     return hypertext(escape("\n".join(lines).strip()) + "\n")
 
