@@ -37,5 +37,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Benchmarks on SQLite and PostgreSQL (127.0.0.1:5432) + Redis (127.0.0.1:6379): bench/run.py
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var

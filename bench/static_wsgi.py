@@ -2,6 +2,8 @@
 
 `/bench-static/<name>` is answered from BENCH_STATIC_DIR with wsgi.file_wrapper (sendfile where
 gunicorn can), without entering Django; everything else goes to the site.
+`/bench-bump/<scope>` bumps a `releases.cache` generation in this worker's cache, as a committed
+write does, so the next request measures the cold path (`make bench`, bench/run.py).
 """
 
 import os
@@ -11,10 +13,17 @@ from registry.wsgi import application as site
 
 STATIC_DIR = Path(os.environ.get("BENCH_STATIC_DIR", "var/bench/static"))
 PREFIX = "/bench-static/"
+BUMP = "/bench-bump/"
 
 
 def application(environ, start_response):
     path = environ.get("PATH_INFO", "")
+    if path.startswith(BUMP):
+        from releases.cache import bump
+
+        bump(path[len(BUMP) :])  # outside a transaction: at once
+        start_response("204 No Content", [])
+        return [b""]
     if not path.startswith(PREFIX):
         return site(environ, start_response)
     target = STATIC_DIR / path[len(PREFIX) :]

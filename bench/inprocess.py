@@ -1,0 +1,89 @@
+"""The bench steps that run inside Django: sample URLs, SQL query counts, query plans, profiles.
+
+Run by bench/run.py as `python bench/inprocess.py <step> '<json>'` with the run's environment; prints
+one JSON document. Query counts come from the test client with CaptureQueriesContext, cold (empty
+cache) and warm (second request), so they are the queries a production worker runs.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.base")
+
+import django
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from packages.models import Package, PackageState, PackageType  # noqa: E402
+
+
+def samples(_args: dict) -> dict:
+    popular = (
+        Package.objects.filter(type=PackageType.MOD, state=PackageState.APPROVED)
+        .order_by("-downloads", "id")
+        .select_related("author")
+        .first()
+    )
+    return {"detail": f"/api/packages/{popular.author.username}/{popular.name}/"}
+
+
+def queries(args: dict) -> dict:
+    """Per URL: queries cold and warm, and the plan of the slowest cold query."""
+    client = Client()
+    out = {}
+    for label, url in args["urls"].items():
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            status = client.get(url).status_code
+        with CaptureQueriesContext(connection) as warm:
+            client.get(url)
+        slowest = max(cold.captured_queries, key=lambda q: float(q["time"]), default=None)
+        out[label] = {
+            "status": status,
+            "cold": len(cold.captured_queries),
+            "warm": len(warm.captured_queries),
+            "slowest_sql": slowest["sql"] if slowest else "",
+            "slowest_ms": round(float(slowest["time"]) * 1000, 1) if slowest else 0,
+            "plan": explain(slowest["sql"]) if slowest and args.get("explain") else "",
+        }
+    return out
+
+
+def explain(sql: str) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def profile(args: dict) -> dict:
+    """A pyinstrument profile of one cold request (if pyinstrument is installed)."""
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        return {"text": "pyinstrument not installed (pip install pyinstrument)"}
+    client = Client()
+    client.get(args["url"])
+    cache.clear()
+    profiler = Profiler(interval=0.001)
+    profiler.start()
+    client.get(args["url"])
+    profiler.stop()
+    return {"text": profiler.output_text(unicode=False, color=False, show_all=False)}
+
+
+STEPS = {"samples": samples, "queries": queries, "profile": profile}
+
+if __name__ == "__main__":
+    result = STEPS[sys.argv[1]](json.loads(sys.argv[2]) if len(sys.argv) > 2 else {})
+    sys.stdout.write(json.dumps(result))

@@ -1,0 +1,235 @@
+"""`make bench`: the hot reads against the static-file ceiling, cold paths, search and uploads.
+
+    .venv/bin/python -m bench.run [--backends sqlite,postgresql] [--seconds 5] [--workers 4]
+
+For each backend: a fresh database with the 10k-package data set (`manage.py bench_data`), then
+gunicorn (DEBUG off, `bench.static_wsgi`) with several workers on a free loopback port, and wrk.
+SQLite runs with the local-memory cache: each worker keeps its own copy of every cached answer
+(fills once per worker, and a write is only seen by the worker that made it - fine for a read
+benchmark, wrong for production with several workers; production with several processes uses Redis).
+PostgreSQL runs with Redis (db 14, flushed) as the one cache all workers share.
+Prints the table and writes it to bench/results/latest.md. Numbers are reported, never asserted.
+"""
+
+import argparse
+import io
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from bench import harness
+from bench.harness import WORK, fetch, median, multipart, wrk
+from bench.report import render
+
+LUANTI_LIST = (
+    "/api/packages/?type=mod&type=game&type=txp&protocol_version=41&engine_version=5.6.1"
+    "&hide=nonfree&hide=desktop_default"
+)
+SEARCH_WORDS = [
+    "forest", "mobs", "json", "river", "castle", "http", "farming", "crystal", "dragon", "armor",
+    "storm", "socket", "winter", "quarry", "lantern", "boats", "honey", "volcano", "parser", "wolf",
+]  # fmt: skip
+
+
+def rockspec(version: str) -> bytes:
+    return f"""package = "benchrock"
+version = "{version}"
+source = {{ url = "git+https://example.org/benchrock.git", tag = "v{version}" }}
+description = {{
+   summary = "The rock the upload benchmark writes.",
+   homepage = "https://example.org/benchrock",
+   license = "MIT",
+}}
+dependencies = {{ "lua >= 5.1" }}
+build = {{ type = "builtin", modules = {{ benchrock = "src/benchrock.lua" }} }}
+""".encode()
+
+
+def release_zip(size: int, n: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("benchmod/mod.conf", "name = benchmod\ntitle = Bench Mod\n")
+        archive.writestr("benchmod/init.lua", f"-- release {n}\n")
+        # random bytes do not compress: the zip is `size` bytes on the wire
+        archive.writestr("benchmod/textures/noise.png", os.urandom(size), zipfile.ZIP_STORED)
+    return buffer.getvalue()
+
+
+def inprocess(env: dict, step: str, args: dict) -> dict:
+    out = subprocess.run(
+        [sys.executable, "bench/inprocess.py", step, json.dumps(args)],
+        cwd=harness.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out)
+
+
+def hot_reads(server, urls: dict, args) -> dict:
+    """Each hot read beside the same bytes served as a static file by the same gunicorn."""
+    static = WORK / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for label, url in urls.items():
+        status, body, _ = fetch(server.url + url)
+        fetch(server.url + url)  # and the second worker path, so the cache is warm
+        if status != 200:
+            results[label] = {"status": status, "url": url}
+            continue
+        (static / label).write_bytes(body)
+        # warm every worker's cache (local memory: one copy per worker)
+        wrk(server.url + url, seconds=1, connections=args.connections)
+        ceiling = wrk(
+            f"{server.url}/bench-static/{label}", seconds=args.seconds, connections=args.connections
+        )
+        real = wrk(server.url + url, seconds=args.seconds, connections=args.connections)
+        results[label] = {
+            "status": status,
+            "url": url,
+            "bytes": len(body),
+            "ceiling_rps": ceiling.rps,
+            "rps": real.rps,
+            "ratio": real.rps / ceiling.rps if ceiling.rps else 0,
+            "p50_ms": real.p50_ms,
+            "p99_ms": real.p99_ms,
+            "errors": real.errors + ceiling.errors,
+        }
+    return results
+
+
+def cold(server, url: str, scope: str, repeat: int) -> dict:
+    """Latency of the first request after a generation bump (what the next reader after a write
+    pays), on a one-worker server so the bump and the request meet the same cache."""
+    times, status = [], None
+    for _ in range(repeat):
+        fetch(f"{server.url}/bench-bump/{scope}")
+        status, _, ms = fetch(server.url + url)
+        times.append(ms)
+    return {"status": status, "p50_ms": median(times), "max_ms": max(times), "n": repeat}
+
+
+def search(server) -> dict:
+    times, status, hits = [], None, 0
+    for word in SEARCH_WORDS:
+        fetch(f"{server.url}/bench-bump/luanti")
+        status, body, ms = fetch(f"{server.url}/api/packages/?q={word}")
+        times.append(ms)
+        if status == 200:
+            data = json.loads(body)
+            hits += len(data if isinstance(data, list) else data.get("items", []))
+    return {"status": status, "p50_ms": median(times), "max_ms": max(times), "hits": hits}
+
+
+def uploads(server, credentials: dict, repeat: int) -> dict:
+    key, token = credentials["api_key"], credentials["api_token"]
+    times, status, body = [], None, b""
+    for i in range(repeat):
+        data, content_type = multipart(
+            {}, {"rockspec_file": (f"benchrock-1.{i}-1.rockspec", rockspec(f"1.{i}-1"))}
+        )
+        status, body, ms = fetch(
+            f"{server.url}/api/1/{key}/upload", data=data, headers={"Content-Type": content_type}
+        )
+        times.append(ms)
+    rock = {"status": status, "p50_ms": median(times), "max_ms": max(times), "n": repeat}
+    if status != 200:
+        rock["body"] = body[:300].decode(errors="replace")
+    times = []
+    for i in range(repeat):
+        data, content_type = multipart(
+            {"title": f"Bench {i}"}, {"file": ("benchmod.zip", release_zip(1024 * 1024, i))}
+        )
+        status, body, ms = fetch(
+            f"{server.url}/api/packages/{credentials['mod']}/releases/new/",
+            data=data,
+            headers={"Content-Type": content_type, "Authorization": f"Bearer {token}"},
+        )
+        times.append(ms)
+    zipped = {"status": status, "p50_ms": median(times), "max_ms": max(times), "n": repeat}
+    if status not in (200, 201):
+        zipped["body"] = body[:300].decode(errors="replace")
+    return {"rockspec": rock, "zip": zipped}
+
+
+def run_backend(backend: str, args) -> dict:
+    out: dict = {"backend": backend}
+    with harness.database(backend) as env:
+        start = time.monotonic()
+        harness.manage(env, "migrate", "--no-input", "-v0")
+        credentials_path = WORK / f"credentials-{backend}.json"
+        out["generated"] = harness.manage(
+            env, "bench_data", f"--credentials={credentials_path}"
+        ).strip()
+        out["generate_s"] = round(time.monotonic() - start, 1)
+        credentials = harness.load_json(credentials_path)
+        samples = inprocess(env, "samples", {})
+        urls = {
+            "manifest-5.1.zip": "/manifest-5.1.zip",
+            "luanti-5.6-list": LUANTI_LIST,
+            "package-detail": samples["detail"],
+            "updates": "/api/updates/?protocol_version=41&engine_version=5.6.1",
+        }
+        out["urls"] = urls
+        print(f"[{backend}] {out['generated']} in {out['generate_s']} s", flush=True)
+        with harness.gunicorn(env, workers=args.workers, name=backend) as server:
+            out["hot"] = hot_reads(server, urls, args)
+            print(f"[{backend}] hot reads done", flush=True)
+        with harness.gunicorn(env, workers=1, name=f"{backend}-cold") as server:
+            out["cold_list"] = cold(server, LUANTI_LIST, "luanti", repeat=10)
+            out["cold_manifest"] = cold(server, "/manifest-5.1.zip", "root", repeat=5)
+            out["search"] = search(server)
+            out["uploads"] = uploads(server, credentials, repeat=args.uploads)
+            print(f"[{backend}] cold paths, search and uploads done", flush=True)
+        query_urls = dict(urls, search="/api/packages/?q=forest")
+        out["queries"] = inprocess(env, "queries", {"urls": query_urls, "explain": True})
+        if args.profile:
+            out["profiles"] = {
+                label: inprocess(env, "profile", {"url": url})["text"]
+                for label, url in (
+                    ("cold list", LUANTI_LIST),
+                    ("cold manifest", "/manifest-5.1.zip"),
+                )
+            }
+    if backend == "sqlite":
+        # the same requests on a data set 20 times smaller: query counts must not change
+        with harness.database("sqlite") as env:
+            harness.manage(env, "migrate", "--no-input", "-v0")
+            harness.manage(env, "bench_data", "--scale=0.05")
+            small_urls = dict(query_urls, **inprocess(env, "samples", {}))
+            small_urls["package-detail"] = small_urls.pop("detail")
+            out["queries_small"] = inprocess(env, "queries", {"urls": small_urls})
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per measurement")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument("--uploads", type=int, default=10, help="uploads of each kind")
+    parser.add_argument(
+        "--profile", action="store_true", help="pyinstrument profiles of cold paths"
+    )
+    parser.add_argument("--output", type=Path, default=harness.ROOT / "bench/results/latest.md")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    results = [run_backend(backend, args) for backend in args.backends.split(",")]
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    text = render(results, args=args, machine=machine, seconds=time.monotonic() - started)
+    print(text)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text)
+    (WORK / "latest.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
