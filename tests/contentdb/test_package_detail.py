@@ -54,7 +54,7 @@ def farming(user):
         author=user,
         name="farming",
         title="Farming",
-        long_description="# Farming\n\nGrow <things> & eat them.",
+        long_description="# Farming\n\nGrow 2 < 3 things & eat them.",
         forums=1234,
         video_url="https://youtu.be/abcDEF_123",
         repo="https://git.example/farming",
@@ -86,7 +86,7 @@ def test_detail_has_every_documented_key(client, farming, user):
     assert data["release"] == release.pk
     assert data["screenshots"] == [f"https://cdb.example/uploads/{shot.file.name}"]
     assert data["thumbnail"] == f"https://cdb.example/thumbnails/1/{shot.file.name}"
-    assert data["long_description"] == "# Farming\n\nGrow <things> & eat them."
+    assert data["long_description"] == "# Farming\n\nGrow 2 < 3 things & eat them."
     assert data["created_at"].count("T") == 1 and "+" not in data["created_at"]
 
 
@@ -165,8 +165,9 @@ def test_for_client_has_what_the_client_reads(client, farming, other_user):
     for key in ("long_description", "info_hypertext"):
         assert set(data[key]) >= {"head", "body", "links"}
         assert isinstance(data[key]["links"], dict)
-    # hypertext markup is escaped
-    assert "\\<things\\>" in data["long_description"]["body"]
+    # the Markdown is converted to hypertext, with the markup escaped
+    assert "<big>Farming</big>" in data["long_description"]["body"]
+    assert "Grow 2 \\< 3 things & eat them." in data["long_description"]["body"]
     assert "MIT" in data["info_hypertext"]["body"]
     for key in ("donate_url", "website", "repo", "issue_tracker", "translation_url", "forum_url"):
         assert key in data

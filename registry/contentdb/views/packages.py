@@ -208,7 +208,8 @@ class PackageForClientView(PackageView):
                 ("Added", (iso(package.approved_at) or iso(package.created_at) or "")[:10]),
                 ("Maintainers", ", ".join(data["maintainers"])),
                 ("Provides", ", ".join(data["provides"])),
-            ]
+            ],
+            formspec_version=formspec_version,
         )
         return Response(data)
 
