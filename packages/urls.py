@@ -6,7 +6,7 @@ Routes owned by the faces stay theirs: /packages/<a>/<n>/download/ and
 
 from django.urls import path
 
-from packages import rock_views, views
+from packages import luanti_views, rock_views, views
 
 app_name = "packages"
 
@@ -26,5 +26,36 @@ urlpatterns = [
         rock_views.VersionDeleteView.as_view(),
         name="module-version-delete",
     ),
+    path("packages/new/", luanti_views.PackageCreateView.as_view(), name="create"),
     path("packages/<str:author>/<str:name>/", views.PackageDetailView.as_view(), name="detail"),
+    path(
+        "packages/<str:author>/<str:name>/edit/",
+        luanti_views.PackageEditView.as_view(),
+        name="edit",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/releases/new/",
+        luanti_views.ReleaseCreateView.as_view(),
+        name="release-new",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/releases/<int:release_id>/delete/",
+        luanti_views.ReleaseDeleteView.as_view(),
+        name="release-delete",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/screenshots/",
+        luanti_views.ScreenshotsView.as_view(),
+        name="screenshots",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/screenshots/<str:change>/",
+        luanti_views.ScreenshotChangeView.as_view(),
+        name="screenshot-change",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/submit/",
+        luanti_views.SubmitForReviewView.as_view(),
+        name="submit",
+    ),
 ]

@@ -4,10 +4,14 @@ The forms that write (create/edit, releases, screenshots, review) live in `luant
 module pages in `rock_views.py`.
 """
 
+import re
+
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.safestring import SafeString, mark_safe
 from django.views import View
 
+from media_tools.markdown import render_markdown
 from media_tools.models import Screenshot
 from packages.charts import downloads_chart
 from packages.models import Package, PackageDependency, PackageState
@@ -60,6 +64,7 @@ class PackageDetailView(View):
             "can_edit": can_edit,
             "can_release": can(request.user, Action.MAKE_RELEASE, package),
             "can_screenshots": can(request.user, Action.ADD_SCREENSHOTS, package),
+            "can_delete_release": can(request.user, Action.DELETE_RELEASE, package),
             "can_submit": can(request.user, Action.SUBMIT_FOR_REVIEW, package)
             and package.state in (PackageState.WIP, PackageState.CHANGES_NEEDED),
             "is_approved": package.state == PackageState.APPROVED,
@@ -67,8 +72,13 @@ class PackageDetailView(View):
         return render(request, "packages/detail.html", context)
 
 
-def render_description(text: str):
-    """Markdown to sanitised HTML with the shared renderer (media_tools.markdown)."""
-    from django.template.defaultfilters import linebreaks_filter
+HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
 
-    return linebreaks_filter(text, autoescape=True)
+
+def render_description(text: str) -> SafeString:
+    """Markdown to sanitised HTML with the shared renderer (cached, bleach-cleaned).
+
+    Headings move one level down: the page's own title is its only h1, and the description sits
+    under the "About" h2."""
+    html = HEADING_TAG.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", render_markdown(text))
+    return mark_safe(html)  # noqa: S308 - render_markdown sanitises its output

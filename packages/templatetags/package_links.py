@@ -18,3 +18,9 @@ def package_path(package: Package) -> str:
 @register.filter
 def package_url(package: Package) -> str:
     return package_path(package)
+
+
+@register.filter
+def thumbnail_url(screenshot, level: int = 3) -> str:
+    """A screenshot scaled and cropped by the ContentDB face's /thumbnails/<level>/ route."""
+    return f"/thumbnails/{int(level)}/{screenshot.file.name}"

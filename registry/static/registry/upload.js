@@ -4,15 +4,14 @@
   "use strict";
 
   function showResponse(xhr) {
+    // Show the answer as the browser would have after a normal POST: the page the server
+    // redirected to (with its one-time messages, which a second request would lose) or the form
+    // again with its errors. The address bar follows the redirect.
     var url = xhr.responseURL || window.location.href;
-    if (url !== window.location.href && xhr.status < 400) {
-      window.location.assign(url);  // the server redirected after success: load that page
-      return;
-    }
-    // The same form with its errors (or an error page): show it as the browser would have.
     document.open();
     document.write(xhr.responseText);
     document.close();
+    if (url !== window.location.href) { window.history.replaceState(null, "", url); }
   }
 
   function enhance(form) {

@@ -1,0 +1,57 @@
+"""Things the browser flows share: making files, signing up through the form."""
+
+import io
+import os
+import zipfile
+
+from PIL import Image
+
+from tests.browser.a11y import assert_accessible
+
+PASSWORD = "a long and quite unguessable passphrase"
+
+
+def visit(page, url: str):
+    """Open a page and run the accessibility smoke check on it."""
+    response = page.goto(url)
+    assert_accessible(page)
+    return response
+
+
+def sign_up(page, site: str, username: str) -> None:
+    visit(page, f"{site}/accounts/signup/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(f"{username}@example.org")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url(f"{site}/users/{username}/")
+    assert_accessible(page)
+
+
+def mod_zip(name: str, *, padding: int = 0) -> bytes:
+    """A mod zip; `padding` random bytes in a stored (uncompressed) file make the upload slow
+    enough under network throttling to watch its progress bar."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(f"{name}/mod.conf", f"name = {name}\ndescription = A test mod\n")
+        archive.writestr(f"{name}/init.lua", 'core.log("action", "loaded")\n')
+        if padding:
+            archive.writestr(f"{name}/sounds/noise.ogg", os.urandom(padding))
+    return buffer.getvalue()
+
+
+def png(width: int = 1280, height: int = 720) -> bytes:
+    image = Image.new("RGB", (width, height), (60, 120, 90))
+    for x in range(0, width, 80):
+        for y in range(0, height, 80):
+            image.paste(
+                (200, 170, 90) if (x + y) // 80 % 2 else (70, 140, 200), (x, y, x + 40, y + 40)
+            )
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def file_payload(name: str, mime: str, content: bytes) -> dict:
+    return {"name": name, "mimeType": mime, "buffer": content}
