@@ -2,7 +2,14 @@
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
-from packages.models import GameSupport, Package, PackageAlias, PackageState, PackageType
+from packages.models import (
+    CollectionItem,
+    GameSupport,
+    Package,
+    PackageAlias,
+    PackageState,
+    PackageType,
+)
 
 
 def public_packages() -> QuerySet[Package]:
@@ -137,3 +144,18 @@ def game_support_rows(*, package: Package) -> list[dict]:
         {"supports": supports[row["id"]][0], "confidence": supports[row["id"]][1], "game": row}
         for row in games
     ]
+
+
+FEATURED_COLLECTION = ("ContentDB", "featured")  # ContentDB's rule: this user's collection
+
+
+def featured_package_ids() -> list[int]:
+    """Packages of the `featured` collection of user `ContentDB`, in the collection's order."""
+    author, name = FEATURED_COLLECTION
+    return list(
+        CollectionItem.objects.filter(
+            collection__author__username__iexact=author, collection__name=name
+        )
+        .order_by("order", "id")
+        .values_list("package_id", flat=True)
+    )

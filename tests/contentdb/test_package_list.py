@@ -384,3 +384,30 @@ def test_author_with_space_in_name_is_listed(client):
     assert names(client.get("/api/packages/?author=Some%20One")) == ["spaced"]
     assert User.objects.count() >= 1
     assert PackageState.APPROVED
+
+
+def test_featured_collection_packages_come_first_and_are_marked(client, alice):
+    from packages.models import Collection, CollectionItem
+
+    PackageFactory(author=alice, name="top", score=100)
+    star = PackageFactory(author=alice, name="star", score=1, short_description="Shiny.")
+    staff = UserFactory(username="ContentDB")
+    featured = Collection.objects.create(author=staff, name="featured", title="Featured")
+    CollectionItem.objects.create(collection=featured, package=star)
+    items = client.get("/api/packages/").json()
+    assert [i["name"] for i in items] == ["star", "top"]
+    assert items[0]["featured"] is True
+    assert items[0]["short_description"] == "Featured. Shiny."
+    assert "featured" not in items[1]
+    assert names(client.get("/api/packages/?sort=score")) == ["top", "star"]
+
+
+@pytest.mark.parametrize("query", ["q=%00", "author=a%00b", "tag=%00"])
+def test_nul_characters_are_refused(client, alice, query):
+    PackageFactory(author=alice)
+    assert error(client.get(f"/api/packages/?{query}"), 400)
+
+
+def test_nul_in_a_path_is_refused(client):
+    assert client.get("/api/packages/al%00ice/x/").status_code in (400, 404)
+    assert client.get("/packages/al%00ice/x/download/").status_code == 404

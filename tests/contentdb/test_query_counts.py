@@ -28,8 +28,8 @@ LIST = (
 )
 # endpoint -> the most queries it may use (on SQLite and PostgreSQL)
 ENDPOINTS = {
-    LIST: 3,
-    "/api/packages/": 2,
+    LIST: 4,
+    "/api/packages/": 3,
     "/api/packages/?fmt=keys": 1,
     "/api/packages/?tag=food&license=MIT&sort=last_release&order=asc": 4,
     "/api/updates/?protocol_version=41&engine_version=5.6.1": 3,

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from packages.dependency_selectors import dependency_graph, raw_dependencies
 from packages.models import Package
 from packages.queries import PackageQuery
-from packages.selectors import game_support_rows, short_package_rows
+from packages.selectors import featured_package_ids, game_support_rows, short_package_rows
 from registry.contentdb import hypertext_fields as ht
 from registry.contentdb.base import ContentDBView
 from registry.contentdb.pagination import paginate
@@ -64,7 +64,23 @@ def listed(request) -> list[dict]:
             for author, name, ptype in packages.values_list("author__username", "name", "type")
         ]
     vcs = query.output_format == "vcs"
-    return [short_dict(row, vcs=vcs) for row in short_package_rows(packages)]
+    rows = short_package_rows(packages)
+    if not any(param in request.GET for param in ("sort", "order", "q", "limit")):
+        rows = featured_first(rows)
+    return [short_dict(row, vcs=vcs) for row in rows]
+
+
+def featured_first(rows: list[dict]) -> list[dict]:
+    """ContentDB's promotion: listed packages of the featured collection first, marked
+    `featured` (the newest client shows a star), when the query asks for no order of its own."""
+    featured = featured_package_ids()
+    if not featured:
+        return rows
+    rank = {pk: n for n, pk in enumerate(featured)}
+    promoted = sorted((r for r in rows if r["id"] in rank), key=lambda r: rank[r["id"]])
+    for row in promoted:
+        row["featured"] = True
+    return promoted + [r for r in rows if r["id"] not in rank]
 
 
 class PackageListView(ContentDBView):
