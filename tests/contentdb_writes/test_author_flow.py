@@ -17,7 +17,7 @@ LUANTI = "Luanti/5.10.0 (Linux/6.1.0-18-amd64 x86_64)"
 CLIENT_LIST = "/api/packages/?type=mod&type=game&type=txp&protocol_version=46&engine_version=5.10.0"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_author_publishes_a_mod_and_a_luanti_client_installs_it():
     author = UserFactory(username="carol")
     _, secret = create_api_token(user=author, name="cli")

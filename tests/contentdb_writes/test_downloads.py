@@ -122,7 +122,7 @@ def test_package_download_picks_the_newest_release_for_the_clients_version(
     assert Release.objects.get(pk=new_id).downloads == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_downloads_lose_no_count(token, mod_package):
     if connection.vendor == "sqlite":
         # the in-memory test database shares one cache between threads and locks whole tables

@@ -268,7 +268,7 @@ def test_sixth_release_in_five_minutes_is_rate_limited(client, token, wip_mod):
     assert response.status_code == 429
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_delete_release_removes_row_and_file(client, token, wip_mod):
     release_id = upload(client, token, mod_zip()).json()["release"]["id"]
     stored = ReleaseFile.objects.get().file.name

@@ -252,7 +252,7 @@ def test_cover_image_moves_between_screenshots(client, token, wip_mod):
     ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_delete_removes_the_row_file_and_thumbnails(client, token, wip_mod):
     add(client, token, png_bytes())
     shot = Screenshot.objects.get()
