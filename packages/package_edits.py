@@ -20,7 +20,8 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.audit import changes, record
+from accounts.models import AuditSeverity, User
 from packages.errors import InvalidPackageData, PackageEditDenied, PackageExists
 from packages.models import (
     LUANTI_TYPES,
@@ -34,7 +35,7 @@ from packages.models import (
     PackageType,
     Tag,
 )
-from packages.permissions import Action, can
+from packages.permissions import Action, can, is_own_package
 from releases.cache import invalidate_luanti_lists
 
 NAME = re.compile(r"[a-z0-9_]+")
@@ -383,5 +384,19 @@ def update_package(*, package: Package, by: User, changes: dict) -> tuple[Packag
     for key in ("tags", "content_warnings"):
         if key in values:
             getattr(package, key).set(values[key])
+    _audit_edit(by=by, package=package, before=before, after=after, old_name=old_name)
     invalidate_luanti_lists()
     return package, True
+
+
+def _audit_edit(*, by: User, package: Package, before: dict, after: dict, old_name: str) -> None:
+    """ContentDB logs every edit with its diff; a rename is a security-relevant event (#10)."""
+    renamed = package.name != old_name
+    record(
+        causer=by,
+        action="package.rename" if renamed else "package.edit",
+        title=f"Renamed {old_name} to {package.name}" if renamed else f"Edited {package.title}",
+        severity=AuditSeverity.NORMAL if is_own_package(by, package) else AuditSeverity.EDITOR,
+        package=package,
+        diff=changes(before, after),
+    )

@@ -99,3 +99,24 @@ def test_a_packages_own_entries_are_shown_to_its_people_and_moderators(
     assert list(package_audit_log(package=package, viewer=staff_moderator)) == list(mine)
     assert not package_audit_log(package=package, viewer=make_user(Rank.MEMBER)).exists()
     assert not package_audit_log(package=package, viewer=None).exists()
+
+
+def test_renaming_and_editing_a_package_are_audited_with_a_diff(author, make_user):
+    from packages.package_edits import update_package
+
+    package = PackageFactory(author=author, name="old_name", title="Old")
+    editor = make_user(Rank.EDITOR, username="ed")
+    update_package(package=package, by=editor, changes={"name": "new_name"})
+    update_package(package=package, by=author, changes={"title": "New title"})
+    rename, edit = AuditLogEntry.objects.order_by("id")
+    assert (rename.action, rename.title, rename.severity) == (
+        "package.rename",
+        "Renamed old_name to new_name",
+        AuditSeverity.EDITOR,
+    )
+    assert rename.diff == {"name": ["old_name", "new_name"]}
+    assert (edit.action, edit.severity, edit.diff) == (
+        "package.edit",
+        AuditSeverity.NORMAL,
+        {"title": ["Old", "New title"]},
+    )
