@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from packages.models import PackageDailyStats
+from packages.scoring import add_download_score
 from releases.downloads import count_download
 from releases.models import ReleaseFile
 
@@ -61,4 +62,5 @@ def count_luanti_download(
         return False
     count_download(release_file=release_file)
     record_daily_download(package_id=package_id, reason=reason, user_agent=user_agent)
+    add_download_score(package_id=package_id, reason=reason)  # the decaying half of the score
     return True

@@ -88,3 +88,26 @@ def test_the_update_is_a_fixed_number_of_queries(data_set, django_assert_num_que
     PackageFactory.create_batch(20)
     with django_assert_num_queries(4):
         update_scores()
+
+
+def test_a_luanti_client_download_feeds_the_download_score(client, db):
+    from django.core.files.base import ContentFile
+
+    from releases.models import FileKind
+    from tests.factories import ReleaseFactory
+
+    package = PackageFactory(name="fed")
+    release = ReleaseFactory(package=package)
+    release.files.create(
+        kind=FileKind.ZIP,
+        file=ContentFile(b"PK\x05\x06" + b"\0" * 18, name="fed.zip"),
+        filename="fed.zip",
+        size=22,
+        sha256="0" * 64,
+    )
+    agent = {"HTTP_USER_AGENT": "Luanti/5.10.0 (Linux/6.1 x86_64)"}
+    url = f"/packages/{package.key}/releases/{release.pk}/download/"
+    assert client.get(url + "?reason=new", **agent).status_code == 200
+    assert client.get(url + "?reason=update", **agent).status_code == 200
+    assert client.get(url, **agent).status_code == 200
+    assert scores(package) == [(1.5, 1.5)]
