@@ -37,3 +37,43 @@ def info_hypertext(rows: list[tuple[str, str]], *, formspec_version: int) -> dic
         )
         head = HEAD
     return {"head": head, "body": body, "links": {}, "images": {}, "image_tooltips": {}}
+
+
+REVIEW_ICON = {5: "<thumbsup>", 4: "<thumbsup>", 3: "<neutral>"}  # 1-2: <thumbsdown>
+
+
+def reviews_hypertext(reviews: list, *, formspec_version: int) -> dict[str, Any]:
+    """The client's Reviews tab (5.12+): per review an icon placeholder tag that the client
+    replaces with its own texture, the title, the author and the comment; links of each comment
+    are named `review_<id>_<n>` so they never collide."""
+    plain = formspec_version < HYPERTEXT_FORMSPEC_VERSION
+    if not reviews:
+        body = "No reviews available.\n"
+        return {"head": "" if plain else HEAD, "body": body, "links": {}, "images": {},
+                "image_tooltips": {}}  # fmt: skip
+    parts: list[str] = []
+    links: dict[str, str] = {}
+    for review in reviews:
+        comment = markdown_to_hypertext(
+            review.comment,
+            formspec_version=formspec_version,
+            include_images=False,
+            link_prefix=f"review_{review.pk}_",
+        )
+        links.update(comment["links"])
+        author = review.author.display_name or review.author.username
+        if plain:
+            parts.append(f"{review.title} ({author})\n{comment['body']}")
+        else:
+            icon = REVIEW_ICON.get(review.rating, "<thumbsdown>")
+            parts.append(
+                f"{icon} <big>{escape(review.title)}</big>\n<i>{escape(author)}</i>\n"
+                f"{comment['body']}Review helpfulness: +{review.helpful} / -{review.unhelpful}\n"
+            )
+    return {
+        "head": "" if plain else HEAD,
+        "body": "\n".join(parts),
+        "links": links,
+        "images": {},
+        "image_tooltips": {},
+    }

@@ -36,6 +36,7 @@ urlpatterns = [
         ),
     ),
     path(f"{PKG}for-client/", packages.PackageForClientView.as_view()),
+    path(f"{PKG}for-client/reviews/", package_parts.PackageForClientReviewsView.as_view()),
     path(f"{PKG}dependencies/", packages.PackageDependenciesView.as_view()),
     path(f"{PKG}stats/", package_parts.PackageStatsView.as_view()),
     path(f"{PKG}releases/", package_parts.PackageReleaseListView.as_view()),

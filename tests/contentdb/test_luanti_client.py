@@ -194,3 +194,25 @@ def test_download_latest_and_errors(client, store, user):
     assert (
         client.get(f"/packages/alice/later/releases/{unapproved.pk}/download/").status_code == 200
     )
+
+
+def test_newest_client_reviews_tab_is_one_hypertext_object(client, store):
+    from packages.models import Review
+
+    hello = store["hello"].package
+    fan = UserFactory(username="fan", display_name="A <fan>")
+    Review.objects.create(
+        package=hello, author=fan, rating=5, title="Great [mod]", comment="See https://example.org"
+    )
+    url = f"/api/packages/alice/hello/for-client/reviews/?{NEWEST}&formspec_version=11"
+    page = client.get(url, **UA_NEW).json()
+    assert set(page) >= {"head", "body", "links"}
+    assert page["body"].startswith("<thumbsup> <big>Great [mod]</big>")
+    assert "A \\<fan\\>" in page["body"]
+    assert list(page["links"].values()) == ["https://example.org"]
+    assert all(name.startswith("review_") for name in page["links"])
+    empty = client.get(
+        f"/api/packages/alice/dep/for-client/reviews/?{NEWEST}&formspec_version=11"
+    ).json()
+    assert empty["body"] == "No reviews available.\n"
+    assert client.get("/api/packages/alice/dep/for-client/reviews/").status_code == 400

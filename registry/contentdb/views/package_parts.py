@@ -9,8 +9,9 @@ from media_tools.models import Screenshot
 from packages.models import Review
 from packages.stats import package_stats
 from registry.contentdb.base import ContentDBError
+from registry.contentdb.hypertext_fields import reviews_hypertext
 from registry.contentdb.serializers import release_dict, review_dict, screenshot_dict
-from registry.contentdb.views.common import PackageView
+from registry.contentdb.views.common import PackageView, int_param
 from releases.selectors import package_releases, zip_size
 
 RELEASE_NOT_FOUND = "Release not found"
@@ -70,6 +71,21 @@ class PackageReviewListView(PackageView):
             key=lambda r: (-(r.helpful - r.unhelpful), -r.created_at.timestamp(), -r.pk),
         )
         return Response([review_dict(r) for r in reviews])
+
+
+class PackageForClientReviewsView(PackageView):
+    """The newest client's Reviews tab: one hypertext object (research/luanti-client.md 4)."""
+
+    cache_max_age = 300
+
+    def get(self, request, author: str, name: str):
+        formspec_version = int_param(request, "formspec_version", required=True)
+        package = self.package(author, name)
+        reviews = sorted(
+            Review.objects.filter(package=package, approved=True).select_related("author"),
+            key=lambda r: (-(r.helpful - r.unhelpful), -r.created_at.timestamp(), -r.pk),
+        )
+        return Response(reviews_hypertext(reviews, formspec_version=formspec_version))
 
 
 def date_param(request, name: str) -> date | None:
