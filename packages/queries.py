@@ -8,7 +8,7 @@ by accident, the face answers 400. An unknown author raises NoSuchUser.
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 
 from accounts.models import User
@@ -27,6 +27,7 @@ from packages.models import (
     Review,
     Tag,
 )
+from packages.search import search_packages
 from releases.models import Release, TaskState
 
 SORTS = [
@@ -212,14 +213,7 @@ class PackageQuery(django_filters.FilterSet):
         return queryset.filter(type__in=types)
 
     def filter_q(self, queryset, name, value):
-        for word in value.split()[:10]:
-            queryset = queryset.filter(
-                Q(name__icontains=word)
-                | Q(title__icontains=word)
-                | Q(short_description__icontains=word)
-                | Q(long_description__icontains=word)
-            )
-        return queryset
+        return search_packages(queryset, value)  # full-text on PostgreSQL (packages/search.py)
 
     def filter_author(self, queryset, name, value):
         if not User.objects.filter(username__iexact=value).exists():
@@ -334,17 +328,7 @@ class PackageQuery(django_filters.FilterSet):
         sort = params.get("sort") or ""
         descending = (params.get("order") or "desc") == "desc"
         if not sort and params.get("q"):
-            q = params["q"].strip()
-            queryset = queryset.annotate(
-                relevance=Case(
-                    When(name__iexact=q, then=3),
-                    When(name__icontains=q, then=2),
-                    When(title__icontains=q, then=1),
-                    default=0,
-                    output_field=IntegerField(),
-                )
-            )
-            return queryset.order_by("-relevance", "-score", "id")
+            return queryset.order_by("-search_rank", "-score", "id")
         sort = SORT_FIELDS.get(sort, sort or "score")
         if sort == "reviews":
             queryset = queryset.filter(

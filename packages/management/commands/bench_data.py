@@ -377,9 +377,15 @@ def _bulk(model, rows: list[dict]) -> list[dict]:
             )
         columns = ", ".join(quote(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {quote(table)} ({columns}) VALUES ({marks})"  # noqa: S608
-        for start in range(0, len(values), BATCH):
-            cursor.executemany(sql, values[start : start + BATCH])
+        if connection.vendor == "postgresql":
+            # COPY: executemany sends one statement per row and waits on each round trip
+            with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+        else:
+            sql = f"INSERT INTO {quote(table)} ({columns}) VALUES ({marks})"  # noqa: S608
+            for start in range(0, len(values), BATCH):
+                cursor.executemany(sql, values[start : start + BATCH])
     _reset_sequence(model)
     return rows
 
