@@ -110,6 +110,8 @@ class PackageForm(forms.Form):
         self.fields["media_license"].queryset = License.objects.all()
         self.fields["tags"].queryset = Tag.objects.all()
         self.fields["content_warnings"].queryset = ContentWarning.objects.all()
+        for name in ("tags", "content_warnings"):  # people read titles; the form posts names
+            self.fields[name].label_from_instance = lambda row: row.title
 
     @classmethod
     def initial_for(cls, package) -> dict:

@@ -16,8 +16,9 @@ SEARCH_ORDERS = {
 
 
 def with_covers(packages: QuerySet[Package]) -> QuerySet[Package]:
-    """Attach each package's approved cover screenshot as `covers` (one extra query per page)."""
-    covers = Screenshot.objects.filter(is_cover_image=True, approved=True)
+    """Attach each package's approved screenshots, the cover first, as `covers` (one extra query
+    per page); a package without a chosen cover shows its first screenshot, as on ContentDB."""
+    covers = Screenshot.objects.filter(approved=True).order_by("-is_cover_image", "order", "id")
     return packages.prefetch_related(Prefetch("screenshots", queryset=covers, to_attr="covers"))
 
 

@@ -1,10 +1,11 @@
 """Things the browser flows share: making files, signing up through the form."""
 
 import io
+import math
 import os
 import zipfile
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from tests.browser.a11y import assert_accessible
 
@@ -41,13 +42,19 @@ def mod_zip(name: str, *, padding: int = 0) -> bytes:
     return buffer.getvalue()
 
 
-def png(width: int = 1280, height: int = 720) -> bytes:
-    image = Image.new("RGB", (width, height), (60, 120, 90))
-    for x in range(0, width, 80):
-        for y in range(0, height, 80):
-            image.paste(
-                (200, 170, 90) if (x + y) // 80 % 2 else (70, 140, 200), (x, y, x + 40, y + 40)
-            )
+def png(width: int = 1280, height: int = 720, *, hue: int = 0) -> bytes:
+    """A little voxel landscape (sky, hills, blocks), so screenshots of the site look like one."""
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        shade = int(170 + 60 * y / height)
+        draw.line([(0, y), (width, y)], fill=(90 + hue % 60, shade, 235))
+    block = 40
+    for column, x in enumerate(range(0, width, block)):
+        ground = height // 2 + int(80 * math.sin(column / 4 + hue)) + 60
+        for y in range(ground, height, block):
+            colour = (70, 150 - hue % 50, 60) if y == ground else (120 + hue % 40, 85, 50)
+            draw.rectangle([x, y, x + block - 2, y + block - 2], fill=colour)
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()

@@ -70,8 +70,9 @@ def test_mod_author_signs_up_publishes_a_release_and_is_listed_after_approval(pa
         )
     )
     throttle_uploads(page, 150_000)
-    page.get_by_role("button", name="Publish release").click()
     progress = page.locator("progress.upload-progress")
+    expect(progress).to_be_hidden()  # appears only once an upload starts
+    page.get_by_role("button", name="Publish release").click()
     expect(progress).to_be_visible()
     # part-way: the bar moves with the bytes sent, before the server has answered
     page.wait_for_function(
@@ -191,3 +192,25 @@ def test_a_user_cannot_open_another_users_edit_page(page, site):
     response = visit(page, f"{site}/packages/owner/mine/edit/")
     assert response.status == 403
     expect(page.get_by_role("heading", name="You may not do that")).to_be_visible()
+
+
+def test_upload_forms_work_without_javascript(browser, site):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_up(page, site, "nojs")
+    visit(page, f"{site}/upload/")
+    page.get_by_label("Rockspec").set_input_files(
+        file_payload(
+            "plain-1.0-1.rockspec",
+            "text/plain",
+            b'package = "plain"\nversion = "1.0-1"\nsource = { url = "https://example.org/p.tgz" }\n'
+            b'build = { type = "builtin", modules = { plain = "plain.lua" } }\n',
+        )
+    )
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_url(f"{site}/modules/nojs/plain/1.0-1")
+    expect(page.get_by_text("Created plain 1.0-1.")).to_be_visible()
+    context.close()
