@@ -4,7 +4,7 @@
         [--database-url URL] [--cache-url redis://127.0.0.1:6379/13] [--duration 10]
 
 1. Builds a dataset with `manage.py bench_rocks_data` in its own database (default
-   var/bench/bench.sqlite3; reused when it already holds the requested sizes).
+   var/bench/manifest/bench.sqlite3, apart from `make bench`'s; reused when it holds the sizes asked for).
 2. Times, in this process, cold rebuilds of manifest-5.1 (the DB query plus the Lua text) and of
    the .zip and .json forms, each after a generation bump so nothing is reused.
 3. Starts gunicorn (`bench.static_wsgi`, DEBUG off) with several workers sharing the cache, warms
@@ -28,13 +28,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+WORK = ROOT / "var/bench/manifest"
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", type=int, default=10_000)
     parser.add_argument("--versions", type=int, default=50_000)
-    parser.add_argument("--database-url", default=f"sqlite:///{ROOT / 'var/bench/bench.sqlite3'}")
+    parser.add_argument(
+        "--database-url", default=f"sqlite:///{ROOT / 'var/bench/manifest/bench.sqlite3'}"
+    )
     parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", ""))
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4, help="wrk threads")
@@ -55,7 +58,7 @@ def bench_env(args) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SITE_URL="http://127.0.0.1",
         LOG_LEVEL="WARNING",
-        BENCH_STATIC_DIR=str(ROOT / "var/bench/static"),
+        BENCH_STATIC_DIR=str(WORK / "static"),
     )
     if args.cache_url:
         env["CACHE_URL"] = args.cache_url
@@ -70,7 +73,7 @@ def manage(env, *argv: str) -> str:
 
 
 def prepare_data(args, env) -> None:
-    (ROOT / "var/bench/static").mkdir(parents=True, exist_ok=True)
+    (WORK / "static").mkdir(parents=True, exist_ok=True)
     manage(env, "migrate", "--no-input")
     os.environ.update(env)
     import django
@@ -134,7 +137,7 @@ def time_cold_rebuilds(args) -> dict:
             "json_bytes": len(as_json),
             "gzip_bytes": len(gzipped.body),
         }
-    (ROOT / "var/bench/static/manifest-5.1.zip").write_bytes(zipped)
+    (WORK / "static/manifest-5.1.zip").write_bytes(zipped)
     medians = {k: round(statistics.median(v) * 1000, 1) for k, v in results.items()}
     return {"median_ms": medians, "sizes": sizes}
 
@@ -208,12 +211,12 @@ def serve_and_measure(args, env) -> dict:
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"{base}/manifest-5.1.zip", timeout=30).read()  # noqa: S310
+                urllib.request.urlopen(f"{base}/manifest-5.1.zip", timeout=30).read()
                 break
             except OSError:
                 time.sleep(0.2)
         for _ in range(4 * args.workers):  # warm every worker (and its cache, if per process)
-            urllib.request.urlopen(f"{base}/manifest-5.1.zip", timeout=30).read()  # noqa: S310
+            urllib.request.urlopen(f"{base}/manifest-5.1.zip", timeout=30).read()
         return {
             "workers": args.workers,
             "cache": "redis" if args.cache_url else "locmem (per worker)",
