@@ -16,6 +16,7 @@ root, or inside its single top folder, and checks that it is the content the pac
 import io
 import itertools
 import stat
+import struct
 import zipfile
 from dataclasses import dataclass
 
@@ -111,10 +112,34 @@ def _check_name(raw: str, limits: ZipLimits) -> str:
     return path
 
 
+def _count_entries(content: bytes, limit: int) -> None:
+    """Walk the central directory's headers, stopping after `limit`: Python's zipfile builds an
+    object per entry first (seconds for 100,000 entries), so the count is checked before it runs.
+    A malformed directory is left for zipfile to refuse."""
+    eocd = content.rfind(b"PK\x05\x06", max(0, len(content) - 65_557))
+    if eocd < 0 or eocd + 22 > len(content):
+        return
+    (size,) = struct.unpack_from("<I", content, eocd + 12)
+    start = eocd - size  # where zipfile reads it too, so prepended data changes nothing
+    locator, record = eocd - 20, eocd - 20 - 56
+    is_zip64 = record >= 0 and content[locator : locator + 4] == b"PK\x06\x07"
+    if is_zip64 and content[record : record + 4] == b"PK\x06\x06":
+        (size,) = struct.unpack_from("<Q", content, record + 40)
+        start = record - size
+    position, count = max(start, 0), 0
+    while content[position : position + 4] == b"PK\x01\x02" and position + 46 <= len(content):
+        count += 1
+        if count > limit:
+            raise InvalidReleaseZip(f"The zip has more than {limit} entries")
+        name, extra, comment = struct.unpack_from("<HHH", content, position + 28)
+        position += 46 + name + extra + comment
+
+
 def open_safe_zip(content: bytes, *, limits: ZipLimits | None = None) -> SafeZip:
     limits = limits or ZipLimits()
     if len(content) > limits.max_size:
         raise InvalidReleaseZip(f"The zip is larger than {limits.max_size // MiB} MiB")
+    _count_entries(content, limits.max_entries)
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         infos = archive.infolist()
