@@ -223,3 +223,25 @@ def test_demo_data_renders_on_every_public_page(client, demo):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.content.decode().count("<h1") == 1, url
+
+
+def test_page_query_counts_do_not_grow_with_rows(client, user, django_assert_max_num_queries):
+    from media_tools.models import Screenshot
+
+    rock = RockFactory(author=user, name="many")
+    mod = PackageFactory(author=user, name="busy")
+    for n in range(10):
+        ReleaseFactory(package=rock, name=f"1.{n}-1")
+        ReleaseFactory(package=mod, name=f"v{n}")
+        Screenshot.objects.create(
+            package=mod, title=f"s{n}", file=f"screenshots/s{n}.png", width=1280, height=720
+        )
+        PackageFactory(author=user, name=f"filler_{n}")
+    with django_assert_max_num_queries(6):
+        assert client.get("/modules/alice/many").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/packages/alice/busy/").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get("/packages/?q=filler").status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get("/users/alice/").status_code == 200
