@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("registry.schema.urls")),  # before the faces: /api/schema/ is neither's
     path("", include("registry.luarocks.urls")),
     path("", include("registry.contentdb.urls")),
     path("admin/", admin.site.urls),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc files, served by us (no CDN)
     "django_tasks",
     "django_tasks_db",
     "accounts",
@@ -185,6 +186,14 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Lua Registry API",
     "DESCRIPTION": "The LuaRocks upload API and the ContentDB API, served by one registry.",
     "VERSION": "1.0.0",
+    # Both faces are declared per face in registry/schema/ (plain Django views and per-method
+    # dispatchers cannot be introspected).
+    "PREPROCESSING_HOOKS": ["registry.schema.hooks.no_introspection"],
+    "POSTPROCESSING_HOOKS": ["registry.schema.hooks.declared_operations"],
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Production hardening, active when DEBUG is off (`manage.py check --deploy`).

@@ -1,0 +1,405 @@
+"""Operations of the ContentDB face (contentdb-api.md): the Bearer-token REST API under /api/, the
+package downloads, git import tasks and screenshot files.
+
+Several paths dispatch one view per method (`writes_packages.by_method`) and some are plain Django
+views, which drf-spectacular cannot introspect; every operation is therefore declared here.
+"""
+
+from registry.schema.components import (
+    ARRAY,
+    BOOLEAN,
+    CONTENTDB_ERROR,
+    INTEGER,
+    OBJECT,
+    STRING,
+    Schema,
+    errors,
+    json_body,
+    obj,
+    path_param,
+    query,
+    ref,
+)
+
+TAG = "ContentDB"
+ERRORS = (400, 401, 403, 404, 405, 413, 429)
+OPTIONAL_TOKEN = [{"bearerToken": []}, {}]
+TOKEN = [{"bearerToken": []}]
+AUTHOR, NAME = path_param("author"), path_param("name")
+PKG = "/api/packages/{author}/{name}/"
+PAGE = [query("page", INTEGER), query("n", INTEGER)]
+PACKAGE_QUERY = [
+    query("type"),
+    query("q"),
+    query("author"),
+    query("tag"),
+    query("flag"),
+    query("hide"),
+    query("license"),
+    query("game"),
+    query("lang"),
+    query("random"),
+    query("limit", INTEGER),
+    query("sort"),
+    query("order", {"type": "string", "enum": ["asc", "desc"]}),
+    query("protocol_version", INTEGER),
+    query("engine_version"),
+    query("fmt", {"type": "string", "enum": ["short", "keys", "vcs"]}),
+]
+PACKAGE_FIELDS = {
+    key: STRING
+    for key in (
+        "type",
+        "name",
+        "title",
+        "short_description",
+        "long_description",
+        "license",
+        "media_license",
+        "dev_state",
+        "repo",
+        "website",
+        "issue_tracker",
+        "forums",
+        "video_url",
+        "donate_url",
+        "translation_url",
+    )
+}
+PACKAGE_FIELDS["tags"] = {"type": "array", "items": STRING}
+PACKAGE_FIELDS["content_warnings"] = {"type": "array", "items": STRING}
+
+
+def op(
+    summary: str,
+    ok: Schema,
+    *,
+    parameters: list | None = None,
+    security: list | None = None,
+    body: Schema | None = None,
+    status: str = "200",
+) -> Schema:
+    operation: Schema = {
+        "tags": [TAG],
+        "summary": summary,
+        "parameters": parameters or [],
+        "security": security or OPTIONAL_TOKEN,
+        "responses": {status: json_body(ok), **errors(CONTENTDB_ERROR, *ERRORS)},
+    }
+    if body is not None:
+        operation["requestBody"] = body
+    return operation
+
+
+def package_op(summary: str, ok: Schema, extra: list | None = None, **kwargs) -> Schema:
+    return op(summary, ok, parameters=[AUTHOR, NAME, *(extra or [])], **kwargs)
+
+
+def json_request(schema: Schema) -> Schema:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def multipart(schema: Schema) -> Schema:
+    return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
+
+
+def binary(description: str, content_type: str) -> Schema:
+    return {
+        "description": description,
+        "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+    }
+
+
+SUCCESS = ref("Success")
+PACKAGE_WRITTEN = obj("success", "package", success=BOOLEAN, package=OBJECT)
+RELEASE_ID = path_param("release_id", INTEGER)
+SCREENSHOT_ID = path_param("screenshot_id", INTEGER)
+ZIP_RELEASE = obj(
+    "file",
+    name=STRING,
+    title=STRING,
+    release_notes=STRING,
+    commit=STRING,
+    min_minetest_version=STRING,
+    max_minetest_version=STRING,
+    file={"type": "string", "format": "binary"},
+)
+GIT_RELEASE = obj(
+    "method",
+    "ref",
+    method={"type": "string", "enum": ["git"]},
+    ref=STRING,
+    name=STRING,
+    title=STRING,
+)
+
+PATHS: dict[str, Schema] = {
+    "/api/whoami/": {
+        "get": op(
+            "Who the token belongs to",
+            obj(
+                "is_authenticated", is_authenticated=BOOLEAN, username={**STRING, "nullable": True}
+            ),
+        )
+    },
+    "/api/delete-token/": {
+        "delete": op("Delete the token used for this request", SUCCESS, security=TOKEN)
+    },
+    "/api/packages/": {
+        "get": op("List approved packages", ARRAY, parameters=PACKAGE_QUERY),
+        "post": op(
+            "Create a package (token owner is the author)",
+            PACKAGE_WRITTEN,
+            security=TOKEN,
+            body=json_request(
+                obj(
+                    "type",
+                    "name",
+                    "title",
+                    "short_description",
+                    "license",
+                    "media_license",
+                    **PACKAGE_FIELDS,
+                )
+            ),
+            status="201",
+        ),
+    },
+    PKG: {
+        "get": package_op(
+            "A package", OBJECT, [query("protocol_version", INTEGER), query("engine_version")]
+        ),
+        "put": package_op(
+            "Edit a package",
+            obj(
+                "success",
+                "package",
+                "was_modified",
+                success=BOOLEAN,
+                package=OBJECT,
+                was_modified=BOOLEAN,
+            ),
+            security=TOKEN,
+            body=json_request(obj(**PACKAGE_FIELDS)),
+        ),
+    },
+    f"{PKG}for-client/": {
+        "get": package_op(
+            "A package as the Luanti client shows it",
+            OBJECT,
+            [
+                query("protocol_version", INTEGER),
+                query("engine_version"),
+                query("formspec_version", INTEGER),
+                query("include_images"),
+            ],
+        )
+    },
+    f"{PKG}for-client/reviews/": {
+        "get": package_op(
+            "A package's reviews as the client shows them",
+            OBJECT,
+            [query("formspec_version", INTEGER)],
+        )
+    },
+    f"{PKG}dependencies/": {
+        "get": package_op(
+            "Dependencies of a package",
+            OBJECT,
+            [query("only_hard"), query("protocol_version", INTEGER), query("engine_version")],
+        )
+    },
+    f"{PKG}stats/": {
+        "get": package_op("Daily download stats", OBJECT, [query("start"), query("end")])
+    },
+    f"{PKG}releases/": {"get": package_op("Releases of a package", ARRAY)},
+    f"{PKG}releases/new/": {
+        "post": package_op(
+            "Create a release from a zip (multipart) or a git ref (JSON)",
+            obj("success", "task", "release", success=BOOLEAN, task=STRING, release=OBJECT),
+            security=TOKEN,
+            body={
+                "required": True,
+                "content": {
+                    "multipart/form-data": {"schema": ZIP_RELEASE},
+                    "application/json": {"schema": GIT_RELEASE},
+                },
+            },
+        )
+    },
+    f"{PKG}releases/{{release_id}}/": {
+        "get": package_op("A release", OBJECT, [RELEASE_ID]),
+        "delete": package_op("Delete a release", SUCCESS, [RELEASE_ID], security=TOKEN),
+    },
+    f"{PKG}screenshots/": {"get": package_op("Screenshots of a package", ARRAY)},
+    f"{PKG}screenshots/new/": {
+        "post": package_op(
+            "Upload a screenshot",
+            obj("success", "screenshot", success=BOOLEAN, screenshot=OBJECT),
+            security=TOKEN,
+            body=multipart(
+                obj(
+                    "file",
+                    title=STRING,
+                    is_cover_image=STRING,
+                    file={"type": "string", "format": "binary"},
+                )
+            ),
+        )
+    },
+    f"{PKG}screenshots/order/": {
+        "post": package_op(
+            "Order screenshots",
+            SUCCESS,
+            security=TOKEN,
+            body=json_request({"type": "array", "items": INTEGER}),
+        )
+    },
+    f"{PKG}screenshots/cover-image/": {
+        "post": package_op(
+            "Choose the cover image",
+            SUCCESS,
+            security=TOKEN,
+            body=json_request(obj("cover_image", cover_image=INTEGER)),
+        )
+    },
+    f"{PKG}screenshots/{{screenshot_id}}/": {
+        "get": package_op("A screenshot", OBJECT, [SCREENSHOT_ID]),
+        "delete": package_op("Delete a screenshot", SUCCESS, [SCREENSHOT_ID], security=TOKEN),
+    },
+    f"{PKG}reviews/": {"get": package_op("Reviews of a package", ARRAY)},
+    "/api/dependencies/": {
+        "get": op("Dependencies of many packages", ref("Page"), parameters=[*PACKAGE_QUERY, *PAGE])
+    },
+    "/api/updates/": {"get": op("Latest release id per package", OBJECT, parameters=PACKAGE_QUERY)},
+    "/api/scores/": {"get": op("Package scores", ARRAY, parameters=PACKAGE_QUERY)},
+    "/api/package_stats/": {
+        "get": op("Site-wide download stats", OBJECT, parameters=[query("start"), query("end")])
+    },
+    "/api/releases/": {
+        "get": op("Latest releases", ARRAY, parameters=[query("author"), query("maintainer")])
+    },
+    "/api/reviews/": {
+        "get": op(
+            "Reviews",
+            ref("Page"),
+            parameters=[
+                query("for_user"),
+                query("author"),
+                query("rating", INTEGER),
+                query("is_positive"),
+                query("q"),
+                *PAGE,
+            ],
+        )
+    },
+    "/api/users/{username}/": {"get": op("A user", OBJECT, parameters=[path_param("username")])},
+    "/api/users/{username}/stats/": {
+        "get": op("A user's stats", OBJECT, parameters=[path_param("username")])
+    },
+    "/api/collections/": {
+        "get": op("Collections", ARRAY, parameters=[query("author"), query("package")])
+    },
+    "/api/collections/{username}/{name}/": {
+        "get": op("A collection", OBJECT, parameters=[path_param("username"), path_param("name")])
+    },
+    "/api/tags/": {"get": op("Tags", ARRAY)},
+    "/api/content_warnings/": {"get": op("Content warnings", ARRAY)},
+    "/api/licenses/": {"get": op("Licenses", ARRAY)},
+    "/api/minetest_versions/": {
+        "get": op(
+            "Luanti versions",
+            ARRAY,
+            parameters=[query("protocol_version", INTEGER), query("engine_version")],
+        )
+    },
+    "/api/languages/": {"get": op("Languages", ARRAY)},
+    "/api/homepage/": {"get": op("Homepage sections", OBJECT)},
+    "/api/cdb_schema/": {"get": op("JSON schema of .cdb.json", OBJECT)},
+    "/packages/{author}/{name}/download/": {
+        "get": {
+            "tags": [TAG],
+            "summary": "Download a package's latest release zip",
+            "parameters": [
+                AUTHOR,
+                NAME,
+                query("protocol_version", INTEGER),
+                query("engine_version"),
+                query("reason"),
+            ],
+            "responses": {
+                "200": binary("The release zip", "application/zip"),
+                "302": {"description": "Renamed package: its new address"},
+                "404": {"description": "No such package or release"},
+            },
+        }
+    },
+    "/packages/{author}/{name}/releases/{release_id}/download/": {
+        "get": {
+            "tags": [TAG],
+            "summary": "Download a release zip",
+            "parameters": [AUTHOR, NAME, RELEASE_ID, query("reason")],
+            "responses": {
+                "200": binary("The release zip", "application/zip"),
+                "302": {"description": "Renamed package: its new address"},
+                "404": {"description": "No such package or release"},
+            },
+        }
+    },
+    "/tasks/{task_id}/": {
+        "get": {
+            "tags": [TAG],
+            "summary": "How a release import stands",
+            "parameters": [path_param("task_id", INTEGER)],
+            "responses": {
+                "200": json_body(
+                    obj(
+                        "id",
+                        "status",
+                        id=STRING,
+                        status=STRING,
+                        error=STRING,
+                        result={"nullable": True},
+                    )
+                ),
+                **errors(CONTENTDB_ERROR, 404),
+                "405": {"description": "Method not allowed"},
+            },
+        }
+    },
+    "/uploads/screenshots/{file}": {
+        "get": {
+            "tags": [TAG],
+            "summary": "A screenshot file",
+            "parameters": [path_param("file")],
+            "responses": {
+                "200": {
+                    "description": "The image",
+                    "content": {
+                        f"image/{t}": {"schema": {"type": "string", "format": "binary"}}
+                        for t in ("png", "jpeg", "webp", "gif")
+                    },
+                },
+                "404": {"description": "No such screenshot"},
+            },
+        }
+    },
+    "/thumbnails/{level}/screenshots/{file}": {
+        "get": {
+            "tags": [TAG],
+            "summary": "A screenshot thumbnail",
+            "parameters": [path_param("level", INTEGER), path_param("file")],
+            "responses": {
+                "200": {
+                    "description": "The thumbnail",
+                    "content": {
+                        f"image/{t}": {"schema": {"type": "string", "format": "binary"}}
+                        for t in ("png", "jpeg", "webp", "gif")
+                    },
+                },
+                "403": {"description": "Unknown thumbnail level"},
+                "404": {"description": "No such screenshot"},
+            },
+        }
+    },
+}

@@ -1,0 +1,17 @@
+"""/api/schema/ (the OpenAPI document), with Swagger UI and Redoc served from
+drf-spectacular-sidecar's static files (no CDN). Included before the ContentDB face's catch-all."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
+    path(
+        "api/schema/swagger-ui/",
+        SpectacularSwaggerView.as_view(url_name="openapi-schema"),
+        name="swagger-ui",
+    ),
+    path(
+        "api/schema/redoc/", SpectacularRedocView.as_view(url_name="openapi-schema"), name="redoc"
+    ),
+]
