@@ -1,6 +1,7 @@
 """Read-only queries over packages, with their joins already made."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Lower
 
 from packages.models import (
     CollectionItem,
@@ -94,7 +95,10 @@ def luanti_package_by_key(*, author: str, name: str, detailed: bool = True) -> P
 
     packages = (
         Package.objects.exclude(type=PackageType.ROCK)
-        .filter(author__username__iexact=author, name__iexact=name)
+        # LOWER(col) = LOWER(value) uses the case-insensitive unique indexes (user name, and
+        # author + name); `iexact` is LIKE on SQLite and UPPER() on PostgreSQL, which scan
+        .alias(author_key=Lower("author__username"), name_key=Lower("name"))
+        .filter(author_key=Lower(Value(author)), name_key=Lower(Value(name)))
         .select_related("author")
     )
     if detailed:

@@ -4,7 +4,6 @@ updates, scores (contentdb-api.md "Packages", "Package Queries", "Misc")."""
 import hashlib
 import json
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from rest_framework.response import Response
@@ -13,6 +12,7 @@ from packages.dependency_selectors import dependency_graph, raw_dependencies
 from packages.models import Package
 from packages.queries import PackageQuery
 from packages.selectors import featured_package_ids, game_support_rows, short_package_rows
+from registry.cached_bodies import body_response, cached_body
 from registry.contentdb import hypertext_fields as ht
 from registry.contentdb.base import ContentDBView
 from registry.contentdb.pagination import paginate
@@ -45,11 +45,9 @@ def cached_json(request, prefix: str, build) -> HttpResponse:
         return HttpResponse(json_bytes(build()), content_type="application/json")
     digest = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()
     key = f"cdb:{prefix}:{generation(LUANTI_LISTS)}:{digest}"
-    body = cache.get(key)
-    if body is None:
-        body = json_bytes(build())
-        cache.set(key, body, timeout=LIST_CACHE_SECONDS)
-    return HttpResponse(body, content_type="application/json")
+    # ETag/304, a gzip copy for clients that ask, and a per-process copy (registry/cached_bodies.py)
+    body = cached_body(key=key, build=lambda: json_bytes(build()), timeout=LIST_CACHE_SECONDS)
+    return body_response(request, body, content_type="application/json")
 
 
 def listed(request) -> list[dict]:
@@ -172,9 +170,15 @@ class PackageDetailView(PackageView):
     cache_max_age = 300
 
     def get(self, request, author: str, name: str):
-        package = self.package(author, name, detailed=True)
-        data, _ = detail(package, request, include_unapproved=self.can_see_unapproved(package))
-        return Response(data)
+        def build():
+            package = self.package(author, name, detailed=True)
+            include_unapproved = self.can_see_unapproved(package)
+            return detail(package, request, include_unapproved=include_unapproved)[0]
+
+        if request.auth is not None:  # owners and staff see more: never from the shared cache
+            return Response(build())
+        # Anonymous answers change on Luanti writes (generation) or within the max-age (counters)
+        return cached_json(request, f"detail:{author.lower()}/{name.lower()}", build)
 
 
 def human_size(size: int) -> str:
