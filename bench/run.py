@@ -216,7 +216,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--uploads", type=int, default=10, help="uploads of each kind")
     parser.add_argument(
-        "--profile", action="store_true", help="pyinstrument profiles of cold paths"
+        "--no-profile", dest="profile", action="store_false", help="skip cold-path profiles"
     )
     parser.add_argument("--output", type=Path, default=harness.ROOT / "bench/results/latest.md")
     args = parser.parse_args()

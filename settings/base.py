@@ -4,6 +4,7 @@ Each variable is read once, here. A fresh clone runs with none set: SQLite file,
 local-memory cache, in-process tasks.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -132,7 +133,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 STORAGES = {
     "default": {
-        "BACKEND": os.environ.get("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+        "BACKEND": os.environ.get("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        # e.g. {"bucket_name": "...", "endpoint_url": "..."} for django-storages' S3Storage
+        "OPTIONS": json.loads(os.environ.get("STORAGE_OPTIONS") or "{}"),
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
