@@ -25,8 +25,9 @@ import re
 
 from django.core.cache import cache
 
+from media_tools.bounded import run_bounded
 from media_tools.hypertext_converter import Converter
-from media_tools.markdown import CACHE_TIMEOUT, RENDERER_VERSION, render_markdown
+from media_tools.markdown import CACHE_TIMEOUT, RENDERER_VERSION, plain_text_html, render_markdown
 
 HEAD = "<tag name=code color=#7bf font=mono><tag name=action color=#4CDAFA hovercolor=#97EAFC>"
 HYPERTEXT_FORMSPEC_VERSION = 2  # hypertext[] came with formspec version 2 (Minetest 5.1.0)
@@ -50,8 +51,26 @@ DROPPED = (
 _NAME_PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 
 
-def empty_hypertext(*, formspec_version: int) -> dict:
-    return html_to_hypertext("", formspec_version=formspec_version)
+def posted_html_to_hypertext(
+    html: str, *, formspec_version: int, include_images: bool = True, base_url: str | None = None
+) -> dict:
+    """`html_to_hypertext` for HTML from outside (POST /api/hypertext/), with bounded time.
+
+    The stdlib tokenizer is linear on well-formed HTML (what `media_tools.markdown` produces) but
+    not on every malformed input; such input that does not convert in time is shown as its own
+    escaped source text.
+    """
+    options = {
+        "formspec_version": formspec_version,
+        "include_images": include_images,
+        "base_url": base_url,
+    }
+    answer = run_bounded(_convert, html, options, size=len(html))
+    return answer if answer is not None else html_to_hypertext(plain_text_html(html), **options)
+
+
+def _convert(html: str, options: dict) -> dict:
+    return html_to_hypertext(html, **options)
 
 
 def html_to_hypertext(

@@ -100,7 +100,12 @@ class Converter(HTMLParser):
             self._pop_to(self.contexts[-1])  # an unclosed item or cell ends where the next begins
         elif name == "tr" and top == "row":
             self._pop_to(self.contexts[-1])
-        elif name == "tr" and top == "cell" and self.contexts[-2].kind == "row":
+        elif (
+            name == "tr"
+            and top == "cell"
+            and len(self.contexts) > 1
+            and self.contexts[-2].kind == "row"
+        ):
             self._pop_to(self.contexts[-2])
         element = Element(name)
         if name in _STYLES:

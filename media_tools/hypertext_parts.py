@@ -1,5 +1,6 @@
 """Building blocks of the hypertext converter: escaping, URL and size checks, its stack entries."""
 
+import html
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -34,12 +35,22 @@ def safe_url(raw: str | None, *, base: str | None, allow_mailto: bool) -> str | 
         return None
     if base:
         url = urljoin(base, url)
-    match = _SCHEME.match(url)
-    if match:
-        allowed = LINK_SCHEMES if allow_mailto else IMAGE_SCHEMES
-        return url if match.group(1).lower() in allowed else None
-    if ":" in url.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
-        return None  # `a:b` with a character no scheme may hold: not a relative URL either
+    # Also judge the scheme of the text with entities decoded again: bleach re-escapes an `&` it
+    # did not decode (`javascript&colon;` arrives as `javascript&amp;colon;`), and a target is
+    # refused if either reading of it names a scheme we do not open.
+    allowed = LINK_SCHEMES if allow_mailto else IMAGE_SCHEMES
+    decoded = url
+    for _ in range(3):
+        again = _URL_IGNORED.sub("", html.unescape(decoded)).strip(" \x00\x0b\x0c")
+        if again == decoded:
+            break
+        decoded = again
+    for reading in {url, decoded}:
+        match = _SCHEME.match(reading)
+        if match and match.group(1).lower() not in allowed:
+            return None
+        if not match and ":" in reading.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
+            return None  # `a:b` with a character no scheme may hold: not a relative URL either
     return url
 
 

@@ -17,7 +17,9 @@ Rendered HTML is cached under a hash of the source and RENDERER_VERSION: it is r
 the source text (or this renderer) changes, for any object that holds the text.
 """
 
+import functools
 import hashlib
+import html as html_lib
 import re
 
 import bleach
@@ -25,6 +27,7 @@ import markdown as markdown_lib
 from bleach.html5lib_shim import Filter
 from django.core.cache import cache
 
+from media_tools.bounded import run_bounded
 from media_tools.errors import MarkupTooLarge
 
 # Bump when the output for the same source changes (new extension, allow-list change).
@@ -114,22 +117,44 @@ def ensure_renderable(text: str) -> None:
 
 
 def render_markdown(text: str | None) -> str:
-    """Safe HTML for `text`, from the cache when this exact source was rendered before."""
+    """Safe HTML for `text`, from the cache when this exact source was rendered before.
+
+    Rendering is time-bounded (`media_tools.bounded`): a source that does not render in time is
+    shown as escaped plain paragraphs instead, and that answer is cached like any other.
+    """
     if not text:
         return ""
     key = f"markdown:v{RENDERER_VERSION}:{hashlib.sha256(text.encode()).hexdigest()}"
     html = cache.get(key)
     if html is None:
-        html = render_markdown_uncached(text)
+        _warm_up()  # so that a forked child does not import the extensions itself
+        html = run_bounded(render_markdown_uncached, text, size=len(text))
+        if html is None:
+            html = plain_text_html(text[:MAX_SOURCE_LENGTH])
         cache.set(key, html, CACHE_TIMEOUT)
     return html
+
+
+def plain_text_html(text: str) -> str:
+    """The fallback: paragraphs of escaped text, line breaks kept. Linear, and safe as it is."""
+    paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n").strip())
+    return "\n".join(
+        "<p>{}</p>".format(html_lib.escape(paragraph).replace("\n", "<br>\n"))
+        for paragraph in paragraphs
+        if paragraph
+    )
+
+
+@functools.cache
+def _warm_up() -> None:
+    markdown_lib.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
 
 
 def render_markdown_uncached(text: str) -> str:
     truncated = len(text) > MAX_SOURCE_LENGTH
     if truncated:
         text = text[:MAX_SOURCE_LENGTH]
-    text = bound_nesting(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = defuse_links(bound_nesting(text.replace("\r\n", "\n").replace("\r", "\n")))
     html = markdown_lib.markdown(
         text, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
     )
@@ -175,3 +200,82 @@ def bound_nesting(text: str) -> str:
                     kept.append(token)
         lines[index] = "".join(kept) + line[prefix_end:]
     return "\n".join(lines)
+
+
+# Python-Markdown looks for the end of a link by scanning forward from each `[` (and from each `](`)
+# to the matching bracket, or to the end of the block when there is none: unmatched or deeply
+# nested brackets cost time quadratic in the block's length (measured: 2,000 unmatched `[` take
+# 3 s, 10,000 nested ones over 4 minutes). The cost is estimated in one pass; when a document's
+# total passes LINK_SCAN_BUDGET, the brackets of its costliest blocks are escaped (shown as text).
+LINK_SCAN_BUDGET = 300_000  # characters scanned; about 0.3 s. Real documents use a few thousand.
+_LINK_TOKEN = re.compile(r"\\.|\]\(|[\[\]()]", re.DOTALL)
+_BRACKET = re.compile(r"(\\.)|([\[\]])", re.DOTALL)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def defuse_links(text: str) -> str:
+    """Escape the brackets of the blocks that would make link parsing slow (see above)."""
+    blocks = _inline_blocks(text)
+    costs = sorted(((_link_scan_cost(text, start, end), start, end) for start, end in blocks))
+    total = sum(cost for cost, _, _ in costs)
+    defused = []
+    while costs and total > LINK_SCAN_BUDGET:
+        cost, start, end = costs.pop()
+        total -= cost
+        defused.append((start, end))
+    for start, end in sorted(defused, reverse=True):
+        block = _BRACKET.sub(lambda m: m.group(1) or "\\" + m.group(2), text[start:end])
+        text = text[:start] + block + text[end:]
+    return text
+
+
+def _inline_blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of text between blank lines, outside fenced code (which is never parsed for links)."""
+    blocks, start, position, fence = [], None, 0, None
+    for line in text.split("\n"):
+        end = position + len(line)
+        marker = _FENCE.match(line)
+        if fence is not None:
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = None
+        elif marker:
+            if start is not None:
+                blocks.append((start, position))
+                start = None
+            fence = marker.group(1)
+        elif not line.strip():
+            if start is not None:
+                blocks.append((start, position))
+                start = None
+        elif start is None:
+            start = position
+        position = end + 1
+    if start is not None:
+        blocks.append((start, len(text)))
+    return blocks
+
+
+def _link_scan_cost(text: str, start: int, end: int) -> int:
+    cost, brackets, parens = 0, [], []
+    for match in _LINK_TOKEN.finditer(text, start, end):
+        mark, at = match.group(), match.start()
+        if mark[0] == "\\":
+            continue
+        if mark == "](":
+            if brackets:
+                cost += at - brackets.pop()
+            parens.append((at + 1, True))
+        elif mark == "[":
+            brackets.append(at)
+        elif mark == "]":
+            if brackets:
+                cost += at - brackets.pop()
+        elif mark == "(":
+            parens.append((at, False))
+        elif parens:  # ")"
+            opened, after_link = parens.pop()
+            if after_link:
+                cost += at - opened
+    cost += sum(end - at for at in brackets)
+    cost += sum(end - at for at, after_link in parens if after_link)
+    return cost
