@@ -7,6 +7,7 @@ from django.urls import path
 
 from registry.contentdb import (
     downloads,
+    hypertext,
     thumbnails,
     writes_packages,
     writes_releases,
@@ -60,6 +61,8 @@ urlpatterns = [
         ),
     ),
     path(f"{PKG}reviews/", package_parts.PackageReviewListView.as_view()),
+    path(f"{PKG}hypertext/", hypertext.PackageHypertextView.as_view()),
+    path("api/hypertext/", hypertext.HypertextConvertView.as_view()),
     path("api/dependencies/", packages.DependenciesView.as_view()),
     path("api/updates/", packages.UpdatesView.as_view()),
     path("api/scores/", packages.ScoresView.as_view()),
