@@ -80,6 +80,14 @@ def render(results: list[dict], *, args, machine: str, seconds: float) -> str:
     lines.append("| SQL queries cold/warm per request | constant | " + " | ".join(cells) + " |")
     lines += [
         "",
+        "Notes: SQLite runs with the local-memory cache (one copy per worker; each worker builds "
+        "its own answers once), PostgreSQL with Redis (one copy shared by all workers, plus a "
+        "per-process copy of large bodies behind a shared pointer). Search: PostgreSQL full-text "
+        "search (GIN index); SQLite falls back to case-insensitive substring matching "
+        "(packages/search.py). Cold = the first request after a cache-generation bump, on a "
+        "one-worker server; uploads on the same one-worker server. Requests are those of the "
+        "clients: no Accept-Encoding (luarocks, Luanti 5.6).",
+        "",
         "Generation of the data set (migrate + bench_data): "
         + ", ".join(f"{r['backend']} {r['generate_s']} s" for r in results),
         "",

@@ -219,16 +219,21 @@ def main() -> None:
         "--no-profile", dest="profile", action="store_false", help="skip cold-path profiles"
     )
     parser.add_argument("--output", type=Path, default=harness.ROOT / "bench/results/latest.md")
+    parser.add_argument("--from-json", type=Path, help="only render the table of an earlier run")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    results = [run_backend(backend, args) for backend in args.backends.split(",")]
+    if args.from_json:
+        results = json.loads(args.from_json.read_text())
+    else:
+        results = [run_backend(backend, args) for backend in args.backends.split(",")]
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     text = render(results, args=args, machine=machine, seconds=time.monotonic() - started)
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
-    (WORK / "latest.json").write_text(json.dumps(results, indent=2))
+    if not args.from_json:
+        (WORK / "latest.json").write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":
