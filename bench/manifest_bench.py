@@ -103,6 +103,7 @@ def time_cold_rebuilds(args) -> dict:
         "zip": [],
         "json": [],
         "get": [],
+        "get_cpu": [],
         "get_zip_after_lua": [],
     }
     sizes = {}
