@@ -175,6 +175,12 @@ MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(15 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_SIZE + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Abuse limits of both API faces (registry/ratelimit.py): (count, window in seconds).
+RATELIMIT_FAILED_AUTHS = (int(os.environ.get("RATELIMIT_FAILED_AUTHS", "20")), 300)
+RATELIMIT_UPLOADS = (int(os.environ.get("RATELIMIT_UPLOADS", "60")), 3600)
+# Behind a proxy, the header carrying the client address (e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
+
 # URL schemes a git release may be imported from (git's own names; tests add "file").
 GIT_IMPORT_ALLOWED_SCHEMES = env_list("GIT_IMPORT_ALLOWED_SCHEMES", ["https"])
 

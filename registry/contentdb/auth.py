@@ -12,6 +12,7 @@ from rest_framework.exceptions import APIException
 
 from accounts.selectors import api_token_by_secret
 from accounts.services import record_api_token_use
+from registry import ratelimit
 
 TOKEN_TOO_SHORT = "API token is too short"  # noqa: S105 - a message, not a secret
 UNKNOWN_TOKEN = "Unknown API token"  # noqa: S105 - a message, not a secret
@@ -23,9 +24,10 @@ MIN_TOKEN_LENGTH = 10
 class BearerAuthFailed(APIException):
     """An authentication failure with its own status (DRF's AuthenticationFailed would force 401/403)."""
 
-    def __init__(self, message: str, status_code: int) -> None:
+    def __init__(self, message: str, status_code: int, wait: int | None = None) -> None:
         super().__init__(detail=message)
         self.status_code = status_code
+        self.wait = wait  # seconds, sent as Retry-After by the face's exception handler
 
 
 class BearerAuthentication(BaseAuthentication):
@@ -35,6 +37,16 @@ class BearerAuthentication(BaseAuthentication):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header:
             return None
+        wait = ratelimit.failed_auth_block(request)  # registry/ratelimit.py: per client address
+        if wait:
+            raise BearerAuthFailed(ratelimit.TOO_MANY_FAILED_AUTHS, 429, wait=wait)
+        try:
+            return self._authenticate(header)
+        except BearerAuthFailed:
+            ratelimit.record_failed_auth(request)
+            raise
+
+    def _authenticate(self, header: str):
         if header[:7].lower() != "bearer ":
             raise BearerAuthFailed(UNSUPPORTED_METHOD, status.HTTP_403_FORBIDDEN)
         secret = header[7:]

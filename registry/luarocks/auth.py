@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.models import ApiKey
 from accounts.selectors import api_key_by_secret
 from accounts.services import record_api_key_use
+from registry import ratelimit
 from registry.luarocks.errors import errors_response
 
 # The client prints "Invalid key (use the --api-key flag to change)" for exactly this first message.
@@ -53,12 +54,24 @@ def path_key_view(*methods: str) -> Callable:
                 return errors_response(
                     METHOD_NOT_ALLOWED, status=405, headers={"Allow": ", ".join(methods)}
                 )
+            wait = ratelimit.failed_auth_block(request)
+            if wait:
+                return _too_many(ratelimit.TOO_MANY_FAILED_AUTHS, wait)
             try:
                 api_key = authenticate(key)
             except AuthenticationFailed as failure:
+                ratelimit.record_failed_auth(request)
                 return errors_response(failure.message, status=failure.status)
+            if request.method == "POST":  # every POST of this API is an upload
+                wait = ratelimit.upload_block(api_key.user_id)
+                if wait:
+                    return _too_many(ratelimit.TOO_MANY_UPLOADS, wait)
             return view(request, api_key, **kwargs)
 
         return wrapped
 
     return decorate
+
+
+def _too_many(message: str, wait: int) -> HttpResponse:
+    return errors_response(message, status=429, headers={"Retry-After": str(wait)})

@@ -308,8 +308,8 @@ PATHS: dict[str, Schema] = {
     "/api/licenses/": {"get": op("Licenses", ARRAY)},
     "/api/minetest_versions/": {
         "get": op(
-            "Luanti versions",
-            ARRAY,
+            "Luanti versions (the one version named by protocol/engine when given)",
+            {"oneOf": [ARRAY, OBJECT]},
             parameters=[query("protocol_version", INTEGER), query("engine_version")],
         )
     },
@@ -362,7 +362,7 @@ PATHS: dict[str, Schema] = {
                         result={"nullable": True},
                     )
                 ),
-                **errors(CONTENTDB_ERROR, 404),
+                "404": {"description": "No such task (JSON), or an id that is no number (web 404)"},
                 "405": {"description": "Method not allowed"},
             },
         }
