@@ -17,50 +17,58 @@ LUANTI = "Luanti/5.10.0 (Linux/6.1.0-18-amd64 x86_64)"
 CLIENT_LIST = "/api/packages/?type=mod&type=game&type=txp&protocol_version=46&engine_version=5.10.0"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_author_publishes_a_mod_and_a_luanti_client_installs_it():
+@pytest.mark.django_db
+def test_author_publishes_a_mod_and_a_luanti_client_installs_it(django_capture_on_commit_callbacks):
+    def committed():  # each write's on-commit work (cache generations, files) runs as in production
+        return django_capture_on_commit_callbacks(execute=True)
+
     author = UserFactory(username="carol")
     _, secret = create_api_token(user=author, name="cli")
     cli = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     luanti = Client(HTTP_USER_AGENT=LUANTI)
 
-    created = cli.post(
-        "/api/packages/",
-        {
-            "type": "mod",
-            "name": "cooking",
-            "title": "Cooking",
-            "short_description": "Cook food",
-            "license": "MIT",
-            "media_license": "CC-BY-SA-4.0",
-        },
-        content_type="application/json",
-    )
+    with committed():
+        created = cli.post(
+            "/api/packages/",
+            {
+                "type": "mod",
+                "name": "cooking",
+                "title": "Cooking",
+                "short_description": "Cook food",
+                "license": "MIT",
+                "media_license": "CC-BY-SA-4.0",
+            },
+            content_type="application/json",
+        )
     assert created.status_code == 201, created.content
     assert created.json()["package"]["state"] == "WIP"
 
-    edited = cli.put(
-        "/api/packages/carol/cooking/",
-        {"short_description": "Cook all the food", "tags": ["food"], "dev_state": "BETA"},
-        content_type="application/json",
-    )
+    with committed():
+        edited = cli.put(
+            "/api/packages/carol/cooking/",
+            {"short_description": "Cook all the food", "tags": ["food"], "dev_state": "BETA"},
+            content_type="application/json",
+        )
     assert edited.json()["was_modified"] is True
 
     content = mod_zip("cooking", conf="name = cooking\ndepends = default\n")
-    released = cli.post(
-        "/api/packages/carol/cooking/releases/new/",
-        {"title": "1.0.0", "file": SimpleUploadedFile("cooking.zip", content)},
-    )
+    with committed():
+        released = cli.post(
+            "/api/packages/carol/cooking/releases/new/",
+            {"title": "1.0.0", "file": SimpleUploadedFile("cooking.zip", content)},
+        )
     assert released.status_code == 200, released.content
     release_id = released.json()["release"]["id"]
-    shot = cli.post(
-        "/api/packages/carol/cooking/screenshots/new/",
-        {"title": "Kitchen", "file": SimpleUploadedFile("kitchen.png", png_bytes())},
-    )
+    with committed():
+        shot = cli.post(
+            "/api/packages/carol/cooking/screenshots/new/",
+            {"title": "Kitchen", "file": SimpleUploadedFile("kitchen.png", png_bytes())},
+        )
     assert shot.status_code == 200
 
     assert luanti.get(CLIENT_LIST).json() == []  # not public before approval
-    call_command("approve_package", "carol/cooking")
+    with committed():
+        call_command("approve_package", "carol/cooking")
 
     listed = luanti.get(CLIENT_LIST).json()
     assert [(p["author"], p["name"], p["release"]) for p in listed] == [

@@ -268,12 +268,16 @@ def test_sixth_release_in_five_minutes_is_rate_limited(client, token, wip_mod):
     assert response.status_code == 429
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_delete_release_removes_row_and_file(client, token, wip_mod):
+@pytest.mark.django_db
+def test_delete_release_removes_row_and_file(
+    client, token, wip_mod, django_capture_on_commit_callbacks
+):
     release_id = upload(client, token, mod_zip()).json()["release"]["id"]
     stored = ReleaseFile.objects.get().file.name
     assert stored in media_files()
-    response = client.delete(f"/api/packages/alice/farming/releases/{release_id}/", **token)
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the deletion commits
+        response = client.delete(f"/api/packages/alice/farming/releases/{release_id}/", **token)
+        assert stored in media_files()
     assert response.status_code == 200
     assert response.json() == {"success": True}
     assert not Release.objects.exists()

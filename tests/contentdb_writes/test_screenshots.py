@@ -252,8 +252,10 @@ def test_cover_image_moves_between_screenshots(client, token, wip_mod):
     ]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_delete_removes_the_row_file_and_thumbnails(client, token, wip_mod):
+@pytest.mark.django_db
+def test_delete_removes_the_row_file_and_thumbnails(
+    client, token, wip_mod, django_capture_on_commit_callbacks
+):
     add(client, token, png_bytes())
     shot = Screenshot.objects.get()
     client.get(f"/thumbnails/1/{shot.file.name}")
@@ -262,7 +264,9 @@ def test_delete_removes_the_row_file_and_thumbnails(client, token, wip_mod):
     url = f"{BASE}{shot.pk}/"
     assert client.delete(f"{BASE}999/", **token).status_code == 404
     assert client.delete(url).status_code == 401
-    response = client.delete(url, **token)
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the deletion commits
+        response = client.delete(url, **token)
+        assert stored <= media_files()
     assert response.status_code == 200
     assert response.json() == {"success": True}
     assert not Screenshot.objects.exists()
