@@ -11,7 +11,9 @@ So this module:
 - writes every tag itself, with values it generated (`link_3`, `image_0`) or validated integers
   (image width/height); nothing from the input is ever copied inside a tag;
 - walks the input with the stdlib tokenizer and an explicit stack (no recursion: 10,000 nested
-  levels are fine) in one linear pass, so time grows with the size of the input only;
+  levels are fine) in one pass, linear on well-formed HTML such as `media_tools.markdown`'s
+  output; HTML from outside goes through `posted_html_to_hypertext`, which bounds its CPU time
+  (the stdlib tokenizer is quadratic on some malformed input, see `media_tools.bounded`);
 - keeps its output balanced and properly nested: every tag it opens is closed in reverse order,
   and a tag opened for an element that ends up empty is never written.
 
