@@ -161,3 +161,11 @@ def test_bad_git_requests_are_refused(client, token, git_mod, fields, message):
     assert response.status_code == 400
     assert response.json() == {"success": False, "error": message}
     assert not Release.objects.exists()
+
+
+@pytest.mark.django_db
+def test_package_without_repository_cannot_import(client, token, wip_mod):
+    response = post_git(client, token, ref="", title="1.0.0")
+    assert response.status_code == 400
+    assert response.json()["error"] == "The package has no repository URL to import from"
+    assert not Release.objects.exists()

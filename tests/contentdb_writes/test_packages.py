@@ -240,3 +240,13 @@ def test_tags_accept_ids_and_names(client, token, mod_package):
     food = Tag.objects.get(name="food")
     answer = put(client, token, {"tags": [food.pk, "survival", "food"]}).json()
     assert answer["package"]["tags"] == ["food", "survival"]
+
+
+@pytest.mark.django_db
+def test_account_that_has_not_joined_cannot_create(client):
+    newcomer = UserFactory(username="newcomer", rank=Rank.NOT_JOINED)
+    _, secret = create_api_token(user=newcomer)
+    response = create(client, {"HTTP_AUTHORIZATION": f"Bearer {secret}"})
+    assert response.status_code == 403
+    assert response.json()["error"] == "You do not have the permission to create packages"
+    assert not Package.objects.filter(name="cooking").exists()
