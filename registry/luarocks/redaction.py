@@ -4,6 +4,7 @@ request). Attached to those loggers in settings.LOGGING; front proxies and gunic
 must be configured the same way in production.
 """
 
+import copy
 import logging
 import re
 
@@ -21,4 +22,20 @@ class RedactApiKeys(logging.Filter):
         if "/api/1/" in message:
             record.msg = redact(message)
             record.args = ()
+        # django.request attaches the request: handlers that format it (its repr, error e-mails,
+        # error trackers) would print the path again, so they get a copy with the key redacted.
+        request = getattr(record, "request", None)
+        if request is not None and "/api/1/" in getattr(request, "path", ""):
+            record.request = _redacted_request(request)
         return True
+
+
+def _redacted_request(request):
+    clone = copy.copy(request)
+    clone.path = redact(request.path)
+    clone.path_info = redact(request.path_info)
+    clone.META = {
+        name: redact(value) if isinstance(value, str) else value
+        for name, value in request.META.items()
+    }
+    return clone

@@ -111,6 +111,18 @@ def binary(description: str, content_type: str) -> Schema:
 
 
 SUCCESS = ref("Success")
+HYPERTEXT = obj(
+    "head",
+    "body",
+    "links",
+    "images",
+    "image_tooltips",
+    head=STRING,
+    body=STRING,
+    links=OBJECT,
+    images=OBJECT,
+    image_tooltips=OBJECT,
+)
 PACKAGE_WRITTEN = obj("success", "package", success=BOOLEAN, package=OBJECT)
 RELEASE_ID = path_param("release_id", INTEGER)
 SCREENSHOT_ID = path_param("screenshot_id", INTEGER)
@@ -200,6 +212,24 @@ PATHS: dict[str, Schema] = {
             "A package's reviews as the client shows them",
             OBJECT,
             [query("formspec_version", INTEGER)],
+        )
+    },
+    f"{PKG}hypertext/": {
+        "get": package_op(
+            "The long description as Luanti hypertext",
+            HYPERTEXT,
+            [query("formspec_version", INTEGER), query("include_images")],
+        )
+    },
+    "/api/hypertext/": {
+        "post": op(
+            "Convert Markdown or HTML to Luanti hypertext",
+            HYPERTEXT,
+            parameters=[query("formspec_version", INTEGER), query("include_images")],
+            body={
+                "required": True,
+                "content": {"text/markdown": {"schema": STRING}, "text/html": {"schema": STRING}},
+            },
         )
     },
     f"{PKG}dependencies/": {
