@@ -4,30 +4,26 @@ import io
 import zipfile
 from datetime import timedelta
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
+from accounts.models import Rank
 from accounts.services import get_or_create_user
-from media_tools.models import Screenshot
+from media_tools.screenshots import add_screenshot
 from packages.models import (
     ContentWarning,
     GameSupport,
     License,
-    MetaPackage,
     Package,
     PackageDailyStats,
-    PackageDependency,
     PackageState,
-    PackageType,
     Review,
     Tag,
 )
-from releases.models import FileKind, Release, RockDependency
-from releases.storage import files_removed_on_error, save_release_file
+from releases.luanti_releases import create_zip_release
+from releases.rock_uploads import upload_rockspec
 
 DEMO_USERS = ["sofia", "rubens", "kaito", "lunar"]
 
@@ -164,11 +160,13 @@ class Command(BaseCommand):
         if Package.objects.filter(author__username__in=DEMO_USERS).exists():
             self.stdout.write("Demo data is already loaded.")
             return
-        with files_removed_on_error(), transaction.atomic():
+        with transaction.atomic():
             users = {name: get_or_create_user(username=name)[0] for name in DEMO_USERS}
             for user in users.values():
+                # Established authors: their releases and screenshots go live without review.
                 user.display_name = user.username.capitalize()
-                user.save(update_fields=["display_name"])
+                user.rank = Rank.TRUSTED_MEMBER
+                user.save(update_fields=["display_name", "rank"])
             packages = self.seed_luanti(users)
             self.seed_rocks(users)
             self.seed_reviews(users, packages)
@@ -200,39 +198,20 @@ class Command(BaseCommand):
             )
             package.maintainers.add(users[author])
             package.tags.set(Tag.objects.filter(name__in=tags))
-            if ptype == "MOD":
-                package.provides.add(MetaPackage.objects.get_or_create(name=name)[0])
-            for line in conf:
-                key, _, value = (part.strip() for part in line.partition("="))
-                for dep in value.split(","):
-                    meta = MetaPackage.objects.get_or_create(name=dep.strip())[0]
-                    PackageDependency.objects.create(
-                        depender=package, meta_package=meta, is_optional=key == "optional_depends"
-                    )
-            release = Release.objects.create(
+            # The same services as an upload: provides and dependencies come from the .conf.
+            create_zip_release(
                 package=package,
+                by=users[author],
                 name="1.0.0",
                 title=f"{title} 1.0.0",
-                approved=True,
-                approved_at=now,
                 release_notes="First public release.",
+                file=release_zip(ptype, name, title, conf),
             )
-            save_release_file(
-                release=release,
-                kind=FileKind.ZIP,
-                filename=f"{name}.zip",
-                content=release_zip(ptype, name, title, conf),
-            )
-            shot = default_storage.save(
-                f"screenshots/{package.pk}/{name}.png",
-                ContentFile(png_bytes(640, 360, (40 + 30 * index, 120, 90))),
-            )
-            Screenshot.objects.create(
+            add_screenshot(
                 package=package,
+                by=users[author],
                 title=f"{title} in game",
-                file=shot,
-                width=640,
-                height=360,
+                file=png_bytes(1280, 720, (40 + 30 * index, 120, 90)),
                 is_cover_image=True,
             )
             for day in range(7):
@@ -254,44 +233,16 @@ class Command(BaseCommand):
         return packages
 
     def seed_rocks(self, users) -> None:
-        now = timezone.now()
         for author, name, versions, summary, license_name, deps in ROCKS:
-            package = Package.objects.create(
-                author=users[author],
-                name=name,
-                title=name,
-                type=PackageType.ROCK,
-                short_description=summary,
-                long_description=f"{summary} Demo data of Lua Registry.",
-                declared_license=license_name,
-                website=f"https://example.org/{name}",
-                state=PackageState.APPROVED,
-                approved_at=now,
-                in_root_manifest=True,
-                labels=["demo"],
-                downloads=42,
-            )
             for version in versions:
-                release = Release.objects.create(
-                    package=package,
-                    name=version,
-                    approved=True,
-                    approved_at=now,
-                    is_development=Release.is_development_version(version),
-                    lua_constraint=next((d for d in deps if d.startswith("lua ")), ""),
-                    source_url=f"git+https://example.org/{name}.git",
-                )
-                for dep in deps:
-                    dep_name, _, constraint = dep.partition(" ")
-                    RockDependency.objects.create(
-                        release=release, name=dep_name, constraint=constraint
-                    )
-                save_release_file(
-                    release=release,
-                    kind=FileKind.ROCKSPEC,
+                upload_rockspec(
+                    user=users[author],
                     filename=f"{name}-{version}.rockspec",
                     content=rockspec_text(name, version, summary, license_name, deps).encode(),
                 )
+            Package.objects.filter(author=users[author], name=name, type="ROCK").update(
+                labels=["demo"], downloads=42
+            )
 
     def seed_reviews(self, users, packages) -> None:
         Review.objects.create(
