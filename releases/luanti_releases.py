@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Rank, User
@@ -25,6 +25,7 @@ from packages.models import LUANTI_TYPES, LuantiVersion, MetaPackage, Package, P
 from packages.permissions import Action, can
 from releases.cache import invalidate_luanti_lists
 from releases.errors import (
+    GitImportFailed,
     InvalidReleaseRequest,
     InvalidReleaseZip,
     ReleaseExists,
@@ -188,7 +189,16 @@ def _store(
     release.task_error = ""
     release.approved = can(by, Action.APPROVE_RELEASE, package)
     release.approved_at = timezone.now() if release.approved else None
-    release.save()
+    if release.pk is not None:  # a git import finishing: its row may have been deleted meanwhile
+        if not Release.objects.select_for_update().filter(pk=release.pk).exists():
+            raise GitImportFailed("The release was deleted while it was being imported")
+        release.save(force_update=True)
+    else:
+        try:
+            with transaction.atomic():
+                release.save()
+        except IntegrityError as error:  # a concurrent request took the name first
+            raise ReleaseExists("A release with this name already exists") from error
     save_release_file(
         release=release,
         kind=FileKind.ZIP,

@@ -169,3 +169,19 @@ def test_package_without_repository_cannot_import(client, token, wip_mod):
     assert response.status_code == 400
     assert response.json()["error"] == "The package has no repository URL to import from"
     assert not Release.objects.exists()
+
+
+@pytest.mark.django_db
+def test_release_deleted_before_its_import_runs_stays_deleted(
+    client, token, git_mod, django_capture_on_commit_callbacks
+):
+    before = media_files()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = post_git(client, token, ref="main", title="2.0.0")
+    release_id = response.json()["release"]["id"]
+    url = f"/api/packages/alice/farming/releases/{release_id}/"
+    assert client.delete(url, **token).status_code == 200  # a pending import may always go
+    for callback in callbacks:  # the worker picks the task up afterwards
+        callback()
+    assert not Release.objects.exists()
+    assert media_files() == before
