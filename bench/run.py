@@ -147,7 +147,7 @@ def uploads(server, credentials: dict, repeat: int) -> dict:
             {"title": f"Bench {i}"}, {"file": ("benchmod.zip", release_zip(1024 * 1024, i))}
         )
         status, body, ms = fetch(
-            f"{server.url}/api/packages/{credentials['mod']}/releases/new/",
+            f"{server.url}/api/packages/{credentials['mods'][i]}/releases/new/",
             data=data,
             headers={"Content-Type": content_type, "Authorization": f"Bearer {token}"},
         )

@@ -2,7 +2,8 @@
 
 A face names a body by a key that already holds the cache generation (`releases.cache`) and
 whatever else selects it (query string, package). Layout:
-- shared cache (Redis with several servers): `body-ptr:<key>` -> etag, and `body:<key>:<etag>` ->
+- shared cache (Redis with several servers): `body-ptr:<key>` -> (generation, etag), and
+  `body:<key>:<etag>` ->
   the Body (plain bytes and, when worth it, their gzip, compressed once at build time);
 - per process: the Body by `<key>:<etag>`, used only when the shared pointer names that etag, so a
   request costs two small cache reads and no transfer or unpickling of a large body, and no process
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
+
+from releases.cache import generation, generation_key
 
 GZIP_MIN_SIZE = 1024
 LOCAL_MAX_BYTES = 32 * 1024 * 1024
@@ -42,11 +45,21 @@ def build_body(plain: bytes) -> Body:
     )
 
 
-def cached_body(*, key: str, build: Callable[[], bytes], timeout: int) -> Body:
-    """The Body cached under `key`, or built now by `build()` and cached for `timeout` seconds."""
-    etag = cache.get(f"body-ptr:{key}")
-    if etag is not None:
-        local_key = f"{key}:{etag}"
+def cached_body(*, scope: str, key: str, build: Callable[[], bytes], timeout: int) -> Body:
+    """The Body cached under `key` for the current generation of `scope` (releases.cache), or
+    built now by `build()` and cached for `timeout` seconds.
+
+    The generation and the pointer are read in one round trip (get_many): over a network cache
+    each round trip costs about as much as the rest of the request.
+    """
+    pointer_key = f"body-ptr:{key}"
+    found = cache.get_many([generation_key(scope), pointer_key])
+    current = found.get(generation_key(scope))
+    if current is None:
+        current = generation(scope)
+    pointer = found.get(pointer_key)
+    if pointer is not None and pointer[0] == current:
+        local_key = f"{key}:{pointer[1]}"
         body = _local.get(local_key)
         if body is None:
             body = cache.get(f"body:{local_key}")
@@ -56,7 +69,7 @@ def cached_body(*, key: str, build: Callable[[], bytes], timeout: int) -> Body:
             return body
     body = build_body(build())
     cache.set(f"body:{key}:{body.etag}", body, timeout)
-    cache.set(f"body-ptr:{key}", body.etag, timeout)
+    cache.set(pointer_key, (current, body.etag), timeout)
     _local.put(f"{key}:{body.etag}", body)
     return body
 

@@ -16,6 +16,11 @@ def _key(scope: str) -> str:
     return f"generation:{scope}"
 
 
+def generation_key(scope: str) -> str:
+    """The cache key of a scope's generation, to read it together with other keys (get_many)."""
+    return _key(scope)
+
+
 def user_manifests(user_id: int) -> str:
     return f"user:{user_id}"
 

@@ -43,6 +43,7 @@ BATCH = 2000
 BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 STATS_DAYS = 30
 BENCH_USER = "benchuser"
+BENCH_MODS = 20
 
 WORDS = [
     "alpha",
@@ -487,22 +488,26 @@ class Command(BaseCommand):
         _key, key_secret = create_api_key(user=user, comment="bench")
         _token, token_secret = create_api_token(user=user, name="bench")
         mit = License.objects.get(name="MIT")
-        mod = Package.objects.create(
-            author=user,
-            name="benchmod",
-            title="Bench Mod",
-            type=PackageType.MOD,
-            state=PackageState.APPROVED,
-            short_description="The mod the release upload benchmark writes to.",
-            license=mit,
-            media_license=mit,
-        )
-        mod.maintainers.add(user)
+        mods = []
+        # ContentDB allows a few releases per package per 5 minutes: one mod per upload
+        for n in range(BENCH_MODS):
+            mod = Package.objects.create(
+                author=user,
+                name=f"benchmod{n}",
+                title=f"Bench Mod {n}",
+                type=PackageType.MOD,
+                state=PackageState.APPROVED,
+                short_description="A mod the release upload benchmark writes to.",
+                license=mit,
+                media_license=mit,
+            )
+            mod.maintainers.add(user)
+            mods.append(f"{user.username}/{mod.name}")
         return {
             "username": user.username,
             "api_key": key_secret,
             "api_token": token_secret,
-            "mod": f"{user.username}/{mod.name}",
+            "mods": mods,
         }
 
     # rocks -----------------------------------------------------------------------------------

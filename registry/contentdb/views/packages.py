@@ -27,7 +27,7 @@ from registry.contentdb.serializers import (
     type_name,
 )
 from registry.contentdb.views.common import PackageView, int_param, is_yes, requested_version
-from releases.cache import LUANTI_LISTS, generation
+from releases.cache import LUANTI_LISTS
 from releases.models import Release
 from releases.selectors import latest_compatible_release, zip_size
 
@@ -44,9 +44,13 @@ def cached_json(request, prefix: str, build) -> HttpResponse:
     if "random" in request.GET:
         return HttpResponse(json_bytes(build()), content_type="application/json")
     digest = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()
-    key = f"cdb:{prefix}:{generation(LUANTI_LISTS)}:{digest}"
     # ETag/304, a gzip copy for clients that ask, and a per-process copy (registry/cached_bodies.py)
-    body = cached_body(key=key, build=lambda: json_bytes(build()), timeout=LIST_CACHE_SECONDS)
+    body = cached_body(
+        scope=LUANTI_LISTS,
+        key=f"cdb:{prefix}:{digest}",
+        build=lambda: json_bytes(build()),
+        timeout=LIST_CACHE_SECONDS,
+    )
     return body_response(request, body, content_type="application/json")
 
 
