@@ -18,6 +18,8 @@ from packages.models import Package, PackageState
 from packages.permissions import Action, can
 from packages.reports import open_reports
 
+SHOWN = 100  # rows per section: a page that stays fast however long the queue grows
+
 
 def queue_view(modeladmin, request: HttpRequest) -> TemplateResponse:
     from media_tools.models import Screenshot
@@ -42,14 +44,20 @@ def queue_view(modeladmin, request: HttpRequest) -> TemplateResponse:
         .select_related("package__author")
         .order_by("id")
     )
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": "Moderation queue",
-        "opts": Package._meta,
+    sections = {
         "packages": packages,
         "releases": releases,
         "screenshots": screenshots,
         "reports": open_reports(),
+    }
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Moderation queue",
+        "opts": Package._meta,
+        "shown": SHOWN,
+        # the oldest SHOWN of each kind; the count says how many wait in all
+        **{name: list(query[:SHOWN]) for name, query in sections.items()},
+        **{f"{name}_count": query.count() for name, query in sections.items()},
     }
     return TemplateResponse(request, "admin/packages/package/moderation_queue.html", context)
 

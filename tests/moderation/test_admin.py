@@ -320,3 +320,16 @@ def test_releases_of_a_deleted_package_leave_the_queue(mod_client):
     ReleaseFactory(package=package, name="7.7.7", approved=False)
     assert "7.7.7" not in mod_client.get(QUEUE).content.decode()
     assert Release.objects.filter(approved=False).count() == 1
+
+
+def test_a_long_queue_shows_the_oldest_rows_and_the_full_count(
+    mod_client, make_package, monkeypatch
+):
+    from packages import admin_queue
+
+    monkeypatch.setattr(admin_queue, "SHOWN", 1)
+    make_package(state=S.READY_FOR_REVIEW, name="first", title="First In Line")
+    make_package(state=S.READY_FOR_REVIEW, name="second", title="Second In Line")
+    body = mod_client.get(QUEUE).content.decode()
+    assert "Packages ready for review (2, the oldest 1 shown)" in body
+    assert "First In Line" in body and "Second In Line" not in body
