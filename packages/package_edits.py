@@ -195,9 +195,12 @@ def _type(value: str) -> str:
 
 
 def _license(key: str, value: str) -> License:
-    found = License.objects.filter(name__iexact=value.strip()).first()
+    # bounded before the query: SQLite refuses a LIKE pattern over 50,000 bytes (a 500)
+    found = (
+        License.objects.filter(name__iexact=value.strip()).first() if len(value) <= 100 else None
+    )
     if found is None:
-        raise _fail(f"Unknown license {value}")
+        raise _fail(f"Unknown license {value[:100]}")
     return found
 
 
