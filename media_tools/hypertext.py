@@ -82,13 +82,16 @@ def html_to_hypertext(
     include_images: bool = True,
     base_url: str | None = None,
     link_prefix: str = "link_",
-    image_prefix: str = "image_",
+    image_prefix: str | None = None,
 ) -> dict:
     """`{"head", "body", "links", "images", "image_tooltips"}` for `html`.
 
     Relative link and image URLs are resolved against `base_url` when given (the package's page),
-    and left relative otherwise. `link_prefix`/`image_prefix` name the actions (`link_0`, ...).
+    and left relative otherwise. `link_prefix`/`image_prefix` name the actions (`link_0`, ...);
+    with a custom `link_prefix` (`review_7_`) images default to `review_7_image_`, so that the
+    objects of several texts can be merged without two actions of the same name.
     """
+    image_prefix = _image_prefix(link_prefix, image_prefix)
     if not (_NAME_PREFIX.match(link_prefix) and _NAME_PREFIX.match(image_prefix)):
         raise ValueError("action name prefixes must match [a-z][a-z0-9_]*")
     converter = Converter(
@@ -113,13 +116,14 @@ def markdown_to_hypertext(
     include_images: bool = True,
     base_url: str | None = None,
     link_prefix: str = "link_",
-    image_prefix: str = "image_",
+    image_prefix: str | None = None,
 ) -> dict:
     """Markdown (a long description, a review) as a hypertext object, cached by its source.
 
     A stored text longer than the renderer's limit is cut there (see `media_tools.markdown`).
     """
     plain = formspec_version < HYPERTEXT_FORMSPEC_VERSION
+    image_prefix = _image_prefix(link_prefix, image_prefix)
     digest = hashlib.sha256((text or "").encode()).hexdigest()
     options = f"{int(plain)}:{int(include_images)}:{link_prefix}:{image_prefix}:{base_url or ''}"
     key = f"hypertext:v{HYPERTEXT_VERSION}.{RENDERER_VERSION}:{digest}:{hashlib.sha256(options.encode()).hexdigest()[:32]}"
@@ -135,3 +139,9 @@ def markdown_to_hypertext(
         )
         cache.set(key, answer, CACHE_TIMEOUT)
     return answer
+
+
+def _image_prefix(link_prefix: str, image_prefix: str | None) -> str:
+    if image_prefix is not None:
+        return image_prefix
+    return "image_" if link_prefix == "link_" else f"{link_prefix}image_"

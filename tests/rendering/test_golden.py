@@ -205,3 +205,19 @@ def test_the_client_indent_rewrite_matches_our_bullets():
     """The client points `<img name=blank.png ` at its own texture (dlg_package.lua gsub)."""
     body = markdown_to_hypertext("- a", formspec_version=6)["body"]
     assert body.startswith("<img name=blank.png ")
+
+
+def test_custom_link_prefix_names_images_apart_so_objects_can_be_merged():
+    """Reviews are converted one by one and their `links` merged (for-client/reviews/)."""
+    source = "[site](https://a.example) ![pic](https://i.example/p.png)"
+    answer = markdown_to_hypertext(
+        source, formspec_version=6, include_images=False, link_prefix="review_7_"
+    )
+    assert answer["body"] == (
+        "<action name=review_7_0><u>site</u></action> "
+        "<action name=review_7_image_0><u>Image: pic</u></action>\n"
+    )
+    assert answer["links"] == {
+        "review_7_0": "https://a.example",
+        "review_7_image_0": "https://i.example/p.png",
+    }
