@@ -1,14 +1,19 @@
 """/api/schema/ (the OpenAPI document), with Swagger UI and Redoc served from
-drf-spectacular-sidecar's static files (no CDN). Included before the ContentDB face's catch-all."""
+drf-spectacular-sidecar's static files (no CDN); Swagger UI's start-up script is a separate
+request (the split view) so the page needs no inline script. Included before the ContentDB face's catch-all."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
     path(
         "api/schema/swagger-ui/",
-        SpectacularSwaggerView.as_view(url_name="openapi-schema"),
+        SpectacularSwaggerSplitView.as_view(url_name="openapi-schema"),
         name="swagger-ui",
     ),
     path(
