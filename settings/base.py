@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "registry.security.ContentSecurityPolicyMiddleware",
     "registry.errors.FaceErrorMiddleware",
+    "registry.faults.TransientFaultMiddleware",  # database/storage faults: 503 in the face's format
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

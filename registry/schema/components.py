@@ -107,11 +107,12 @@ def errors(error_schema: str, *statuses: int) -> dict[str, Schema]:
         405: "Method not allowed",
         413: "Request body too large",
         429: "Too many requests (see Retry-After)",
+        503: "Database or file store briefly unavailable; nothing was stored (see Retry-After)",
     }
     answers = {}
     for status in statuses:
         answer = json_body(ref(error_schema), messages[status])
-        if status == 429:
+        if status in (429, 503):
             answer["headers"] = {"Retry-After": {"schema": INTEGER}}
         answers[str(status)] = answer
     return answers

@@ -22,7 +22,7 @@ from registry.schema.components import (
 )
 
 TAG = "ContentDB"
-ERRORS = (400, 401, 403, 404, 405, 413, 429)
+ERRORS = (400, 401, 403, 404, 405, 413, 429, 503)
 OPTIONAL_TOKEN = [{"bearerToken": []}, {}]
 TOKEN = [{"bearerToken": []}]
 AUTHOR, NAME = path_param("author"), path_param("name")

@@ -16,7 +16,7 @@ from registry.schema.components import (
 
 TAG = "LuaRocks"
 KEY = {"$ref": "#/components/parameters/LuaRocksKey"}
-API_ERRORS = (400, 401, 403, 404, 405, 413, 429)
+API_ERRORS = (400, 401, 403, 404, 405, 413, 429, 503)
 
 
 def _file(description: str, content_type: str) -> Schema:
