@@ -50,13 +50,13 @@ build = {{ type = "builtin", modules = {{ benchrock = "src/benchrock.lua" }} }}
 """.encode()
 
 
-def release_zip(size: int, n: int) -> bytes:
+def release_zip(size: int, n: int, name: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("benchmod/mod.conf", "name = benchmod\ntitle = Bench Mod\n")
-        archive.writestr("benchmod/init.lua", f"-- release {n}\n")
+        archive.writestr(f"{name}/mod.conf", f"name = {name}\ntitle = Bench Mod\n")
+        archive.writestr(f"{name}/init.lua", f"-- release {n}\n")
         # random bytes do not compress: the zip is `size` bytes on the wire
-        archive.writestr("benchmod/textures/noise.png", os.urandom(size), zipfile.ZIP_STORED)
+        archive.writestr(f"{name}/textures/noise.png", os.urandom(size), zipfile.ZIP_STORED)
     return buffer.getvalue()
 
 
@@ -143,8 +143,10 @@ def uploads(server, credentials: dict, repeat: int) -> dict:
         rock["body"] = body[:300].decode(errors="replace")
     times = []
     for i in range(repeat):
+        mod_name = credentials["mods"][i].split("/")[1]
         data, content_type = multipart(
-            {"title": f"Bench {i}"}, {"file": ("benchmod.zip", release_zip(1024 * 1024, i))}
+            {"title": f"Bench {i}"},
+            {"file": ("release.zip", release_zip(1024 * 1024, i, mod_name))},
         )
         status, body, ms = fetch(
             f"{server.url}/api/packages/{credentials['mods'][i]}/releases/new/",
@@ -175,6 +177,8 @@ def run_backend(backend: str, args) -> dict:
             "luanti-5.6-list": LUANTI_LIST,
             "package-detail": samples["detail"],
             "updates": "/api/updates/?protocol_version=41&engine_version=5.6.1",
+            # the floor: a view that only returns 20 constant bytes through the same stack
+            "django-floor": "/api/tool_version",
         }
         out["urls"] = urls
         print(f"[{backend}] {out['generated']} in {out['generate_s']} s", flush=True)
