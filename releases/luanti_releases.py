@@ -82,16 +82,20 @@ def _names(name: str | None, title: str | None) -> tuple[str, str]:
 def _check_can_release(*, package: Package, by: User, name: str, title: str) -> None:
     if package.type not in LUANTI_TYPES or not can(by, Action.MAKE_RELEASE, package):
         raise ReleasePermissionDenied(NO_PERMISSION)
+    _check_rate(package)
+    if package.releases.filter(name__iexact=name).exists():
+        raise ReleaseExists("A release with this name already exists")
+    if package.releases.filter(title__iexact=title).exists():
+        raise ReleaseExists("A release with this title already exists")
+
+
+def _check_rate(package: Package) -> None:
     recent = package.releases.filter(created_at__gte=timezone.now() - RATE_WINDOW).count()
     if recent >= RATE_COUNT:
         raise TooManyReleases(
             "You've created too many releases for this package in the last 5 minutes, "
             "please wait before trying again"
         )
-    if package.releases.filter(name__iexact=name).exists():
-        raise ReleaseExists("A release with this name already exists")
-    if package.releases.filter(title__iexact=title).exists():
-        raise ReleaseExists("A release with this title already exists")
 
 
 def _read_file(file: bytes | UploadedFile) -> tuple[str, bytes]:
@@ -173,6 +177,12 @@ def _store(
         .exists()
     ):
         raise ReleaseExists("A release with this name already exists")
+    if (
+        release.pk is None
+    ):  # checked again under the lock: concurrent uploads passed the first checks
+        _check_rate(package)
+        if package.releases.filter(title__iexact=release.title).exists():
+            raise ReleaseExists("A release with this title already exists")
     release.min_luanti_version = min_luanti or luanti_version(
         info.conf.get("min_minetest_version"), key="min_minetest_version"
     )
