@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
+from registry.replay import mark_replayable
 from releases.cache import generation, generation_key
 
 GZIP_MIN_SIZE = 1024
@@ -47,16 +48,34 @@ def build_body(plain: bytes) -> Body:
 
 def cached_body(*, scope: str, key: str, build: Callable[[], bytes], timeout: int) -> Body:
     """The Body cached under `key` for the current generation of `scope` (releases.cache), or
-    built now by `build()` and cached for `timeout` seconds.
+    built now by `build()` and cached for `timeout` seconds."""
+    return _cached(scope=scope, key=key, build=build, timeout=timeout)[0]
 
-    The generation and the pointer are read in one round trip (get_many): over a network cache
-    each round trip costs about as much as the rest of the request.
-    """
+
+def cached_body_response(
+    request: HttpRequest,
+    *,
+    scope: str,
+    key: str,
+    build: Callable[[], bytes],
+    timeout: int,
+    content_type: str,
+) -> HttpResponse:
+    """`body_response` of `cached_body`, marked for the replay layer (registry/replay.py) with
+    the two cache values that prove it current."""
+    body, proof = _cached(scope=scope, key=key, build=build, timeout=timeout)
+    return mark_replayable(body_response(request, body, content_type=content_type), proof)
+
+
+def _cached(*, scope: str, key: str, build: Callable[[], bytes], timeout: int):
+    # The generation and the pointer are read in one round trip (get_many): over a network cache
+    # each round trip costs about as much as the rest of a cached request.
     pointer_key = f"body-ptr:{key}"
     found = cache.get_many([generation_key(scope), pointer_key])
     current = found.get(generation_key(scope))
     if current is None:
         current = generation(scope)
+    proof = {generation_key(scope): current, pointer_key: None}
     pointer = found.get(pointer_key)
     if pointer is not None and pointer[0] == current:
         local_key = f"{key}:{pointer[1]}"
@@ -66,12 +85,14 @@ def cached_body(*, scope: str, key: str, build: Callable[[], bytes], timeout: in
             if body is not None:
                 _local.put(local_key, body)
         if body is not None:
-            return body
+            proof[pointer_key] = pointer
+            return body, proof
     body = build_body(build())
     cache.set(f"body:{key}:{body.etag}", body, timeout)
     cache.set(pointer_key, (current, body.etag), timeout)
     _local.put(f"{key}:{body.etag}", body)
-    return body
+    proof[pointer_key] = (current, body.etag)
+    return body, proof
 
 
 def body_response(request: HttpRequest, body: Body, *, content_type: str) -> HttpResponse:

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # outermost: records marked answers with every header the others add (registry/replay.py)
+    "registry.replay.ReplayMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "registry.security.ContentSecurityPolicyMiddleware",
     "registry.errors.FaceErrorMiddleware",

@@ -12,7 +12,7 @@ from packages.dependency_selectors import dependency_graph, raw_dependencies
 from packages.models import Package
 from packages.queries import PackageQuery
 from packages.selectors import featured_package_ids, game_support_rows, short_package_rows
-from registry.cached_bodies import body_response, cached_body
+from registry.cached_bodies import cached_body_response
 from registry.contentdb import hypertext_fields as ht
 from registry.contentdb.base import ContentDBView
 from registry.contentdb.pagination import paginate
@@ -45,13 +45,14 @@ def cached_json(request, prefix: str, build) -> HttpResponse:
         return HttpResponse(json_bytes(build()), content_type="application/json")
     digest = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()
     # ETag/304, a gzip copy for clients that ask, and a per-process copy (registry/cached_bodies.py)
-    body = cached_body(
+    return cached_body_response(
+        request,
         scope=LUANTI_LISTS,
         key=f"cdb:{prefix}:{digest}",
         build=lambda: json_bytes(build()),
         timeout=LIST_CACHE_SECONDS,
+        content_type="application/json",
     )
-    return body_response(request, body, content_type="application/json")
 
 
 def listed(request) -> list[dict]:
