@@ -39,3 +39,30 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Reference rows (licenses, tags, Luanti versions...) come from a data migration. A
+    transactional test (live_server, browser, e2e, concurrency) flushes every table when it ends, so
+    the next test would find no licenses: put them back whenever they are missing."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or bool(DB_FIXTURES & set(request.fixturenames))
+    if not uses_db or (marker and marker.kwargs.get("serialized_rollback")):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        from django.apps import apps
+
+        from packages.models import License
+
+        if not License.objects.exists():
+            from importlib import import_module
+
+            import_module("packages.migrations.0002_reference_data").load(apps, None)
+    yield
