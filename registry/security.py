@@ -10,7 +10,7 @@ ContentDB's do. API answers are JSON and files are served with their own headers
 attachments; screenshots with `default-src 'none'; sandbox`), so this policy is only set on HTML.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 STRICT = "; ".join(
     [
@@ -47,3 +47,25 @@ class ContentSecurityPolicyMiddleware:
         ).startswith("text/html"):
             response["Content-Security-Policy"] = policy_for(request.path)
         return response
+
+
+NUL_REFUSED = "Invalid character in the request"
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the path or query is no name, key or parameter of ours, and PostgreSQL
+    refuses NUL in text (a DataError, so a 500, from the first lookup that used it): refuse it
+    up front on every face, in the face's format (web pages get a plain 400)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            from registry.errors import face_error
+
+            return face_error(request, 400, NUL_REFUSED) or HttpResponseBadRequest(
+                NUL_REFUSED, content_type="text/plain"
+            )
+        return self.get_response(request)

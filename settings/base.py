@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "registry.security.ContentSecurityPolicyMiddleware",
     "registry.errors.FaceErrorMiddleware",
     "registry.faults.TransientFaultMiddleware",  # database/storage faults: 503 in the face's format
+    "registry.security.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

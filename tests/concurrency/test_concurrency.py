@@ -74,6 +74,31 @@ def test_fifty_uploads_of_one_rockspec_version_make_one_version(live_server, ali
     assert new.count(True) <= 1  # at most one answer created the module
 
 
+def test_concurrent_rockspec_versions_of_one_module(live_server, alice):
+    """Twenty different versions of one new module at once: one module, every version stored."""
+    from packages.models import Package
+    from releases.models import Release
+
+    count = 20
+
+    def upload(i):
+        version = f"1.{i}-1"
+        response = requests.post(
+            f"{live_server.url}/api/1/{alice['key']}/upload",
+            files={"rockspec_file": (f"foo-{version}.rockspec", rockspec_text(version=version))},
+            timeout=60,
+        )
+        return response.status_code, response.json()
+
+    answers = _together(count, upload)
+    statuses = Counter(status for status, _ in answers)
+    print(f"\n{count} concurrent versions of one new module: {dict(statuses)}")
+    assert statuses == {200: count}, answers
+    assert Package.objects.filter(name="foo").count() == 1
+    assert Release.objects.filter(package__name="foo").count() == count
+    assert [body["is_new"] for _, body in answers].count(True) == 1
+
+
 def test_concurrent_zip_releases_of_one_package(live_server, alice, user):
     from releases.models import Release, ReleaseFile
     from tests.factories import PackageFactory

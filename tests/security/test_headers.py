@@ -121,7 +121,7 @@ def test_uploaded_files_are_never_rendered_by_a_browser(client, user):
         assert response["Content-Disposition"].startswith("attachment")
         assert not response["Content-Type"].startswith(("text/html", "image/svg"))
         assert response["X-Content-Type-Options"] == "nosniff"
-        response.close()
+        b"".join(response.streaming_content)  # consumed through the test client's closing wrapper
 
     PackageFactory(author=user, name="farming")
     _, token = create_api_token(user=user)
@@ -135,7 +135,7 @@ def test_uploaded_files_are_never_rendered_by_a_browser(client, user):
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
     assert download["Content-Type"] == "application/zip"
-    download.close()
+    b"".join(download.streaming_content)
 
     shot = client.post(
         "/api/packages/alice/farming/screenshots/new/",
