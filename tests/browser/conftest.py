@@ -19,10 +19,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-# Playwright's sync API runs an event loop in the test thread; Django would refuse ORM calls made
-# from the test (fixtures, call_command) while it runs. The live server thread is unaffected.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM.exists():
@@ -55,8 +51,40 @@ def site(live_server, settings):
     return live_server.url
 
 
+@pytest.fixture(scope="session")
+def playwright(playwright):
+    """Once Playwright's sync API has started, its event loop counts as running in the main thread
+    for the rest of the session, and Django refuses ORM calls from tests and fixtures (even the
+    database flush between tests). Allow them exactly while Playwright is alive, so the variable
+    never reaches tests, or processes they start, that run before it."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield playwright
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
 @pytest.fixture(autouse=True)
 def _short_timeouts(request):
     """Fail in seconds, not the default 30 s, when a page does not show what a test waits for."""
     if "page" in request.fixturenames:
         request.getfixturevalue("page").set_default_timeout(10_000)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests end with a flush; some runs reach a browser test with the licenses, tags
+    and Luanti versions of the data migration gone. Load them again when they are missing."""
+    if "live_server" not in request.fixturenames and "site" not in request.fixturenames:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    from packages.models import License
+
+    request.getfixturevalue("django_db_blocker")
+    if not License.objects.exists():
+        importlib.import_module("packages.migrations.0002_reference_data").load(apps, None)
