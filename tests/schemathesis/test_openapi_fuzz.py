@@ -8,6 +8,7 @@ fixtures (a user with a key and a token, a mod with a release and a rock) are fr
 """
 
 import os
+from collections import Counter
 
 import pytest
 import schemathesis
@@ -33,6 +34,20 @@ CHECKS = [
 ]
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+CALLS: Counter = Counter()  # (operation, status) -> requests made, printed at the end (pytest -s)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_figures():
+    yield
+    operations = {operation for operation, _ in CALLS}
+    statuses = Counter()
+    for (_, status), count in CALLS.items():
+        statuses[status] += count
+    print(
+        f"\nschemathesis: {len(operations)} operations, {sum(CALLS.values())} requests, "
+        f"statuses {dict(sorted(statuses.items()))}"
+    )
 
 
 @pytest.fixture
@@ -80,4 +95,5 @@ def test_api_conforms_and_never_fails(case, credentials, keep_test_connection):
     if case.operation.path in ("/api/delete-token/",):
         headers = {}  # deleting the shared token would leave the other examples anonymous
     headers["Accept-Encoding"] = "identity"  # the WSGI transport does not decompress gzip
-    case.call_and_validate(headers=headers, checks=CHECKS)
+    response = case.call_and_validate(headers=headers, checks=CHECKS)
+    CALLS[(case.operation.label, response.status_code)] += 1
