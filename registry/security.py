@@ -62,10 +62,7 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
-        # the LuaRocks key route answers a NUL in the key "Invalid key" (401), as any odd key;
-        # its decorator refuses a NUL in the query (registry/luarocks/auth.py)
-        in_path = "\x00" in request.path and not request.path.startswith("/api/1/")
-        if in_path or "%00" in query or "\x00" in query:
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
             from registry.errors import face_error
 
             return face_error(request, 400, NUL_REFUSED) or HttpResponseBadRequest(

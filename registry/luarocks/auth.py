@@ -56,7 +56,7 @@ def path_key_view(*methods: str) -> Callable:
                     METHOD_NOT_ALLOWED, status=405, headers={"Allow": ", ".join(methods)}
                 )
             # PostgreSQL refuses NUL in text: no key, name or version of ours contains one
-            if "%00" in request.META.get("QUERY_STRING", ""):  # a NUL in the key is a 401 below
+            if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
                 return errors_response(INVALID_CHARACTER)
             wait = ratelimit.failed_auth_block(request)
             if wait:
