@@ -4,12 +4,12 @@ import io
 import json
 
 import pytest
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from registry.wsgi import application
 from releases.cache import invalidate_luanti_lists
 from tests.factories import PackageFactory
-
 
 
 def call(path: str, query: str = "", **headers) -> tuple[str, dict, bytes]:
@@ -36,6 +36,17 @@ def call(path: str, query: str = "", **headers) -> tuple[str, dict, bytes]:
 
     body = b"".join(application(environ, start_response))
     return answer["status"], answer["headers"], body
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calling the WSGI handler directly would close the test's database connection at the end
+    of each request; Django's test client disconnects the same handlers."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
