@@ -67,9 +67,9 @@ def test_login_page_has_the_strict_policy(client):
     _assert_no_inline_code(response.content.decode())
 
 
-@pytest.mark.parametrize("page", ["/api/schema/swagger-ui/", "/api/schema/redoc/"])
-def test_api_documentation_runs_without_inline_scripts(client, page):
-    response = client.get(page)
+@pytest.mark.parametrize("doc_page", ["/api/schema/swagger-ui/", "/api/schema/redoc/"])
+def test_api_documentation_runs_without_inline_scripts(client, doc_page):
+    response = client.get(doc_page)
     assert response["Content-Security-Policy"] == VENDORED
     html = response.content.decode()
     for tag, attrs in html_elements(html):

@@ -57,9 +57,9 @@ def test_both_auth_schemes_and_error_shapes_are_documented(client):
     assert create["responses"]["429"]["headers"]["Retry-After"]
 
 
-@pytest.mark.parametrize("page", ["/api/schema/swagger-ui/", "/api/schema/redoc/"])
-def test_documentation_pages_use_local_assets(client, page):
-    response = client.get(page)
+@pytest.mark.parametrize("doc_page", ["/api/schema/swagger-ui/", "/api/schema/redoc/"])
+def test_documentation_pages_use_local_assets(client, doc_page):
+    response = client.get(doc_page)
     assert response.status_code == 200
     html = response.content.decode()
     assert "drf_spectacular_sidecar" in html
