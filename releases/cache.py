@@ -5,6 +5,8 @@ it affects once its transaction commits, so every app server sharing the cache s
 answer at once, and nothing is ever served from a rolled-back write.
 """
 
+import time
+
 from django.core.cache import cache
 from django.db import transaction
 
@@ -25,11 +27,17 @@ def user_manifests(user_id: int) -> str:
     return f"user:{user_id}"
 
 
+def _fresh_start() -> int:
+    """A counter that was never set or was evicted restarts above any value it can have had:
+    restarting at 1 could meet an entry still cached under that old generation and serve it."""
+    return time.time_ns() // 1000
+
+
 def generation(scope: str) -> int:
     value = cache.get(_key(scope))
     if value is None:
-        cache.add(_key(scope), 1, timeout=None)
-        value = cache.get(_key(scope), 1)
+        cache.add(_key(scope), _fresh_start(), timeout=None)
+        value = cache.get(_key(scope)) or _fresh_start()
     return value
 
 
@@ -41,7 +49,7 @@ def bump(*scopes: str) -> None:
             try:
                 cache.incr(_key(scope))
             except ValueError:  # not in the cache yet (or evicted): start a new generation
-                cache.set(_key(scope), 2, timeout=None)
+                cache.set(_key(scope), _fresh_start(), timeout=None)
 
     transaction.on_commit(_bump)
 
