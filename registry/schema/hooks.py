@@ -2,7 +2,7 @@
 contentdb.py) rather than introspected, because most routes are plain Django views or dispatch one
 view per method, which spectacular cannot see through (it warned 61 times in `check --deploy`)."""
 
-from registry.schema import contentdb, luarocks
+from registry.schema import contentdb, contentdb_files, luarocks
 from registry.schema.components import COMPONENTS
 
 
@@ -13,7 +13,7 @@ def no_introspection(endpoints, **kwargs):
 
 def declared_operations(result, generator, request, public):
     """Postprocessing: both faces' operations, auth schemes and error shapes."""
-    paths = {**luarocks.PATHS, **contentdb.PATHS}
+    paths = {**luarocks.PATHS, **contentdb.PATHS, **contentdb_files.PATHS}
     for path, operations in paths.items():
         for method, operation in operations.items():
             operation.setdefault("operationId", _operation_id(method, path))
