@@ -81,6 +81,7 @@ class ModuleView(View):
             "chart": downloads_chart(package=package),
             "can_edit": can(request.user, Action.MAKE_RELEASE, package),
             "can_delete": can(request.user, Action.DELETE_RELEASE, package),
+            "can_edit_details": can(request.user, Action.EDIT_PACKAGE, package),
         }
         return render(request, "packages/module.html", context)
 

@@ -6,7 +6,7 @@ Routes owned by the faces stay theirs: /packages/<a>/<n>/download/ and
 
 from django.urls import path
 
-from packages import luanti_views, rock_views, views
+from packages import luanti_views, moderation_views, rock_edit_views, rock_views, views
 
 app_name = "packages"
 
@@ -16,6 +16,17 @@ urlpatterns = [
         "modules/<str:username>/", rock_views.ModuleUserRedirectView.as_view(), name="module-user"
     ),
     path("modules/<str:username>/<str:name>", rock_views.ModuleView.as_view(), name="module"),
+    # before the version route: "edit" and "report" are not luarocks versions (they need "-rev")
+    path(
+        "modules/<str:username>/<str:name>/edit",
+        rock_edit_views.ModuleEditView.as_view(),
+        name="module-edit",
+    ),
+    path(
+        "modules/<str:author>/<str:name>/report",
+        moderation_views.ReportView.as_view(rock=True),
+        name="module-report",
+    ),
     path(
         "modules/<str:username>/<str:name>/<str:version>",
         rock_views.VersionView.as_view(),
@@ -57,5 +68,30 @@ urlpatterns = [
         "packages/<str:author>/<str:name>/submit/",
         luanti_views.SubmitForReviewView.as_view(),
         name="submit",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/review/",
+        moderation_views.ReviewView.as_view(),
+        name="review",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/review/delete/",
+        moderation_views.ReviewDeleteView.as_view(),
+        name="review-delete",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/report/",
+        moderation_views.ReportView.as_view(),
+        name="report",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/withdraw/",
+        moderation_views.WithdrawView.as_view(),
+        name="withdraw",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/history/",
+        moderation_views.HistoryView.as_view(),
+        name="history",
     ),
 ]

@@ -6,6 +6,7 @@ module pages in `rock_views.py`.
 
 import re
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
@@ -15,7 +16,8 @@ from media_tools.markdown import render_markdown
 from media_tools.models import Screenshot
 from packages.charts import downloads_chart
 from packages.models import Package, PackageDependency, PackageState
-from packages.permissions import Action, can
+from packages.moderation_forms import ReviewForm
+from packages.permissions import Action, can, is_own_package
 from packages.selectors import package_by_key
 
 
@@ -68,8 +70,33 @@ class PackageDetailView(View):
             "can_submit": can(request.user, Action.SUBMIT_FOR_REVIEW, package)
             and package.state in (PackageState.WIP, PackageState.CHANGES_NEEDED),
             "is_approved": package.state == PackageState.APPROVED,
+            "can_withdraw": package.state == PackageState.READY_FOR_REVIEW
+            and (
+                (can_edit and is_own_package(request.user, package))
+                or can(request.user, Action.RESTORE_PACKAGE, package)
+            ),
+            "can_see_history": can(request.user, Action.VIEW_AUDIT_LOG, package),
+            **review_context(request, package),
         }
         return render(request, "packages/detail.html", context)
+
+
+def review_context(request, package: Package) -> dict:
+    """What the package page shows of reviews: the approved ones (and the viewer's own, even
+    while it waits for approval) and, for a user who may review, the form to write or edit one."""
+    user = request.user
+    visible = Q(approved=True)
+    if user.is_authenticated:
+        visible |= Q(author=user)
+    reviews = list(package.reviews.filter(visible).select_related("author"))
+    for review in reviews:
+        review.comment_html = mark_safe(render_markdown(review.comment))  # noqa: S308 - sanitised
+    own = next((r for r in reviews if user.is_authenticated and r.author_id == user.pk), None)
+    may_review = can(user, Action.WRITE_REVIEW, package)
+    form = None
+    if may_review:
+        form = ReviewForm(initial=ReviewForm.initial_for(own)) if own else ReviewForm()
+    return {"reviews": reviews, "own_review": own, "review_form": form, "may_review": may_review}
 
 
 HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")

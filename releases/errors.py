@@ -58,3 +58,16 @@ class ReleaseNotDeletable(ReleasesError):
 
 class GitImportFailed(ReleasesError):
     """Cloning or archiving the repository failed (recorded on the release as its task error)."""
+
+
+class InvalidRockDetails(ReleasesError):
+    """A module's summary, description or labels, as edited on the web, break a limit; `field`
+    names the form field the message is about."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class RockEditDenied(ReleasesError):
+    """The user may not edit this module's details (not its owner, a maintainer or an editor)."""
