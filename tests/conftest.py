@@ -49,9 +49,12 @@ def _reference_data(request):
     """Reference rows (licenses, tags, Luanti versions...) come from a data migration. A
     transactional test (live_server, browser, e2e, concurrency) flushes every table when it ends, so
     the next test would find no licenses: put them back whenever they are missing."""
-    marker = request.node.get_closest_marker("django_db")
-    uses_db = marker is not None or bool(DB_FIXTURES & set(request.fixturenames))
-    if not uses_db or (marker and marker.kwargs.get("serialized_rollback")):
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        DB_FIXTURES & set(request.fixturenames)
+    )
+    # pytest-django's own autouse fixture has set the database up (and restored a serialized
+    # rollback) before this one runs, so loading here never collides with that restore.
+    if not uses_db:
         yield
         return
     request.getfixturevalue("django_db_setup")

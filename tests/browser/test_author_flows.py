@@ -12,9 +12,8 @@ from releases.models import Release
 from tests.browser.a11y import assert_accessible
 from tests.browser.helpers import file_payload, mod_zip, png, sign_up, visit
 
-# serialized_rollback: the flush after each test would drop the licenses, tags and Luanti versions
-# the data migrations made
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# the reference data (licenses, tags, Luanti versions) dropped by the flush after each test is put back by tests/conftest.py
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def throttle_uploads(page, bytes_per_second: int) -> None:

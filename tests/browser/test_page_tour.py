@@ -13,7 +13,7 @@ from media_tools.models import Screenshot
 from media_tools.screenshots import add_screenshot, delete_screenshot
 from tests.browser.helpers import PASSWORD, png, visit
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PUBLIC = [
     ("/", "home"),

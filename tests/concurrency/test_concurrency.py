@@ -17,7 +17,7 @@ from tests.contentdb_writes.support import mod_zip
 from tests.luarocks.upload_support import rockspec_text
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="concurrency needs PostgreSQL (SQLite serialises all writers); set DATABASE_URL",

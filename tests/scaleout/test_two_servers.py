@@ -51,7 +51,7 @@ pytestmark = [
     ),
     pytest.mark.skipif(not _redis_answers(), reason=f"scale-out needs Redis at {REDIS_URL}"),
     # the processes read committed rows; reference data is restored afterwards
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
