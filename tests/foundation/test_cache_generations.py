@@ -1,7 +1,9 @@
 """Cache generations: bumped on commit, and never restarted at a value an old entry may carry."""
 
 
-def test_an_evicted_generation_restarts_above_every_earlier_value(db, django_capture_on_commit_callbacks):
+def test_an_evicted_generation_restarts_above_every_earlier_value(
+    db, django_capture_on_commit_callbacks
+):
     from django.core.cache import cache
 
     from releases import cache as generations
