@@ -3,7 +3,9 @@ who may do what (403/404 otherwise), errors next to the field with the input kep
 the services wrote or did not write."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AuditLogEntry, Rank
 from packages.models import Package, PackageState, Report, Review
@@ -222,3 +224,23 @@ def test_the_history_page_shows_the_packages_audit_entries_to_its_people(
     client = Client()
     client.force_login(editor)
     assert client.get(PAGE + "history/").status_code == 200
+
+
+def test_many_reviews_cost_no_extra_queries(mod_package, client, django_assert_max_num_queries):
+    write_review(
+        by=UserFactory(username="first"),
+        package=mod_package,
+        rating=5,
+        title="One",
+        comment="x" * 20,
+    )
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(PAGE).status_code == 200
+    for n in range(20):
+        reviewer = UserFactory(username=f"reviewer{n}")
+        write_review(
+            by=reviewer, package=mod_package, rating=3, title=f"Title {n}", comment="y" * 20
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(PAGE)
+    assert page.content.decode().count('class="review rating-') == 21
