@@ -8,11 +8,8 @@ the deletion has committed.
 """
 
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -26,6 +23,7 @@ from media_tools.errors import (
     TooManyScreenshots,
 )
 from media_tools.models import Screenshot
+from media_tools.storage import files_removed_on_error, save_file
 from media_tools.thumbnails import EXTENSIONS, check_image, delete_thumbnails
 from packages.models import Package
 from packages.permissions import Action, can
@@ -35,16 +33,6 @@ RATE_COUNT, RATE_WINDOW = 20, timedelta(minutes=30)  # ContentDB's limit
 NO_CREATE = "You do not have the permission to create screenshots"
 NO_CHANGE = "You do not have the permission to change screenshots"
 NO_DELETE = "You do not have the permission to delete screenshots"
-
-
-@contextmanager
-def _stored_file_removed_on_error(names: list[str]) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        for name in names:
-            default_storage.delete(name)
-        raise
 
 
 def _read(file: bytes | UploadedFile) -> tuple[str | None, bytes]:
@@ -82,18 +70,14 @@ def add_screenshot(
     recent = package.screenshots.filter(created_at__gte=timezone.now() - RATE_WINDOW).count()
     if recent >= RATE_COUNT:
         raise TooManyScreenshots("Too many requests, please wait before trying again")
-    saved: list[str] = []
-    with _stored_file_removed_on_error(saved), transaction.atomic():
+    with files_removed_on_error(), transaction.atomic():
         Package.objects.select_for_update().filter(pk=package.pk).first()
         shots = list(package.screenshots.order_by("order", "id"))
         for number, shot in enumerate(shots, start=1):
             if shot.order != number:
                 shot.order = number
                 shot.save(update_fields=["order"])
-        name = default_storage.save(
-            f"screenshots/{secrets.token_hex(8)}.{checked.extension}", ContentFile(content)
-        )
-        saved.append(name)
+        name = save_file(f"screenshots/{secrets.token_hex(8)}.{checked.extension}", content)
         # ContentDB: the package's people approve their own screenshots; before the package is
         # approved any of them may, afterwards only trusted members (the APPROVE_SCREENSHOT rule).
         approved = can(by, Action.APPROVE_SCREENSHOT, package) or not package.is_approved

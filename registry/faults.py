@@ -3,7 +3,7 @@
 A database that drops the connection (OperationalError, InterfaceError) or a file store that fails
 a write (OSError: a timeout, a full disk, an object store answering 503) is not the client's fault
 and not a bug in the request: the services have already rolled back their rows and removed the
-files they wrote (releases.storage.files_removed_on_error), so the client is told that nothing was
+files they wrote (media_tools.storage.files_removed_on_error), so the client is told that nothing was
 stored and to try again. The exception is still logged with its traceback, as Django would.
 """
 

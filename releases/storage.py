@@ -6,32 +6,14 @@ only after the transaction commits; a failure removes the new file (see `files_r
 """
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from media_tools.storage import files_removed_on_error, save_file
 from releases.models import FileKind, Release, ReleaseFile
 
-_saved_names: ContextVar[list[str] | None] = ContextVar("saved_release_files", default=None)
-
-
-@contextmanager
-def files_removed_on_error() -> Iterator[None]:
-    """Wrap a service's transaction: files saved inside are deleted again if the block raises."""
-    saved: list[str] = []
-    token = _saved_names.set(saved)
-    try:
-        yield
-    except BaseException:
-        for name in saved:
-            default_storage.delete(name)
-        raise
-    finally:
-        _saved_names.reset(token)
+__all__ = ["delete_release_files", "files_removed_on_error", "save_release_file"]
 
 
 def _storage_name(release: Release, kind: str, revision: int, filename: str) -> str:
@@ -53,12 +35,7 @@ def save_release_file(
         .first()
     )
     revision = existing.revision + 1 if existing else 1
-    name = default_storage.save(
-        _storage_name(release, kind, revision, filename), ContentFile(content)
-    )
-    saved = _saved_names.get()
-    if saved is not None:
-        saved.append(name)
+    name = save_file(_storage_name(release, kind, revision, filename), content)
     fields = {
         "file": name,
         "filename": filename,

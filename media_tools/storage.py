@@ -1,0 +1,39 @@
+"""Saving uploaded files through Django's storage API so that a failed write leaves nothing behind.
+
+A service wraps its transaction in `files_removed_on_error()` and saves with `save_file()`: every file
+saved inside the block is deleted again if the block raises (a rolled-back transaction keeps no rows,
+so it must keep no files either).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+_saved_names: ContextVar[list[str] | None] = ContextVar("saved_files", default=None)
+
+
+@contextmanager
+def files_removed_on_error() -> Iterator[None]:
+    """Wrap a service's transaction: files saved inside are deleted again if the block raises."""
+    saved: list[str] = []
+    token = _saved_names.set(saved)
+    try:
+        yield
+    except BaseException:
+        for name in saved:
+            default_storage.delete(name)
+        raise
+    finally:
+        _saved_names.reset(token)
+
+
+def save_file(name: str, content: bytes) -> str:
+    """Store bytes under `name` (or the free name storage picks); removed again on error."""
+    stored = default_storage.save(name, ContentFile(content))
+    saved = _saved_names.get()
+    if saved is not None:
+        saved.append(stored)
+    return stored
