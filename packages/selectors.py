@@ -18,11 +18,18 @@ def public_packages() -> QuerySet[Package]:
     return Package.objects.filter(state=PackageState.APPROVED).select_related("author")
 
 
+def _with_key(packages: QuerySet[Package], *, author: str, name: str) -> QuerySet[Package]:
+    """Narrow to author/name, case-insensitively. LOWER(col) = LOWER(value) uses the case-insensitive
+    unique indexes (user name, and author + name); `iexact` is LIKE on SQLite and UPPER() on
+    PostgreSQL, which scan."""
+    return packages.alias(author_key=Lower("author__username"), name_key=Lower("name")).filter(
+        author_key=Lower(Value(author)), name_key=Lower(Value(name))
+    )
+
+
 def package_by_key(*, author: str, name: str, rock: bool | None = None) -> Package | None:
     """Look a package up by author/name, case-insensitively; `rock` narrows to one namespace."""
-    packages = Package.objects.select_related("author").filter(
-        author__username__iexact=author, name__iexact=name
-    )
+    packages = _with_key(Package.objects.select_related("author"), author=author, name=name)
     if rock is True:
         packages = packages.filter(type=PackageType.ROCK)
     elif rock is False:
@@ -93,13 +100,10 @@ def luanti_package_by_key(*, author: str, name: str, detailed: bool = True) -> P
     detail dict shows (licenses, maintainers, tags, warnings, provides, screenshots)."""
     from media_tools.models import Screenshot
 
-    packages = (
-        Package.objects.exclude(type=PackageType.ROCK)
-        # LOWER(col) = LOWER(value) uses the case-insensitive unique indexes (user name, and
-        # author + name); `iexact` is LIKE on SQLite and UPPER() on PostgreSQL, which scan
-        .alias(author_key=Lower("author__username"), name_key=Lower("name"))
-        .filter(author_key=Lower(Value(author)), name_key=Lower(Value(name)))
-        .select_related("author")
+    packages = _with_key(
+        Package.objects.exclude(type=PackageType.ROCK).select_related("author"),
+        author=author,
+        name=name,
     )
     if detailed:
         packages = packages.select_related("license", "media_license").prefetch_related(
