@@ -19,41 +19,36 @@ REASON_LENGTH = 500
 STAFF_FROM = Rank.APPROVER
 
 
-@transaction.atomic
-def suspend_user(*, by: User, user: User, reason: str = "") -> User:
-    """Refuse every login, key and token of `user` from now on (their packages stay)."""
+def _set_suspended(*, by: User, user: User, suspended: bool, reason: str) -> User:
     user = _lock(by=by, user=user, action=Action.SUSPEND_USER)
-    if not user.is_suspended:
-        user.is_suspended = True
+    if user.is_suspended != suspended:
+        user.is_suspended = suspended
         user.save(update_fields=["is_suspended"])
         record(
             causer=by,
-            action="user.suspend",
-            title=f"Suspended {user.username}",
+            action="user.suspend" if suspended else "user.unsuspend",
+            title=(
+                f"Suspended {user.username}"
+                if suspended
+                else f"Lifted the suspension of {user.username}"
+            ),
             severity=AuditSeverity.MODERATION,
             target_user=user,
-            diff={"is_suspended": (False, True)},
+            diff={"is_suspended": (not suspended, suspended)},
             description=reason.strip()[:REASON_LENGTH],
         )
     return user
+
+
+@transaction.atomic
+def suspend_user(*, by: User, user: User, reason: str = "") -> User:
+    """Refuse every login, key and token of `user` from now on (their packages stay)."""
+    return _set_suspended(by=by, user=user, suspended=True, reason=reason)
 
 
 @transaction.atomic
 def unsuspend_user(*, by: User, user: User, reason: str = "") -> User:
-    user = _lock(by=by, user=user, action=Action.SUSPEND_USER)
-    if user.is_suspended:
-        user.is_suspended = False
-        user.save(update_fields=["is_suspended"])
-        record(
-            causer=by,
-            action="user.unsuspend",
-            title=f"Lifted the suspension of {user.username}",
-            severity=AuditSeverity.MODERATION,
-            target_user=user,
-            diff={"is_suspended": (True, False)},
-            description=reason.strip()[:REASON_LENGTH],
-        )
-    return user
+    return _set_suspended(by=by, user=user, suspended=False, reason=reason)
 
 
 @transaction.atomic
