@@ -74,12 +74,6 @@ class ContentDBView(APIView):
     def get_exception_handler(self):
         return contentdb_exception_handler
 
-    def initial(self, request, *args, **kwargs):
-        # PostgreSQL refuses NUL in text; no name or parameter of ours can contain one
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
-            raise ContentDBError("Invalid character in the request", 400)
-        super().initial(request, *args, **kwargs)
-
     def finalize_response(self, request, response, *args, **kwargs) -> HttpResponseBase:
         response = super().finalize_response(request, response, *args, **kwargs)
         for header, value in CORS_HEADERS.items():

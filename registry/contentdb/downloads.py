@@ -25,8 +25,6 @@ def _user(request: HttpRequest):
 
 
 def _package(request: HttpRequest, author: str, name: str) -> Package | HttpResponseRedirect:
-    if "\x00" in author or "\x00" in name:
-        raise Http404("Package not found")
     package = luanti_package_by_key(author=author, name=name, detailed=False)
     if package is None:
         # an old name keeps working for installed content (ContentDB issue #666)
