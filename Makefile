@@ -1,17 +1,27 @@
 # Two commands run everything on a fresh clone: `make run` serves the site, `make test` runs the tests.
+# Dependencies come from uv.lock (exact versions with hashes); pyproject.toml keeps the compatible ranges.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UV := .uv/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# uv uses this machine's Python (never downloads one) and puts the environment in .venv
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format migrate seed bench clean
+.PHONY: run test lint format migrate seed bench lock-check clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+# uv itself, pinned with hashes, in a small venv of its own
+$(UV): requirements-uv.txt
+	test -x .uv/bin/python || $(PYTHON) -m venv .uv
+	.uv/bin/python -m pip install --quiet --require-hashes -r requirements-uv.txt
+	touch $(UV)
+
+$(STAMP): pyproject.toml uv.lock $(UV)
+	$(UV) sync --quiet --locked --extra dev
 	touch $(STAMP)
 
 var:
@@ -29,6 +39,10 @@ run: seed
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# fails when uv.lock no longer matches pyproject.toml (upgrade: `.uv/bin/uv lock --upgrade`)
+lock-check: $(UV)
+	$(UV) lock --check
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -42,4 +56,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) .uv var
