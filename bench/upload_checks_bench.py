@@ -1,4 +1,8 @@
-"""How long the hostile-input checks of ContentDB writes take, worst cases included.
+"""How long the hostile-input checks of uploads take, worst cases included.
+
+Zips and images of ContentDB writes, and the hostile rockspec families of
+`tests/luarocks/test_hostile_rockspecs.py` (each must stay well under a second of CPU; the tests
+only check that they are refused, because a loaded machine stretches wall-clock time).
 
 Run: `.venv/bin/python bench/upload_checks_bench.py` (no database needed for the zip and image
 checks; the LuantiVersion lookup is not reached because the sample confs set no version keys).
@@ -25,12 +29,20 @@ from PIL import Image  # noqa: E402
 from media_tools.errors import InvalidImage  # noqa: E402
 from media_tools.thumbnails import check_image, render_thumbnail  # noqa: E402
 from releases.errors import ReleasesError  # noqa: E402
+from releases.rockspecs import evaluate_rockspec  # noqa: E402
 from releases.zips import inspect_release_zip  # noqa: E402
 from tests.contentdb_writes.support import (  # noqa: E402
     bomb_zip,
     many_entries_zip,
     pixel_bomb_png,
     png_bytes,
+)
+from tests.luarocks.test_hostile_rockspecs import (  # noqa: E402
+    ENDLESS_LOOPS,
+    PATTERN_BOMBS,
+    STRING_BOMBS,
+    TABLE_BOMBS,
+    VALID_HEAD,
 )
 
 
@@ -77,6 +89,17 @@ def main() -> None:
     big = io.BytesIO()
     Image.new("RGB", (4096, 4096), (10, 20, 30)).save(big, "PNG")
     timed("check 4096x4096 PNG (largest accepted)", lambda: check_image(big.getvalue()))
+    evaluate_rockspec(b"x = 1")  # the first Lua runtime pays for imports
+    families = {
+        "endless loop": ENDLESS_LOOPS,
+        "string bomb": STRING_BOMBS,
+        "pattern bomb": PATTERN_BOMBS,
+        "table bomb": TABLE_BOMBS,
+    }
+    for family, bodies in families.items():
+        for number, body in enumerate(bodies, 1):
+            source = (VALID_HEAD + body).encode()
+            timed(f"rockspec {family} {number}", lambda s=source: evaluate_rockspec(s))
 
 
 if __name__ == "__main__":

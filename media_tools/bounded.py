@@ -30,12 +30,14 @@ _FAILED = object()
 
 
 def run_bounded(
-    function: Callable[..., Any], *args: Any, size: int, cpu_seconds: int = CPU_SECONDS
+    function: Callable[..., Any], *args: Any, size: int, cpu_seconds: int | None = None
 ) -> Any:
     """`function(*args)`, or `None` when it needed more than `cpu_seconds` of CPU (or failed).
 
     Small inputs (`size` <= IN_PROCESS_LIMIT) run in this process, where they are fast enough.
+    `cpu_seconds` defaults to CPU_SECONDS, read at call time.
     """
+    cpu_seconds = CPU_SECONDS if cpu_seconds is None else cpu_seconds
     if size <= IN_PROCESS_LIMIT or "fork" not in multiprocessing.get_all_start_methods():
         return function(*args)
     context = multiprocessing.get_context("fork")

@@ -1,6 +1,12 @@
 import pytest
+from hypothesis import settings
 
 from tests.factories import PackageFactory, RockFactory, UserFactory
+
+# Property tests check answers, never speed: hypothesis' default 200 ms deadline per example fails on
+# a loaded machine. Timings belong in bench/.
+settings.register_profile("registry", deadline=None)
+settings.load_profile("registry")
 
 
 @pytest.fixture

@@ -122,10 +122,3 @@ def test_client_list_request_within_budget(client, django_assert_max_num_queries
     assert len(items) == size
     with django_assert_max_num_queries(0):  # served from the cache
         assert client.get(LIST).json() == items
-
-
-def test_print_query_table(counts, capsys):
-    with capsys.disabled():
-        print("\nqueries per request (5 packages / 50 packages):")
-        for url, by_size in counts.items():
-            print(f"  {by_size[5]:>3} / {by_size[50]:>3}  {url}")

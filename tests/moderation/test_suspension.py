@@ -80,7 +80,6 @@ def test_luarocks_keys_of_a_suspended_user_get_403(client, author, suspend):
 
 
 def test_contentdb_tokens_of_a_suspended_user_get_403(client, author, suspend):
-    pytest.importorskip("registry.contentdb.auth")
     _, secret = create_api_token(user=author, name="ci")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     ok = client.get("/api/whoami/", **headers)
