@@ -13,7 +13,7 @@ suspended account (through `user_can_authenticate`).
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
-# The same words the LuaRocks face answers with (research/luarocks.md 1.1).
+# The same words the LuaRocks face answers with (docs/protocols/luarocks.md 1.1).
 ACCOUNT_SUSPENDED = "Your account has been suspended"
 
 

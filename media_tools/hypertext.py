@@ -1,7 +1,7 @@
 """HTML (from `media_tools.markdown`, or posted directly) to Luanti Markup Language.
 
 The Luanti client shows package descriptions in a `hypertext[]` formspec element
-(research/luanti-client.md section 4): it prepends `head`, applies `core.formspec_escape` to the
+(docs/protocols/luanti-client.md section 4): it prepends `head`, applies `core.formspec_escape` to the
 whole string itself, opens `links[name]` when the player clicks `<action name=...>`, and replaces
 `<img name=blank.png ` with its own blank texture (used here to indent list items and quotes).
 

@@ -1,4 +1,4 @@
-"""Screenshot use cases: add, delete, reorder, choose the cover image (research/contentdb.md section 5).
+"""Screenshot use cases: add, delete, reorder, choose the cover image (docs/protocols/contentdb.md section 5).
 
 An upload is checked completely (media_tools.thumbnails.check_image) before anything is stored. The
 stored name is random and its extension is the image's real format, so the file is served with the

@@ -10,7 +10,7 @@ Limits (why): MAX_PIXELS = 4096 x 4096 (16.8 MP; a 4K screenshot is 8.3 MP; deco
 allowed image takes about 67 MB of memory); minimum 920 x 517 (ContentDB's rule, so screenshots
 look right on its pages); file size at most MAX_UPLOAD_SIZE (the request limit).
 
-Thumbnails follow ContentDB's levels (research/contentdb.md section 5): the picture is scaled to
+Thumbnails follow ContentDB's levels (docs/protocols/contentdb.md section 5): the picture is scaled to
 cover the box, then centre-cropped. Each (level, format) is rendered on its first request and
 stored; later requests read the stored bytes.
 """

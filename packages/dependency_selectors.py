@@ -1,5 +1,5 @@
-"""Dependencies as the Luanti client asks for them (research/contentdb.md section 6,
-research/luanti-client.md section 7): an object keyed by "author/name"."""
+"""Dependencies as the Luanti client asks for them (docs/protocols/contentdb.md section 6,
+docs/protocols/luanti-client.md section 7): an object keyed by "author/name"."""
 
 from collections.abc import Iterable
 

@@ -1,7 +1,7 @@
 """Counting a download of Luanti content into the daily stats (ContentDB's PackageDailyStats).
 
 One download adds 1 to today's (UTC) row of the package: `platform_minetest` when the User-Agent is a
-Luanti client (`Luanti/5.x ...`, or `Minetest/5.x ...` before the rename; research/luanti-client.md
+Luanti client (`Luanti/5.x ...`, or `Minetest/5.x ...` before the rename; docs/protocols/luanti-client.md
 section 2), else `platform_other`; plus `reason_new` / `reason_update` / `reason_dependency` for the
 `reason` query value the client sends (other values count no reason). Requests without a
 User-Agent are not counted (ContentDB treats them as bots).

@@ -202,7 +202,7 @@ class Package(models.Model):
                 condition=~Q(type="ROCK"),
                 name="packages_luanti_author_name_ci_unique",
             ),
-            # One owner per name in the root manifest (research/luarocks.md 2.2).
+            # One owner per name in the root manifest (docs/protocols/luarocks.md 2.2).
             models.UniqueConstraint(
                 Lower("name"),
                 condition=Q(type="ROCK", in_root_manifest=True),

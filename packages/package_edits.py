@@ -1,4 +1,4 @@
-"""Creating a Luanti package and editing it with ContentDB's PUT rules (research/contentdb.md section 3).
+"""Creating a Luanti package and editing it with ContentDB's PUT rules (docs/protocols/contentdb.md section 3).
 
 Every documented key is accepted, with ContentDB's aliases; `$`-keys and the read-only keys of the
 detail dict are ignored; unknown keys and wrong types are refused. Unlike ContentDB, values that do

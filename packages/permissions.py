@@ -5,7 +5,7 @@ may do it on theirs: for a package its author and maintainers (or the author alo
 a screenshot those of its package, for a review its writer, for an account the account itself.
 Suspended users may do nothing but read; anonymous users may only view approved packages.
 
-The ranks follow ContentDB's `check_perm` code (research/contentdb.md section 8); where this table
+The ranks follow ContentDB's `check_perm` code (docs/protocols/contentdb.md section 8); where this table
 differs on purpose, the rule says why.
 """
 

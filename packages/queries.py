@@ -1,5 +1,5 @@
 """Package Queries: the filters, sorts and formats of `/api/packages/` and friends
-(contentdb-api.md "Package Queries"; semantics from research/contentdb.md section 2).
+(docs/protocols/contentdb.md "Package Queries"; semantics from docs/protocols/contentdb.md section 2).
 
 Parameters are parsed by a django-filter FilterSet. A value that names nothing (unknown type, tag,
 license, hide value, game) raises InvalidPackageQuery; ContentDB answers those with a 200 text body

@@ -1,4 +1,4 @@
-"""Daily download statistics per UTC day, zero-filled (research/contentdb.md section 6)."""
+"""Daily download statistics per UTC day, zero-filled (docs/protocols/contentdb.md section 6)."""
 
 from datetime import date, timedelta
 

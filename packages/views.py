@@ -32,7 +32,7 @@ def luanti_package(
 
 
 def download_path(package: Package, release_id: int) -> str:
-    # the ContentDB face serves this route (research/contentdb.md); it counts the download
+    # the ContentDB face serves this route (docs/protocols/contentdb.md); it counts the download
     return f"/packages/{package.author.username}/{package.name}/releases/{release_id}/download/"
 
 

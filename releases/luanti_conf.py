@@ -2,7 +2,7 @@
 derives from them: the mod names it provides, its dependencies and its Luanti version range.
 
 The format is Luanti's Settings text: `key = value` lines, `#` comments, blank lines, and values
-spanning lines between triple double-quote markers. Like ContentDB (research/contentdb.md section 4) a line without
+spanning lines between triple double-quote markers. Like ContentDB (docs/protocols/contentdb.md section 4) a line without
 `=`, an empty key, an unclosed multi-line value and a repeated key are errors, so an author hears
 about a typo instead of getting a silently ignored setting.
 """

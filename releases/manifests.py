@@ -1,6 +1,6 @@
 """What each luarocks manifest lists, and which stored file a manifest URL points at.
 
-Membership (research/luarocks.md 3.1, traps 13-14):
+Membership (docs/protocols/luarocks.md 3.1, traps 13-14):
 - root (`/manifest*`): approved ROCK packages holding their name in the root manifest
   (`in_root_manifest`), stable releases only;
 - dev (`/dev/manifest*`): the same packages, development releases (`scm-1`, `dev-1`, ...) only;

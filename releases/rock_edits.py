@@ -1,6 +1,6 @@
 """The owner edits a LuaRocks module's details on the web: summary, description and labels.
 
-luarocks.org's module editor (research/luarocks.md section 5) changes the same fields; labels there
+luarocks.org's module editor (docs/protocols/luarocks.md section 5) changes the same fields; labels there
 are slugified, 2-32 characters each. We keep at most 10 (what a rockspec upload keeps,
 `releases.rockspecs.MAX_LABELS`). Manifests carry no descriptions or labels
 (`releases.manifests`), so no manifest generation is bumped. A later rockspec upload overwrites

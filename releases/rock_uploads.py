@@ -4,7 +4,7 @@ Both faces' callers (the path-key API today, web forms and admin later) use thes
 evaluates and validates its input before touching the database, then writes rows and the stored file
 in one transaction inside `files_removed_on_error()`: they appear together or not at all.
 
-Case (research/luarocks.md trap 10): package names are case-insensitive and stored lowercase
+Case (docs/protocols/luarocks.md trap 10): package names are case-insensitive and stored lowercase
 (`Package.name`, the author's spelling in `Package.title`). Versions keep the author's spelling in
 `Release.name` and are matched case-insensitively, so `1.0RC1-1` is served as
 `foo-1.0RC1-1.rockspec`, the name the client expects (luarocks.org lowercases it and then neither the
@@ -199,7 +199,7 @@ def _describe(*, package: Package, spec: Rockspec) -> None:
 
 
 def _claim_root_manifest(package: Package) -> None:
-    """First come (research/luarocks.md 2.2): the name is in root unless another rock holds it."""
+    """First come (docs/protocols/luarocks.md 2.2): the name is in root unless another rock holds it."""
     taken = Package.objects.filter(
         type=PackageType.ROCK, name__iexact=package.name, in_root_manifest=True
     ).exists()

@@ -1,7 +1,7 @@
 """Evaluate an uploaded rockspec in a Lua sandbox and read what a registry needs from it.
 
 A rockspec is a Lua program written by a stranger. luarocks.org runs it with `loadstring` into an
-empty environment under a 2000-line debug hook (research/luarocks.md 2.1). We do the same with lupa's
+empty environment under a 2000-line debug hook (docs/protocols/luarocks.md 2.1). We do the same with lupa's
 bundled Lua 5.1 (the dialect rockspecs are written in), in a LuaRuntime made for this one rockspec:
 
 - only source text is loaded: a leading `#!` line is stripped and precompiled bytecode (which Lua 5.1
@@ -55,7 +55,7 @@ TOO_COMPLEX = "Invalid rockspec (too complex)"
 TOO_LARGE = f"Invalid rockspec (larger than {MAX_ROCKSPEC_SIZE} bytes)"
 NO_REVISION = "Invalid rockspec (version must end with -<revision>, e.g. 1.0-1)"
 
-# Characters that may go into manifests, file names and URLs (research/luarocks.md trap 9).
+# Characters that may go into manifests, file names and URLs (docs/protocols/luarocks.md trap 9).
 MANIFEST_STRING = re.compile(rb"[A-Za-z0-9._-]{1,255}")
 VERSION_WITH_REVISION = re.compile(r".+-[0-9]+")
 DEPENDENCY = re.compile(r"\s*([^\s<>=~]+)\s*(.*?)\s*", re.DOTALL)
@@ -252,7 +252,7 @@ class Rockspec:
 
     @property
     def name(self) -> str:
-        """The package's technical name: names are case-insensitive (research/luarocks.md 2.2)."""
+        """The package's technical name: names are case-insensitive (docs/protocols/luarocks.md 2.2)."""
         return self.package.lower()
 
     @property
@@ -295,7 +295,7 @@ def parse_rockspec(content: bytes) -> Rockspec:
 
 
 def _checked_name(value, field: str, label: str) -> str:
-    # The order and the messages are luarocks.org's (research/luarocks.md 2.1).
+    # The order and the messages are luarocks.org's (docs/protocols/luarocks.md 2.1).
     if value is None or value is False:
         raise InvalidRockspec(f"Invalid rockspec (missing {field})")
     if value == b"":

@@ -1,7 +1,7 @@
 """LuaRocks version ordering and constraint matching, as the client computes them.
 
 A port of `luarocks/core/vers.lua` (3.8.0, unchanged through 3.13) and the constraint parser in
-`luarocks/queries.lua` (research/luarocks.md trap 15). Everything that sorts rock versions or filters
+`luarocks/queries.lua` (docs/protocols/luarocks.md trap 15). Everything that sorts rock versions or filters
 by a `lua` dependency goes through here, so the site predicts what `luarocks install` picks.
 
 Numbers are kept as Python floats because the client does its arithmetic in Lua doubles

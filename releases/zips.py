@@ -3,7 +3,7 @@
 `open_safe_zip` refuses anything the registry should not keep or that a Luanti client could be hurt
 by: not a zip, too big, too many entries, an entry whose compression ratio marks a zip bomb, entries
 sharing or overlapping their data (the "overlapping files" bomb), encryption, compression methods
-the client cannot read (it extracts stored and deflate only, research/luanti-client.md section 6),
+the client cannot read (it extracts stored and deflate only, docs/protocols/luanti-client.md section 6),
 absolute or `..` paths, backslashes and control characters in names, symlinks and other special
 files, and duplicate names. Every entry is then decompressed once to check its CRC, which is bounded:
 Python's zipfile never yields more than an entry's declared size, and the declared sizes were
@@ -196,7 +196,7 @@ def open_safe_zip(content: bytes, *, limits: ZipLimits | None = None) -> SafeZip
 
 
 def _check_no_overlap(infos: list[zipfile.ZipInfo], size: int) -> None:
-    """Each entry's data must lie in its own stretch of the file (no shared/overlapping data)."""
+    """Each entry's data must lie in its own stretch of the file (no data shared with or overlapping another entry)."""
     ordered = sorted(infos, key=lambda i: i.header_offset)
     for current, following in itertools.pairwise(ordered):
         if current.header_offset + 30 + current.compress_size > following.header_offset:
@@ -239,7 +239,7 @@ def _join(folder: str, name: str) -> str:
 
 
 def _kind(z: SafeZip, folder: str) -> str:
-    """ContentDB's detection order (research/contentdb.md section 4)."""
+    """ContentDB's detection order (docs/protocols/contentdb.md section 4)."""
     _, files = z.listdir(folder)
     if "game.conf" in files:
         return "game"

@@ -226,7 +226,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = _https
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _https)
     # LuaSocket does not follow redirects for POST and older luarocks clients speak plain http
-    # (research/luarocks.md trap 3): the API, manifests and files answer on both schemes.
+    # (docs/protocols/luarocks.md trap 3): the API, manifests and files answer on both schemes.
     SECURE_REDIRECT_EXEMPT = [
         r"^api/",
         r"^manifest",

@@ -1,4 +1,4 @@
-"""Bearer-token authentication of the ContentDB face (research/contentdb.md section 1).
+"""Bearer-token authentication of the ContentDB face (docs/protocols/contentdb.md section 1).
 
 `Authorization: Bearer <token>`: the first 7 characters are compared case-insensitively with
 "bearer " and the rest, untrimmed, is the token. No header means anonymous; each view decides

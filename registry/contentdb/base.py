@@ -1,5 +1,5 @@
 """The ContentDB face's base view: Bearer auth, `{"success": false, "error": ...}` for every error,
-CORS and Cache-Control headers (research/contentdb.md section 1)."""
+CORS and Cache-Control headers (docs/protocols/contentdb.md section 1)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponseBase

@@ -1,4 +1,4 @@
-"""The package download routes the Luanti client installs from (research/luanti-client.md 6):
+"""The package download routes the Luanti client installs from (docs/protocols/luanti-client.md 6):
 `/packages/<author>/<name>/download/` and `/packages/<author>/<name>/releases/<id>/download/`.
 
 They answer the release zip's bytes. Download counting (by reason and platform) hooks in

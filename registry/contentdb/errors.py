@@ -1,4 +1,4 @@
-"""The ContentDB face's error format: `{"success": false, "error": "message"}` (contentdb-api.md).
+"""The ContentDB face's error format: `{"success": false, "error": "message"}` (docs/protocols/contentdb.md).
 
 ERROR_STATUSES is the one table from domain errors to statuses on this face. A class missing from it
 falls back to its nearest listed base class (the apps' base error classes are listed, as 400).

@@ -1,7 +1,7 @@
 """Hypertext endpoints: `POST /api/hypertext/` and `GET /api/packages/<author>/<name>/hypertext/`.
 
 Both answer ContentDB's hypertext object `{head, body, links, images, image_tooltips}`
-(contentdb-api.md "/hypertext/"). `formspec_version` is required; `include_images` defaults to true.
+(docs/protocols/contentdb.md "/hypertext/"). `formspec_version` is required; `include_images` defaults to true.
 The converter is `media_tools.hypertext`; this module only reads the request and answers.
 """
 

@@ -1,4 +1,4 @@
-"""The hypertext fields of `for-client` (contentdb-api.md; client: research/luanti-client.md 4).
+"""The hypertext fields of `for-client` (docs/protocols/contentdb.md; client: docs/protocols/luanti-client.md 4).
 
 The long description goes through the Markdown -> Luanti hypertext converter of media_tools;
 `info_hypertext` writes only markup it generates itself and escapes every value.

@@ -1,4 +1,4 @@
-"""Plain functions from rows to the JSON dicts of the ContentDB face (research/contentdb.md 2-6).
+"""Plain functions from rows to the JSON dicts of the ContentDB face (docs/protocols/contentdb.md 2-6).
 
 Key order follows ContentDB's. Absolute URLs come from settings.SITE_URL. Functions take rows that
 selectors already fetched (with their joins); none of them queries the database.
@@ -26,7 +26,7 @@ def media_url(name: str) -> str:
 
 def thumbnail_url(name: str, level: int = 1) -> str:
     """`<SITE_URL>/thumbnails/<level>/<name>`: the newest client rewrites `/uploads/` to
-    `/thumbnails/2/` (research/luanti-client.md 5), so the thumbnail path mirrors the upload path."""
+    `/thumbnails/2/` (docs/protocols/luanti-client.md 5), so the thumbnail path mirrors the upload path."""
     return absolute(f"/thumbnails/{level}/{quote(name)}")
 
 

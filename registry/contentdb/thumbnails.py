@@ -2,7 +2,7 @@
 
 `/uploads/screenshots/<file>` serves the stored upload and `/thumbnails/<level>/screenshots/<file>`
 a thumbnail (ContentDB's levels 1-4; other levels 403 as ContentDB). The newest Luanti client
-rewrites a `.webp`/`.jpeg` URL to `.png` and `/uploads/` to `/thumbnails/2/` (research/luanti-client.md
+rewrites a `.webp`/`.jpeg` URL to `.png` and `/uploads/` to `/thumbnails/2/` (docs/protocols/luanti-client.md
 section 5), so a thumbnail may be asked for in any of png/jpg/webp whatever the upload's format.
 Thumbnails are rendered on their first request and stored (media_tools.thumbnails).
 

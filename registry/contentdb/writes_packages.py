@@ -1,6 +1,6 @@
-"""Package writes: create (our extension for CLI tools) and PUT (contentdb-api.md "Packages").
+"""Package writes: create (our extension for CLI tools) and PUT (docs/protocols/contentdb.md "Packages").
 
-Checks run in ContentDB's order (research/contentdb.md sections 1 and 3): unknown package 404, then
+Checks run in ContentDB's order (docs/protocols/contentdb.md sections 1 and 3): unknown package 404, then
 401 without a token, then 403 for a token limited to another package, then the domain's own checks
 (permission 403, bad values 400).
 """

@@ -1,7 +1,7 @@
-"""Release writes (contentdb-api.md "Releases"): create from a zip or from git, delete; and the task
+"""Release writes (docs/protocols/contentdb.md "Releases"): create from a zip or from git, delete; and the task
 status a git import can be followed by.
 
-Order of checks copies ContentDB (research/contentdb.md section 1): create is 404 package -> 401 ->
+Order of checks copies ContentDB (docs/protocols/contentdb.md section 1): create is 404 package -> 401 ->
 403 "approve releases" permission -> 400 body checks -> 403 token/package -> domain errors; delete
 is 404 release -> 401 -> 403 token/package -> domain errors.
 """

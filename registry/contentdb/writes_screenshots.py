@@ -1,6 +1,6 @@
-"""Screenshot writes (contentdb-api.md "Screenshots"): create, delete, order, cover image.
+"""Screenshot writes (docs/protocols/contentdb.md "Screenshots"): create, delete, order, cover image.
 
-Order of checks copies ContentDB (research/contentdb.md section 1): create is 401 -> 403 permission
+Order of checks copies ContentDB (docs/protocols/contentdb.md section 1): create is 401 -> 403 permission
 -> 400 title/file -> 403 token/package -> domain; delete is 404 -> 401 -> 403 permission -> 403
 token/package; order and cover are 401 -> 403 permission -> 403 token/package -> 400 body.
 """

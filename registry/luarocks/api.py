@@ -1,7 +1,7 @@
-"""Views of the path-key upload API that `luarocks upload` speaks (luarocks-api.md).
+"""Views of the path-key upload API that `luarocks upload` speaks (docs/protocols/luarocks.md).
 
 Every answer is JSON; failures carry an `errors` array. Routes have no trailing slash and no view
-redirects: LuaSocket does not follow redirects for POST (research/luarocks.md trap 3).
+redirects: LuaSocket does not follow redirects for POST (docs/protocols/luarocks.md trap 3).
 """
 
 import re

@@ -1,7 +1,7 @@
 """The path-key upload API: /api/tool_version and /api/1/<key>/...
 
 No trailing slashes, as luarocks.org: the client builds these URLs by concatenation and LuaSocket
-does not follow a redirect for POST (research/luarocks.md 1.3, trap 3).
+does not follow a redirect for POST (docs/protocols/luarocks.md 1.3, trap 3).
 """
 
 from django.urls import path

@@ -1,7 +1,7 @@
-"""Path-key authentication of the LuaRocks upload API: `/api/1/<key>/...` (research/luarocks.md 1.1).
+"""Path-key authentication of the LuaRocks upload API: `/api/1/<key>/...` (docs/protocols/luarocks.md 1.1).
 
 The stock client puts the key in the URL path and never sends cookies, so these views are exempt from
-CSRF. Statuses follow luarocks-api.md: an unknown key is 401, a revoked key or a suspended account 403.
+CSRF. Statuses follow docs/protocols/luarocks.md: an unknown key is 401, a revoked key or a suspended account 403.
 """
 
 from collections.abc import Callable

@@ -1,7 +1,7 @@
-"""The LuaRocks face's error format: `{"errors": ["message", ...]}` (luarocks-api.md, "Error Responses").
+"""The LuaRocks face's error format: `{"errors": ["message", ...]}` (docs/protocols/luarocks.md, "Error Responses").
 
 The client only checks for the presence of `errors` and prints them; the first message exactly
-"Invalid key" gets a special hint (research/luarocks.md trap 2).
+"Invalid key" gets a special hint (docs/protocols/luarocks.md trap 2).
 """
 
 from django.http import JsonResponse
@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from releases.errors import InvalidRock, InvalidRockspec, NotOwner, ReleasesError, UploadNotAllowed
 
 # The one table from domain errors to statuses on this face. luarocks.org answers every validation
-# failure with 400; the status table of luarocks-api.md keeps 403 for what the account may not do.
+# failure with 400; the status table of docs/protocols/luarocks.md keeps 403 for what the account may not do.
 ERROR_STATUSES: dict[type[Exception], int] = {
     InvalidRockspec: 400,
     InvalidRock: 400,

@@ -1,6 +1,6 @@
 """Manifests and rock/rockspec files that luarocks install/search/download read.
 
-URL set (research/luarocks.md 3.1, 3.3): `manifest`, `manifest-5.1` ... `manifest-5.5`, each also as
+URL set (docs/protocols/luarocks.md 3.1, 3.3): `manifest`, `manifest-5.1` ... `manifest-5.5`, each also as
 `.zip` and `.json`; the same under `dev/` and `manifests/<user>/`. Files are `<name>-<version>.rockspec`
 and `<name>-<version>.<arch>.rock` beside each manifest (`dev/` serves the root files too: `--dev`
 makes the client fetch them there). Anything else under these prefixes is a 404.

@@ -17,7 +17,7 @@ from releases.manifests import ManifestScope, file_for_download
 from releases.models import FileKind, ReleaseFile
 
 CONTENT_TYPES = {FileKind.ROCKSPEC: "text/x-rockspec", FileKind.ROCK: "application/x-rock"}
-# Which downloads count (research/luarocks.md 3.4): the client's own fetchers, not browsers.
+# Which downloads count (docs/protocols/luarocks.md 3.4): the client's own fetchers, not browsers.
 COUNTED_AGENTS = ("luarocks", "luasocket", "wget", "curl")
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
 

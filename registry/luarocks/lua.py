@@ -1,6 +1,6 @@
 """A small emitter of Lua 5.1 literals for the manifests that luarocks clients execute.
 
-Python's `repr` and `json.dumps` are not Lua string literals (research/luarocks.md trap 9). Here every
+Python's `repr` and `json.dumps` are not Lua string literals (docs/protocols/luarocks.md trap 9). Here every
 string becomes a double-quoted literal whose only escapes are `\\\\`, `\\"` and `\\ddd` (three decimal
 digits, so a digit after the escape cannot be read as part of it), and every table key is written as
 `["..."]`, so names like `end`, `nil` or `goto` are safe. The output is plain ASCII and parses on Lua

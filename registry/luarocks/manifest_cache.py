@@ -3,7 +3,7 @@
 A write that changes a manifest bumps its generation in `releases.cache` when it commits, so the next
 request misses the cache and rebuilds. Each cached entry carries its own ETag and Last-Modified.
 Last-Modified only ever moves forward for a URL (at least one second per rebuild): the client
-revalidates with HEAD and compares that header as a string (research/luarocks.md 4.5), so two builds
+revalidates with HEAD and compares that header as a string (docs/protocols/luarocks.md 4.5), so two builds
 within one second must not share it.
 
 Layout in the shared cache (Redis in production), per URL variant:
@@ -140,7 +140,7 @@ _local = _LocalEntries(LOCAL_MAX_BYTES)
 
 def render_manifest(repository: Repository, *, lua_version: str | None, fmt: str) -> bytes:
     if fmt == "json":
-        # same three keys as the Lua form; an empty table is {} (research/luarocks.md 3.2)
+        # same three keys as the Lua form; an empty table is {} (docs/protocols/luarocks.md 3.2)
         data = {
             "repository": {
                 name: {

@@ -1,6 +1,6 @@
 """Manifest views: `/manifest[-5.x][.zip|.json]`, the same under `/dev/` and `/manifests/<user>/`.
 
-Every route answers GET and HEAD with the same headers (`require_safe`, research/luarocks.md trap 16):
+Every route answers GET and HEAD with the same headers (`require_safe`, docs/protocols/luarocks.md trap 16):
 the client caches a manifest for 60 s, then sends HEAD and refetches only if Last-Modified changed.
 Conditional GETs (If-None-Match / If-Modified-Since) get 304.
 """

@@ -1,4 +1,4 @@
-"""The JSON objects of the upload API, shaped like luarocks.org's rows (research/luarocks.md 1.3).
+"""The JSON objects of the upload API, shaped like luarocks.org's rows (docs/protocols/luarocks.md 1.3).
 
 The client reads only `module` and `version` (truthiness), `version.id`, `module_url`, `manifests`
 and `is_new`; the other fields are for people and other tools. No value is ever null: with lua-cjson

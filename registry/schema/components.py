@@ -1,8 +1,8 @@
 """Shared pieces of the OpenAPI document: both auth schemes, both error shapes, small builders.
 
-The LuaRocks face authenticates with a key in the URL path (`/api/1/<key>/...`, research/luarocks.md
+The LuaRocks face authenticates with a key in the URL path (`/api/1/<key>/...`, docs/protocols/luarocks.md
 1.1); OpenAPI has no path-key security scheme, so it is a documented path parameter. The ContentDB
-face takes `Authorization: Bearer <token>` (research/contentdb.md section 1).
+face takes `Authorization: Bearer <token>` (docs/protocols/contentdb.md section 1).
 """
 
 from typing import Any
@@ -25,13 +25,13 @@ COMPONENTS: Schema = {
     "schemas": {
         LUAROCKS_ERROR: {
             "type": "object",
-            "description": "Every failure of the LuaRocks face (luarocks-api.md, Error Responses).",
+            "description": "Every failure of the LuaRocks face (docs/protocols/luarocks.md, Error Responses).",
             "required": ["errors"],
             "properties": {"errors": {"type": "array", "items": {"type": "string"}, "minItems": 1}},
         },
         CONTENTDB_ERROR: {
             "type": "object",
-            "description": "Every failure of the ContentDB face (contentdb-api.md).",
+            "description": "Every failure of the ContentDB face (docs/protocols/contentdb.md).",
             "required": ["success", "error"],
             "properties": {
                 "success": {"type": "boolean", "enum": [False]},

@@ -1,4 +1,4 @@
-"""Operations of the ContentDB face (contentdb-api.md): the Bearer-token REST API under /api/, the
+"""Operations of the ContentDB face (docs/protocols/contentdb.md): the Bearer-token REST API under /api/, the
 package downloads, git import tasks and screenshot files.
 
 Several paths dispatch one view per method (`writes_packages.by_method`) and some are plain Django

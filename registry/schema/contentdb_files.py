@@ -1,5 +1,5 @@
 """ContentDB-face routes outside /api/: package downloads, git import tasks and screenshot files
-(contentdb-api.md; the client builds these URLs from the list's author/name/release)."""
+(docs/protocols/contentdb.md; the client builds these URLs from the list's author/name/release)."""
 
 from registry.schema.components import INTEGER, STRING, Schema, json_body, obj, path_param, query
 from registry.schema.contentdb import AUTHOR, NAME, RELEASE_ID, TAG, binary

@@ -1,5 +1,5 @@
-"""Operations of the LuaRocks face: the path-key upload API (luarocks-api.md), manifests and files
-(research/luarocks.md 3.1, 3.3). These are plain Django views, so they are described here by hand."""
+"""Operations of the LuaRocks face: the path-key upload API (docs/protocols/luarocks.md), manifests and files
+(docs/protocols/luarocks.md 3.1, 3.3). These are plain Django views, so they are described here by hand."""
 
 from registry.schema.components import (
     INTEGER,

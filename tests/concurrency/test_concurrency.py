@@ -153,7 +153,7 @@ def test_concurrent_downloads_lose_no_counts(live_server, alice, user):
             if i % 2
             else "/manifests/alice/luafmt-1.0-1.src.rock"
         )
-        # the LuaRocks face counts only the client's own fetchers (research/luarocks.md 3.4)
+        # the LuaRocks face counts only the client's own fetchers (docs/protocols/luarocks.md 3.4)
         headers = {"User-Agent": "LuaRocks/3.11.1 linux-x86_64 via curl"}
         response = requests.get(f"{live_server.url}{path}", headers=headers, timeout=60)
         return response.status_code

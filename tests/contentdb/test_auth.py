@@ -1,4 +1,4 @@
-"""Bearer auth of the ContentDB face (research/contentdb.md section 1)."""
+"""Bearer auth of the ContentDB face (docs/protocols/contentdb.md section 1)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Replays the requests the Luanti client's content browser makes (research/luanti-client.md) and
+"""Replays the requests the Luanti client's content browser makes (docs/protocols/luanti-client.md) and
 checks every key it reads is there with the type it expects.
 
 5.6 (section 11, recorded against a stub): list, dependencies, downloads. Newest (5.10+): the

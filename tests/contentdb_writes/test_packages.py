@@ -1,4 +1,4 @@
-"""POST /api/packages/ (our extension) and PUT /api/packages/<author>/<name>/ (contentdb-api.md)."""
+"""POST /api/packages/ (our extension) and PUT /api/packages/<author>/<name>/ (docs/protocols/contentdb.md)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""POST .../releases/new/ from a zip, DELETE .../releases/<id>/ (contentdb-api.md "Releases")."""
+"""POST .../releases/new/ from a zip, DELETE .../releases/<id>/ (docs/protocols/contentdb.md "Releases")."""
 
 import io
 import zipfile

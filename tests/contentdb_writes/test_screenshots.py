@@ -1,4 +1,4 @@
-"""Screenshot writes, their files and thumbnails (contentdb-api.md "Screenshots")."""
+"""Screenshot writes, their files and thumbnails (docs/protocols/contentdb.md "Screenshots")."""
 
 import io
 

@@ -21,7 +21,7 @@ LUAROCKS_MISSING = (
 def luarocks_available() -> bool:
     if shutil.which("luarocks") is None or shutil.which("lua5.1") is None:
         return False
-    # luarocks 3.8 needs a JSON module for `upload` (research/luarocks.md 4.1)
+    # luarocks 3.8 needs a JSON module for `upload` (docs/protocols/luarocks.md 4.1)
     probe = subprocess.run(
         ["lua5.1", "-e", "require 'cjson'"], capture_output=True, check=False, timeout=10
     )

@@ -5,7 +5,7 @@ local `file://` tarball), then `search`, `install` (newest and pinned), `downloa
 against `--only-server` = the live test server, and finally a binary `.all.rock` made with
 `luarocks pack` from a modified build is uploaded and is what `install` picks. The tarball is
 deleted after upload, so every install can only have come from our server. HOME is a throwaway
-directory and the client's download cache is emptied between steps (research/luarocks.md trap 18).
+directory and the client's download cache is emptied between steps (docs/protocols/luarocks.md trap 18).
 """
 
 import json

@@ -1,4 +1,4 @@
-"""The path-key upload API through HTTP, as `luarocks upload` calls it (luarocks-api.md)."""
+"""The path-key upload API through HTTP, as `luarocks upload` calls it (docs/protocols/luarocks.md)."""
 
 from datetime import UTC, datetime
 

@@ -136,7 +136,7 @@ def test_every_action_has_a_rule():
     assert set(PERMISSIONS) == set(Action)
 
 
-# Golden rows: ContentDB's check_perm answers (research/contentdb.md section 8), and our choices.
+# Golden rows: ContentDB's check_perm answers (docs/protocols/contentdb.md section 8), and our choices.
 GOLDEN = [
     # (rank, relation, state, action, allowed)
     (Rank.NEW_MEMBER, "author", PackageState.WIP, Action.EDIT_PACKAGE, True),

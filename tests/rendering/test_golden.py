@@ -1,7 +1,7 @@
 """Golden tests: small Markdown and HTML inputs and the hypertext the Luanti client should get.
 
-Expected outputs are written by hand from research/contentdb.md section 7 (ContentDB's converter and
-its tests) and research/luanti-client.md section 4 (what the client does with the object), with our
+Expected outputs are written by hand from docs/protocols/contentdb.md section 7 (ContentDB's converter and
+its tests) and docs/protocols/luanti-client.md section 4 (what the client does with the object), with our
 deliberate differences: a blank line between blocks, numbered lists, tables as text rows, quotes
 indented, and only the text escaping the hypertext markup needs.
 """

@@ -74,7 +74,7 @@ class PackageReviewListView(PackageView):
 
 
 class PackageForClientReviewsView(PackageView):
-    """The newest client's Reviews tab: one hypertext object (research/luanti-client.md 4)."""
+    """The newest client's Reviews tab: one hypertext object (docs/protocols/luanti-client.md 4)."""
 
     cache_max_age = 300
 

@@ -1,5 +1,5 @@
 """Package reads: the list (the hottest request of the site), detail, for-client, dependencies,
-updates, scores (contentdb-api.md "Packages", "Package Queries", "Misc")."""
+updates, scores (docs/protocols/contentdb.md "Packages", "Package Queries", "Misc")."""
 
 import hashlib
 import json

@@ -1,4 +1,4 @@
-"""Who am I, and log out (contentdb-api.md "Authentication")."""
+"""Who am I, and log out (docs/protocols/contentdb.md "Authentication")."""
 
 from rest_framework.response import Response
 
