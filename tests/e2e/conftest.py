@@ -14,16 +14,20 @@ import pytest
 
 LUAROCKS_MISSING = (
     "the real luarocks client is not installed "
-    "(apt-get install luarocks lua5.1 lua-cjson zip unzip, as .ci/run does)"
+    "(apt-get install luarocks lua5.1 lua-cjson lua-socket zip unzip, as .ci/run does)"
 )
 
 
 def luarocks_available() -> bool:
     if shutil.which("luarocks") is None or shutil.which("lua5.1") is None:
         return False
-    # luarocks 3.8 needs a JSON module for `upload` (docs/protocols/luarocks.md 4.1)
+    # luarocks 3.8 needs a JSON module for `upload` (docs/protocols/luarocks.md 4.1), and
+    # LuaSocket to show the server's error messages (with curl it prints only "API failure")
     probe = subprocess.run(
-        ["lua5.1", "-e", "require 'cjson'"], capture_output=True, check=False, timeout=10
+        ["lua5.1", "-e", "require 'cjson' require 'socket.http'"],
+        capture_output=True,
+        check=False,
+        timeout=10,
     )
     return probe.returncode == 0
 
