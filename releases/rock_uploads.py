@@ -83,7 +83,7 @@ def upload_rock(*, user: User, release: Release, filename: str, content: bytes) 
 
 
 def parse_rock_filename(*, module_name: str, filename: str) -> tuple[str, str]:
-    """(version, arch) from `<module>-<version>.<arch>.rock`; messages as luarocks.org (2.4)."""
+    """(version, arch) from `<module>-<version>.<arch>.rock`; messages as luarocks.org (docs/protocols/luarocks.md 2.4)."""
     match = re.fullmatch(
         re.escape(module_name) + r"-(.*?)\.([^.]+)\.rock", filename, re.IGNORECASE | re.DOTALL
     )

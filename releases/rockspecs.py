@@ -261,7 +261,7 @@ class Rockspec:
 
     @property
     def filename(self) -> str:
-        """The public rockspec file name, the one the client checks after a download (trap 10)."""
+        """The public rockspec file name, the one the client checks after a download (docs/protocols/luarocks.md trap 10)."""
         return f"{self.name}-{self.version}.rockspec"
 
 

@@ -9,7 +9,8 @@ files, and duplicate names. Every entry is then decompressed once to check its C
 Python's zipfile never yields more than an entry's declared size, and the declared sizes were
 checked first.
 
-`inspect_release_zip` finds the content the way ContentDB and the client do (section 4): at the zip's
+`inspect_release_zip` finds the content the way ContentDB and the client do (docs/protocols/contentdb.md section 4,
+docs/protocols/luanti-client.md section 6): at the zip's
 root, or inside its single top folder, and checks that it is the content the package says it is.
 """
 

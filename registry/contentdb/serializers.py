@@ -60,7 +60,7 @@ def key_dict(*, author: str, name: str, type: str) -> dict[str, str]:
 
 
 def short_dict(row: dict[str, Any], *, vcs: bool = False) -> dict[str, Any]:
-    """The list item the Luanti client reads (luanti-client.md section 3). `row` comes from
+    """The list item the Luanti client reads (docs/protocols/luanti-client.md section 3). `row` comes from
     `packages.selectors.short_package_rows`."""
     short = row["short_description"]
     if row["dev_state"] == DevState.WIP:

@@ -43,7 +43,7 @@ INVALID_VERSION = "invalid version"
 @csrf_exempt
 @require_safe
 def tool_version(request: HttpRequest) -> JsonResponse:
-    # a string, and never `force_update` (trap 6)
+    # a string, and never `force_update` (docs/protocols/luarocks.md trap 6)
     return JsonResponse({"version": TOOL_VERSION})
 
 
@@ -54,7 +54,7 @@ def key_status(request: HttpRequest, key: ApiKey) -> JsonResponse:
 
 @path_key_view("GET", "HEAD")
 def check_rockspec(request: HttpRequest, key: ApiKey) -> JsonResponse:
-    """`{}`, `{"module": ...}` or both: absent keys are left out, never null (trap 1)."""
+    """`{}`, `{"module": ...}` or both: absent keys are left out, never null (docs/protocols/luarocks.md trap 1)."""
     name = request.GET.get("package", "")
     version = request.GET.get("version", "")
     if not name:

@@ -1,6 +1,6 @@
 """Rockspec and rock downloads: `/<file>`, `/dev/<file>` (root packages) and `/manifests/<user>/<file>`.
 
-The bytes come straight from storage (luarocks follows only 301/302 on downloads, trap 17). ETag is
+The bytes come straight from storage (luarocks follows only 301/302 on downloads, docs/protocols/luarocks.md trap 17). ETag is
 the file's sha256 and Last-Modified its last write, so an overwritten rockspec is served fresh at once
 and clients that revalidate with HEAD see the change.
 """

@@ -61,7 +61,7 @@ def lua_assignments(globals_: Mapping[str, object]) -> str:
 
 
 def lua_manifest(repository: Mapping[str, Mapping[str, Sequence[str]]]) -> str:
-    """The server manifest: `commands`, `modules` and `repository`, nothing else (trap 8).
+    """The server manifest: `commands`, `modules` and `repository`, nothing else (docs/protocols/luarocks.md trap 8).
 
     `repository` maps name -> version -> list of arches. Written by hand rather than through
     `lua_value` because a root manifest has tens of thousands of entries.

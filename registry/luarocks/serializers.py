@@ -2,7 +2,7 @@
 
 The client reads only `module` and `version` (truthiness), `version.id`, `module_url`, `manifests`
 and `is_new`; the other fields are for people and other tools. No value is ever null: with lua-cjson
-a JSON null is truthy (trap 1), so absent values are left out.
+a JSON null is truthy (docs/protocols/luarocks.md trap 1), so absent values are left out.
 """
 
 from datetime import UTC, datetime
@@ -25,7 +25,7 @@ def module_url(package: Package) -> str:
 
 
 def manifests(package: Package) -> list[dict]:
-    """Always an array: the 3.8 client takes `#res.manifests` when `is_new` (trap 5)."""
+    """Always an array: the 3.8 client takes `#res.manifests` when `is_new` (docs/protocols/luarocks.md trap 5)."""
     return [ROOT_MANIFEST] if package.in_root_manifest else []
 
 

@@ -25,7 +25,7 @@ COMPONENTS: Schema = {
     "schemas": {
         LUAROCKS_ERROR: {
             "type": "object",
-            "description": "Every failure of the LuaRocks face (docs/protocols/luarocks.md, Error Responses).",
+            "description": 'Every failure of the LuaRocks face (docs/protocols/luarocks.md, "Error Responses").',
             "required": ["errors"],
             "properties": {"errors": {"type": "array", "items": {"type": "string"}, "minItems": 1}},
         },

@@ -1,7 +1,7 @@
 """Replays the requests the Luanti client's content browser makes (docs/protocols/luanti-client.md) and
 checks every key it reads is there with the type it expects.
 
-5.6 (section 11, recorded against a stub): list, dependencies, downloads. Newest (5.10+): the
+5.6 (docs/protocols/luanti-client.md section 11, recorded against a stub): list, dependencies, downloads. Newest (5.10+): the
 for-client package page and the update check.
 """
 

@@ -40,7 +40,7 @@ class LuarocksRun:
 
 class LuarocksClient:
     """Runs Debian's luarocks against the live server with its own HOME (no upload_config.lua
-    or download cache leaks between tests or into the real home; trap 18)."""
+    or download cache leaks between tests or into the real home; docs/protocols/luarocks.md trap 18)."""
 
     def __init__(self, home: Path, server: str) -> None:
         self.home = home

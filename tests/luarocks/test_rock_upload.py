@@ -1,4 +1,4 @@
-"""POST /api/1/<key>/upload_rock/<version_id>: one rock per version and arch (research 2.4)."""
+"""POST /api/1/<key>/upload_rock/<version_id>: one rock per version and arch (docs/protocols/luarocks.md 2.4)."""
 
 from pathlib import Path
 

@@ -195,7 +195,7 @@ def human_size(size: int) -> str:
 
 
 class PackageForClientView(PackageView):
-    """The package page of the Luanti client (5.10+); keys it reads: luanti-client.md section 4."""
+    """The package page of the Luanti client (5.10+); keys it reads: docs/protocols/luanti-client.md section 4."""
 
     cache_max_age = 300
 
