@@ -27,6 +27,7 @@ from media_tools.storage import files_removed_on_error, save_file
 from media_tools.thumbnails import EXTENSIONS, check_image, delete_thumbnails
 from packages.models import Package
 from packages.permissions import Action, can
+from releases.cache import invalidate_luanti_lists
 
 MAX_TITLE = 100
 RATE_COUNT, RATE_WINDOW = 20, timedelta(minutes=30)  # ContentDB's limit
@@ -92,6 +93,7 @@ def add_screenshot(
         )
         if is_cover_image:
             _set_cover(package=package, screenshot=screenshot)
+        invalidate_luanti_lists()  # lists show the cover or first screenshot, details all of them
     return screenshot
 
 
@@ -116,6 +118,7 @@ def delete_screenshot(*, screenshot: Screenshot, by: User) -> None:
         delete_thumbnails(name)
 
     transaction.on_commit(remove_files)
+    invalidate_luanti_lists()
 
 
 def _ids(values: list, *, what: str) -> list[int]:
@@ -150,6 +153,7 @@ def order_screenshots(*, package: Package, by: User, ids: object) -> list[Screen
         if shot.order != number:
             shot.order = number
             shot.save(update_fields=["order"])
+    invalidate_luanti_lists()
     return [shots[i] for i in wanted]
 
 

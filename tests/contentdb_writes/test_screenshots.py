@@ -271,3 +271,45 @@ def test_delete_removes_the_row_file_and_thumbnails(
     assert response.json() == {"success": True}
     assert not Screenshot.objects.exists()
     assert not (stored & media_files())
+
+
+@pytest.mark.django_db
+def test_every_screenshot_write_reaches_the_cached_list_and_detail(
+    client, user, token, django_capture_on_commit_callbacks
+):
+    """Add, reorder and delete each show at once in the (cached) anonymous answers.
+
+    The list's thumbnail is the first approved screenshot by order, as ContentDB's (not the cover).
+    """
+    from accounts.models import Rank
+
+    user.rank = Rank.TRUSTED_MEMBER  # approved packages: only trusted members' shots are approved
+    user.save()
+    PackageFactory(author=user, name="farming", title="Farming")
+
+    def thumbnail():
+        return client.get("/api/packages/").json()[0]["thumbnail"]
+
+    def shots():  # the detail lists the screenshots' URLs, in order
+        urls = client.get("/api/packages/alice/farming/").json()["screenshots"]
+        titles = {shot.file.name: shot.title for shot in Screenshot.objects.all()}
+        return [titles[url.split("/uploads/")[1]] for url in urls]
+
+    def committed(write):  # the test's transaction never commits: run what commit would run
+        with django_capture_on_commit_callbacks(execute=True):
+            return write()
+
+    assert (thumbnail(), shots()) == (None, [])  # both answers are cached now
+    committed(lambda: add(client, token, png_bytes(), title="first"))
+    committed(lambda: add(client, token, png_bytes(), title="second"))
+    first, second = Screenshot.objects.order_by("order")
+    assert first.file.name in thumbnail()
+    assert shots() == ["first", "second"]
+    order = [second.pk, first.pk]
+    ordered = committed(lambda: client.post(f"{BASE}order/", order, "application/json", **token))
+    assert ordered.status_code == 200, ordered.content
+    assert shots() == ["second", "first"]
+    assert second.file.name in thumbnail()
+    assert committed(lambda: client.delete(f"{BASE}{first.pk}/", **token)).status_code == 200
+    assert shots() == ["second"]
+    assert second.file.name in thumbnail()
