@@ -13,6 +13,7 @@ from django.conf import settings
 from packages.models import DevState, Package
 
 FORUM_TOPIC_URL = "https://forum.luanti.org/viewtopic.php?t={}"
+CLIENT_IMAGE_FORMATS = {"png", "jpg", "jpeg"}  # what every Luanti client can draw
 
 
 def absolute(path: str) -> str:
@@ -26,7 +27,13 @@ def media_url(name: str) -> str:
 
 def thumbnail_url(name: str, level: int = 1) -> str:
     """`<SITE_URL>/thumbnails/<level>/<name>`: the newest client rewrites `/uploads/` to
-    `/thumbnails/2/` (docs/protocols/luanti-client.md 5), so the thumbnail path mirrors the upload path."""
+    `/thumbnails/2/` (docs/protocols/luanti-client.md 5), so the thumbnail path mirrors the upload path.
+
+    A WebP upload is offered as its PNG rendering (the thumbnail route renders any format): 5.6
+    fetches `thumbnail` as given and its image loader reads only PNG and JPEG."""
+    stem, _, extension = name.rpartition(".")
+    if extension.lower() not in CLIENT_IMAGE_FORMATS:
+        name = f"{stem}.png"
     return absolute(f"/thumbnails/{level}/{quote(name)}")
 
 

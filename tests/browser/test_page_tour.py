@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from accounts.models import Rank, User
-from media_tools.models import Screenshot
-from media_tools.screenshots import add_screenshot, delete_screenshot
-from tests.browser.helpers import PASSWORD, png, visit
+from accounts.models import User
+from tests.browser.helpers import PASSWORD, replace_demo_screenshots, visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -61,23 +59,6 @@ def save(page, name: str | None) -> None:
         # JPEG keeps each full-page picture well under 300 KB
         page.screenshot(
             path=str(Path(folder) / f"{name}.jpg"), full_page=True, type="jpeg", quality=82
-        )
-
-
-def replace_demo_screenshots() -> None:
-    """The demo's placeholder images are small flat colours; put real-size ones in through the
-    screenshot service, the way an author's uploads arrive."""
-    # trusted members' screenshots are approved at once (the APPROVE_SCREENSHOT rule)
-    User.objects.filter(username__in=["sofia", "rubens", "kaito"]).update(rank=Rank.TRUSTED_MEMBER)
-    for index, shot in enumerate(Screenshot.objects.select_related("package__author")):
-        package, title, cover = shot.package, shot.title, shot.is_cover_image
-        delete_screenshot(screenshot=shot, by=package.author)
-        add_screenshot(
-            package=package,
-            by=package.author,
-            title=title,
-            file=png(hue=index * 17),
-            is_cover_image=cover,
         )
 
 

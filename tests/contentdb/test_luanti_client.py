@@ -10,6 +10,7 @@ import re
 import zipfile
 
 import pytest
+from PIL import Image
 
 from packages.models import DevState, License, MetaPackage, PackageDependency, PackageType
 from tests.contentdb.conftest import make_release, make_screenshot
@@ -216,3 +217,30 @@ def test_newest_client_reviews_tab_is_one_hypertext_object(client, store):
     ).json()
     assert empty["body"] == "No reviews available.\n"
     assert client.get("/api/packages/alice/dep/for-client/reviews/").status_code == 400
+
+
+def test_luanti_56_list_thumbnail_of_a_webp_screenshot_is_a_png(client, user, settings):
+    """5.6 fetches the list's `thumbnail` as given and cannot draw WebP ("Could not load texture",
+    seen in tests/e2e/test_luanti_engine.py), while uploads may be WebP: the list and the package
+    answer offer the PNG rendering of such a screenshot."""
+    from media_tools.screenshots import add_screenshot
+
+    settings.SITE_URL = "http://testserver"
+    package = PackageFactory(author=user, name="hello", title="Hello")
+    make_release(package)
+    picture = io.BytesIO()
+    Image.new("RGB", (1280, 720), (30, 120, 200)).save(picture, "WEBP")
+    shot = add_screenshot(package=package, by=user, title="Night", file=picture.getvalue())
+    shot.approved = True
+    shot.save(update_fields=["approved"])
+    assert shot.file.name.endswith(".webp")
+    stem = shot.file.name.rsplit("/", 1)[1].removesuffix(".webp")
+
+    [item] = client.get(LIST_56, **UA_56).json()
+    detail = client.get("/api/packages/alice/hello/", **UA_56).json()
+    expected = f"http://testserver/thumbnails/1/screenshots/{stem}.png"
+    assert item["thumbnail"] == detail["thumbnail"] == expected
+
+    thumbnail = client.get(expected.removeprefix("http://testserver"), **UA_56)
+    assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(thumbnail.content)).format == "PNG"
