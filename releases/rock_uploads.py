@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from media_tools.links import is_web_url
 from packages.models import Package, PackageState, PackageType
 from packages.permissions import Action, can
 from releases.cache import invalidate_rock_manifests
@@ -208,7 +209,9 @@ def _describe(*, package: Package, spec: Rockspec) -> None:
     package.short_description = spec.summary
     package.long_description = spec.detailed
     package.declared_license = spec.license
-    package.website = spec.homepage or None
+    # a rockspec may say anything; only a web address is kept as the package's website (the
+    # rockspec itself still shows what it said)
+    package.website = spec.homepage if is_web_url(spec.homepage) else None
     package.labels = list(spec.labels)
 
 
