@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from media_tools.links import validate_web_url
+
 
 class Rank(models.IntegerChoices):
     """ContentDB's rank ladder; a higher value can do everything a lower one can."""
@@ -34,8 +36,9 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=100, blank=True)
     rank = models.PositiveSmallIntegerField(choices=Rank.choices, default=Rank.NEW_MEMBER)
     is_suspended = models.BooleanField(default=False)
-    website_url = models.URLField(max_length=255, blank=True)
-    donate_url = models.URLField(max_length=255, blank=True)
+    # http(s) only, not URLField's ftp too: profile pages link them (media_tools.links)
+    website_url = models.URLField(max_length=255, blank=True, validators=[validate_web_url])
+    donate_url = models.URLField(max_length=255, blank=True, validators=[validate_web_url])
     github_username = models.CharField(max_length=50, blank=True)
     forums_username = models.CharField(max_length=50, blank=True)
 

@@ -1,5 +1,8 @@
 """Read-only look-ups of the accounts app."""
 
+from django.db.models import Value
+from django.db.models.functions import Lower
+
 from accounts.models import ApiKey, ApiToken, User
 from accounts.secrets import hash_secret, looks_like_secret, verify_secret
 
@@ -28,4 +31,12 @@ def api_token_by_secret(*, secret: str) -> ApiToken | None:
 
 
 def user_by_username(*, username: str) -> User | None:
-    return User.objects.filter(username__iexact=username).first()
+    """The user whose name equals `username` ignoring case, in the sense of the unique constraint
+    (`Lower(username)`), so at most one. `username__iexact` compares UPPER() on PostgreSQL, where
+    "\u017fam" (long s, U+017F) and "sam" are two accounts with one upper case: `/manifests/sam/`
+    could have served the older one's files."""
+    return (
+        User.objects.annotate(username_lower=Lower("username"))
+        .filter(username_lower=Lower(Value(username)))
+        .first()
+    )

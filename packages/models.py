@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from media_tools.links import validate_web_url
+
 
 class PackageType(models.TextChoices):
     MOD = "MOD", "Mod"
@@ -72,7 +74,7 @@ class ContentWarning(models.Model):
 class License(models.Model):
     name = models.CharField(max_length=50, unique=True)
     is_foss = models.BooleanField(default=True)
-    url = models.URLField(max_length=255, blank=True)
+    url = models.URLField(max_length=255, blank=True, validators=[validate_web_url])
 
     class Meta:
         ordering = ["name"]
@@ -155,13 +157,23 @@ class Package(models.Model):
     declared_license = models.CharField(max_length=255, blank=True)
     labels = models.JSONField(default=list, blank=True, help_text="LuaRocks labels (at most 10).")
 
-    repo = models.CharField(max_length=255, null=True, blank=True)
-    website = models.CharField(max_length=255, null=True, blank=True)
-    issue_tracker = models.CharField(max_length=255, null=True, blank=True)
+    # Links: http(s) URLs only (media_tools.links), checked on every write that validates the
+    # model (the admin) as well as by the services; pages link them only through `safe_links`.
+    repo = models.CharField(max_length=255, null=True, blank=True, validators=[validate_web_url])
+    website = models.CharField(max_length=255, null=True, blank=True, validators=[validate_web_url])
+    issue_tracker = models.CharField(
+        max_length=255, null=True, blank=True, validators=[validate_web_url]
+    )
     forums = models.PositiveIntegerField(null=True, blank=True, help_text="Forum topic id.")
-    video_url = models.CharField(max_length=255, null=True, blank=True)
-    donate_url = models.CharField(max_length=255, null=True, blank=True)
-    translation_url = models.CharField(max_length=255, null=True, blank=True)
+    video_url = models.CharField(
+        max_length=255, null=True, blank=True, validators=[validate_web_url]
+    )
+    donate_url = models.CharField(
+        max_length=255, null=True, blank=True, validators=[validate_web_url]
+    )
+    translation_url = models.CharField(
+        max_length=255, null=True, blank=True, validators=[validate_web_url]
+    )
 
     tags = models.ManyToManyField(Tag, blank=True, related_name="packages")
     content_warnings = models.ManyToManyField(ContentWarning, blank=True, related_name="packages")

@@ -1,8 +1,30 @@
+from django import forms
 from django.contrib import admin
 
 from packages.admin_moderation import RankAccessMixin, run_service
+from packages.models import PackageType
 from releases.models import Release, ReleaseFile, RockDependency
 from releases.moderation import approve_release
+from releases.rock_names import is_luarocks_version
+from releases.rockspecs import INVALID_VERSION
+
+# What a luarocks client downloads is named by the package, the version and the arch: moderators
+# cannot rename a rock version or a file here (releases.rock_names; docs/security.md).
+FILE_IDENTITY = ["release", "kind", "arch", "file", "filename"]
+
+
+class ReleaseAdminForm(forms.ModelForm):
+    class Meta:
+        model = Release
+        fields = "__all__"  # noqa: DJ007 -- the admin's own field list decides what is shown
+
+    def clean(self):
+        data = super().clean()
+        package, name = data.get("package"), data.get("name")
+        is_rock = package is not None and package.type == PackageType.ROCK
+        if is_rock and name is not None and not is_luarocks_version(name):
+            self.add_error("name", INVALID_VERSION)
+        return data
 
 
 class ReleaseFileInline(admin.TabularInline):
@@ -28,6 +50,7 @@ class RockDependencyInline(admin.TabularInline):
 
 @admin.register(Release)
 class ReleaseAdmin(RankAccessMixin, admin.ModelAdmin):
+    form = ReleaseAdminForm
     list_display = ["name", "package", "title", "approved", "task_state", "downloads", "created_at"]
     list_filter = ["approved", "task_state", "is_development", "package__type"]
     search_fields = ["name", "title", "package__name", "package__author__username"]
@@ -36,6 +59,12 @@ class ReleaseAdmin(RankAccessMixin, admin.ModelAdmin):
     inlines = [ReleaseFileInline, RockDependencyInline]
     list_select_related = ["package__author"]
     actions = ["approve_releases"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.package.type == PackageType.ROCK:
+            fields.append("name")  # its files are named after it
+        return fields
 
     @admin.action(description="Approve the selected releases")
     def approve_releases(self, request, queryset):
@@ -54,4 +83,7 @@ class ReleaseFileAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["filename", "sha256"]
     raw_id_fields = ["release"]
-    readonly_fields = ["size", "sha256", "revision", "downloads"]
+    readonly_fields = [*FILE_IDENTITY, "size", "sha256", "revision", "downloads"]
+
+    def has_add_permission(self, request):
+        return False  # files come from uploads, which name them

@@ -17,6 +17,7 @@ from django.db.models import Q
 from packages.models import PackageState, PackageType
 from releases import cache as generations
 from releases.models import FileKind, Release, ReleaseFile
+from releases.rock_names import parse_public_filename
 from releases.versions import lua_dependency_allows, sort_versions
 
 LUA_VERSIONS = ("5.1", "5.2", "5.3", "5.4", "5.5")
@@ -128,27 +129,28 @@ def _arch_order(arches: list[str]) -> list[str]:
 def file_for_download(*, scope: ManifestScope, filename: str) -> ReleaseFile | None:
     """The rockspec or rock a manifest URL names (`foo-1.0-1.rockspec`, `foo-1.0-1.all.rock`).
 
+    The name is read the one way `releases.rock_names` allows, into a package name, a version and
+    an arch, and the file must belong to the package of that name in the scope: the one holding the
+    name in the root manifest (root and `/dev/`), or the user's own (`/manifests/<user>/`). A file
+    whose stored name merely matches, in another package (a version `victim-1.0-1` of `e2e` stored
+    before versions were checked), is never served under it. Should two rows still match, none is
+    served: a wrong answer is worse than a 404.
+
     Files stay reachable for every approved release of the scope's packages, development and
     archived ones included, so pinned installs keep working; only manifests filter further.
     """
-    if filename.endswith(".rockspec"):
-        kind, arch = FileKind.ROCKSPEC, ""
-    elif filename.endswith(".rock"):
-        stem = filename[: -len(".rock")]
-        if "." not in stem:
-            return None
-        kind, arch = FileKind.ROCK, stem.rsplit(".", 1)[1]
-    else:
+    wanted = parse_public_filename(filename)
+    if wanted is None:
         return None
-    return (
+    matches = list(
         ReleaseFile.objects.filter(
             scope.package_filter(),
-            filename=filename,
-            kind=kind,
-            arch=arch,
+            release__package__name=wanted.name,
+            release__name=wanted.version,
             release__approved=True,
-        )
-        .select_related("release")
-        .order_by("release__package__author_id")
-        .first()
+            kind=FileKind.ROCK if wanted.is_rock else FileKind.ROCKSPEC,
+            arch=wanted.arch,
+            filename=filename,
+        ).select_related("release")[:2]
     )
+    return matches[0] if len(matches) == 1 else None

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from releases.rock_names import ARCH, RESERVED_ARCHES, ROCK_FILENAME, ROCKSPEC_FILENAME
+
 DEVELOPMENT_PREFIXES = ("scm-", "cvs-", "svn-", "git-", "dev-")
 
 
@@ -120,6 +122,19 @@ class ReleaseFile(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["release", "kind", "arch"], name="releases_file_unique_arch"
+            ),
+            # Public names of rockspecs and rocks follow the grammar that reads back one way only
+            # (releases.rock_names); with the unique constraints on package names (per author, and
+            # in the root manifest), on versions per package and on arches per version, a name
+            # then leads to one file in each scope.
+            models.CheckConstraint(
+                condition=Q(kind=FileKind.ZIP)
+                | Q(kind=FileKind.ROCKSPEC, arch="", filename__regex=ROCKSPEC_FILENAME)
+                | (
+                    Q(kind=FileKind.ROCK, arch__regex=ARCH, filename__regex=ROCK_FILENAME)
+                    & ~Q(arch__in=sorted(RESERVED_ARCHES))
+                ),
+                name="releases_file_public_name",
             ),
         ]
         # luarocks fetches files by name (`/<name>-<version>.<arch>.rock`): an index keeps that

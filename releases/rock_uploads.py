@@ -18,11 +18,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from media_tools.links import is_web_url
 from packages.models import Package, PackageState, PackageType
 from packages.permissions import Action, can
 from releases.cache import invalidate_rock_manifests
 from releases.errors import InvalidRock, NotOwner, UploadNotAllowed
 from releases.models import FileKind, Release, ReleaseFile, RockDependency
+from releases.rock_names import RESERVED_ARCHES, rock_filename
 from releases.rockspecs import MANIFEST_STRING, Rockspec, parse_rockspec
 from releases.storage import files_removed_on_error, save_release_file
 
@@ -31,6 +33,10 @@ NO_PERMISSION = "Don't have permission to edit"
 INVALID_CHARACTERS = (
     "contains invalid characters, only alphanumeric, period, underscore, and hyphen allowed"
 )
+RESERVED_ARCH_MESSAGES = {
+    "rockspec": "Arch rockspec is reserved for the rockspec itself",  # {arch = "rockspec"}
+    "installed": "Arch installed is reserved for rocks installed on the client",
+}
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ def upload_rock(*, user: User, release: Release, filename: str, content: bytes) 
     if package.state == PackageState.DELETED:
         raise UploadNotAllowed(_deleted(package))
     version, arch = parse_rock_filename(module_name=package.name, filename=filename)
+    # the release's version follows the luarocks rule (rock_names), so this holds the rock's to it
     if version.lower() != release.name.lower():
         raise InvalidRock(f"Rock doesn't match version {release.name}")
     with files_removed_on_error():
@@ -83,9 +90,17 @@ def upload_rock(*, user: User, release: Release, filename: str, content: bytes) 
 
 
 def parse_rock_filename(*, module_name: str, filename: str) -> tuple[str, str]:
-    """(version, arch) from `<module>-<version>.<arch>.rock`; messages as luarocks.org (docs/protocols/luarocks.md 2.4)."""
+    """(version, arch) from `<module>-<version>.<arch>.rock`; messages as luarocks.org
+    (docs/protocols/luarocks.md 2.4).
+
+    The arch comes back lowercase: the client names its platforms in lowercase (`linux-x86_64`), and
+    `ALL` beside `all` would be two files for what is one arch to everybody.
+    """
+    # re.ASCII: with Unicode case folding the Kelvin sign would match a `k` in the module name
     match = re.fullmatch(
-        re.escape(module_name) + r"-(.*?)\.([^.]+)\.rock", filename, re.IGNORECASE | re.DOTALL
+        re.escape(module_name) + r"-(.*?)\.([^.]+)\.rock",
+        filename,
+        re.IGNORECASE | re.DOTALL | re.ASCII,
     )
     if not match:
         raise InvalidRock(f"Filename must be in format `{module_name}-VERSION.ARCH.rock`")
@@ -94,8 +109,9 @@ def parse_rock_filename(*, module_name: str, filename: str) -> tuple[str, str]:
         raise InvalidRock(f"Version {INVALID_CHARACTERS}")
     if not MANIFEST_STRING.fullmatch(arch.encode("utf-8")):
         raise InvalidRock(f"Arch {INVALID_CHARACTERS}")
-    if arch.lower() == "rockspec":  # manifests list the rockspec as {arch = "rockspec"}
-        raise InvalidRock("Arch rockspec is reserved for the rockspec itself")
+    arch = arch.lower()
+    if arch in RESERVED_ARCHES:
+        raise InvalidRock(RESERVED_ARCH_MESSAGES[arch])
     return version, arch
 
 
@@ -194,7 +210,9 @@ def _describe(*, package: Package, spec: Rockspec) -> None:
     package.short_description = spec.summary
     package.long_description = spec.detailed
     package.declared_license = spec.license
-    package.website = spec.homepage or None
+    # a rockspec may say anything; only a web address is kept as the package's website (the
+    # rockspec itself still shows what it said)
+    package.website = spec.homepage if is_web_url(spec.homepage) else None
     package.labels = list(spec.labels)
 
 
@@ -223,7 +241,7 @@ def _is_latest(release: Release) -> bool:
 def _rename_rocks(*, package: Package, release: Release) -> None:
     rocks = list(release.files.filter(kind=FileKind.ROCK))
     for rock in rocks:
-        rock.filename = f"{package.name}-{release.name}.{rock.arch}.rock"
+        rock.filename = rock_filename(name=package.name, version=release.name, arch=rock.arch)
     ReleaseFile.objects.bulk_update(rocks, ["filename"])
 
 
@@ -232,7 +250,7 @@ def _store_rock(*, release: Release, arch: str, content: bytes) -> RockUpload:
     release = Release.objects.select_for_update().select_related("package").get(pk=release.pk)
     package = release.package
     # the public name is what the client builds from the manifest: <name>-<version>.<arch>.rock
-    filename = f"{package.name}-{release.name}.{arch}.rock"
+    filename = rock_filename(name=package.name, version=release.name, arch=arch)
     rock, created = save_release_file(
         release=release, kind=FileKind.ROCK, filename=filename, content=content, arch=arch
     )

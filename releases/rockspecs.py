@@ -10,7 +10,8 @@ bundled Lua 5.1 (the dialect rockspecs are written in), in a LuaRuntime made for
 - every string shares one metatable whose `__index` is the `string` library, so even with an empty
   environment `("x"):rep(1e9)` would reach it. In this runtime it points to a small string library
   whose functions take bounded inputs (string methods appear in real rockspecs:
-  `tag = "v" .. version:match("^([^-]+)")`), see _RUNNER;
+  `tag = "v" .. version:match("^([^-]+)")`), see _RUNNER. It has every name Lua 5.1's has, so a
+  rockspec cannot tell this sandbox from the client by a missing one; `dump` raises when called;
 - limits: INSTRUCTION_LIMIT Lua VM instructions (a count hook every HOOK_INTERVAL instructions),
   MAX_MEMORY bytes for the whole runtime (lupa's allocator refuses more), TIME_LIMIT seconds of wall
   clock (checked by the same hook; no C function reachable from the rockspec can run long on the
@@ -30,6 +31,7 @@ from lupa import lua51
 
 from releases.errors import InvalidRockspec
 from releases.models import Release
+from releases.rock_names import is_luarocks_version, rockspec_filename
 
 # real rockspecs are a few KiB; luarocks.org's 2000 executed lines are ~200 KiB
 MAX_ROCKSPEC_SIZE = 512 * 1024
@@ -54,6 +56,11 @@ EVAL_FAILED = "Failed to eval rockspec"
 TOO_COMPLEX = "Invalid rockspec (too complex)"
 TOO_LARGE = f"Invalid rockspec (larger than {MAX_ROCKSPEC_SIZE} bytes)"
 NO_REVISION = "Invalid rockspec (version must end with -<revision>, e.g. 1.0-1)"
+# luarocks.org checks no more than the characters; the wording follows its other version messages
+INVALID_VERSION = (
+    "Invalid rockspec (version must be letters, digits and periods, then -<revision>, "
+    "e.g. 1.0-1 or 2.1rc1-1, as the luarocks client requires)"
+)
 
 # Characters that may go into manifests, file names and URLs (docs/protocols/luarocks.md trap 9).
 MANIFEST_STRING = re.compile(rb"[A-Za-z0-9._-]{1,255}")
@@ -101,6 +108,10 @@ local function matcher(f)
     return f(subject, pattern, ...)
   end
 end
+-- Every name of Lua 5.1's string library is there, as in the client: a rockspec that could see a
+-- missing key (`("").dump == nil`) would know it runs here and could show us one package and the
+-- client another. What we refuse raises when called, and an error fails the upload.
+local gmatch = matcher(string.gmatch)
 local library = {
   byte = plain(string.byte), char = string.char, format = plain(string.format),
   len = string.len, lower = plain(string.lower), upper = plain(string.upper),
@@ -113,7 +124,9 @@ local library = {
     return string.rep(s, n, ...)
   end,
   find = matcher(string.find), match = matcher(string.match),
-  gmatch = matcher(string.gmatch), gsub = matcher(string.gsub),
+  gmatch = gmatch, gsub = matcher(string.gsub),
+  gfind = gmatch, -- in Lua 5.1 the same function as gmatch (LUA_COMPAT_GFIND)
+  dump = function() error("string.dump is not available in a rockspec", 2) end,
 }
 getmetatable("").__index = library
 
@@ -262,7 +275,7 @@ class Rockspec:
     @property
     def filename(self) -> str:
         """The public rockspec file name, the one the client checks after a download (docs/protocols/luarocks.md trap 10)."""
-        return f"{self.name}-{self.version}.rockspec"
+        return rockspec_filename(name=self.name, version=self.version)
 
 
 def parse_rockspec(content: bytes) -> Rockspec:
@@ -273,6 +286,9 @@ def parse_rockspec(content: bytes) -> Rockspec:
     if not VERSION_WITH_REVISION.fullmatch(version):
         # luarocks.org took `0.4.0` once and broke installs (luarocks/luarocks#1017)
         raise InvalidRockspec(NO_REVISION)
+    if not is_luarocks_version(version):
+        # `victim-1.0-1` of `e2e` would share the file name of `e2e-victim` 1.0-1 (rock_names)
+        raise InvalidRockspec(INVALID_VERSION)
     description = spec.get(b"description")
     description = description if isinstance(description, dict) else {}
     labels = description.get(b"labels", spec.get(b"labels"))

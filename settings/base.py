@@ -241,8 +241,10 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # LuaRocks API keys travel in the URL path; Django logs paths (registry/luarocks/redaction.py)
-    "filters": {"redact_api_keys": {"()": "registry.luarocks.redaction.RedactApiKeys"}},
+    # API keys travel in URL paths and tokens can land in queries; Django, runserver and gunicorn
+    # log paths. Every record is redacted when it is made (registry/redaction.py, installed by
+    # registry.apps); this filter also redacts the request that error reports print.
+    "filters": {"redact_secrets": {"()": "registry.redaction.RedactSecrets"}},
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
@@ -251,19 +253,23 @@ LOGGING = {
         }
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "django.request": {"filters": ["redact_api_keys"]},
+        "django.request": {"filters": ["redact_secrets"]},
         # Django's own runserver logger, redefined only to add the filter
         "django.server": {
             "handlers": ["django.server"],
             "level": "INFO",
             "propagate": False,
-            "filters": ["redact_api_keys"],
+            "filters": ["redact_secrets"],
         },
     },
 }

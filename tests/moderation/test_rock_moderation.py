@@ -22,10 +22,11 @@ def rival(make_user):
 def publish(rock, version: str) -> None:
     """A version with its rockspec row: what the manifests list (no file needed for that)."""
     release = ReleaseFactory(package=rock, name=version)
+    filename = f"{rock.name.lower()}-{version}.rockspec"  # public names are lowercase
     release.files.create(
         kind="rockspec",
-        file=f"{rock.name}-{version}.rockspec",
-        filename=f"{rock.name}-{version}.rockspec",
+        file=filename,
+        filename=filename,
         sha256="0" * 64,
     )
 
