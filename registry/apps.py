@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = "Registry"
+
+
+class RegistryAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with our site class (login and second factor: registry/admin_site.py)."""
+
+    default = False  # the "registry" app's config is RegistryConfig; this one is named in settings
+    default_site = "registry.admin_site.RegistryAdminSite"
