@@ -1,9 +1,11 @@
 """Forms of the account pages. They validate input; the writes happen in accounts services."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.db.models import Q
 
+from accounts import login_throttle
+from accounts.backends import LOGIN_THROTTLED
 from accounts.errors import AccountsError
 from accounts.models import User
 from accounts.usernames import check_email_is_free, check_new_username
@@ -51,6 +53,25 @@ def code_field() -> forms.CharField:
         help_text="The 6 digits your authenticator app shows, or one of your recovery codes.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
     )
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with wrong old passwords counted in the login throttle: an open session
+    (a borrowed laptop, a stolen cookie) must not become a way to guess the password."""
+
+    def __init__(self, user, *args, address: str = "", **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.address = address
+
+    def clean_old_password(self):
+        username = self.user.username
+        if login_throttle.is_locked_out(username=username, address=self.address):
+            raise forms.ValidationError(LOGIN_THROTTLED, code="throttled")
+        try:
+            return super().clean_old_password()
+        except forms.ValidationError:
+            login_throttle.record_failure(username=username, address=self.address)
+            raise
 
 
 class SecondFactorForm(forms.Form):

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from accounts import profiles, services, two_factor, verification
+from accounts.addresses import client_address
 from accounts.errors import (
     AccountOwnsPackages,
     AccountsError,
@@ -29,6 +30,7 @@ from accounts.forms import (
     LoginForm,
     ProfileForm,
     SignupForm,
+    ThrottledPasswordChangeForm,
 )
 from accounts.models import ApiKey, ApiToken, User
 from accounts.two_factor_views import start_code_step
@@ -241,10 +243,16 @@ class ApiTokenDeleteView(LoginRequiredMixin, View):
         return redirect("accounts:api-tokens")
 
 
-password_change = auth_views.PasswordChangeView.as_view(
-    template_name="accounts/password_change.html",
-    success_url=reverse_lazy("accounts:password-change-done"),
-)
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = ThrottledPasswordChangeForm
+    success_url = reverse_lazy("accounts:password-change-done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "address": client_address(self.request)}
+
+
+password_change = PasswordChangeView.as_view()
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/message.html",
     extra_context={"heading": "Password changed", "text": "Your new password is in use."},

@@ -183,9 +183,7 @@ TASKS = {"default": {"BACKEND": _task_backends[_task_backend]}}
 
 # The console default suits a laptop; `check --deploy` refuses it (and every backend that delivers
 # nothing) with DEBUG off, since password-reset links would go to the server's log (accounts/checks.py).
-EMAIL_BACKEND = (
-    os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "registry@localhost")
 # for the SMTP backend (Django's defaults: localhost:25, no login, no TLS)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -110,3 +110,21 @@ def test_wrong_codes_count_and_the_right_password_does_not_clear_them(client, st
     assert code_step.status_code == 400
     assert THROTTLED in code_step.content.decode()
     assert not logged_in(client)
+
+
+def test_guessing_the_old_password_on_the_change_page_is_throttled(client, staff):
+    client.force_login(staff)  # an open session someone else sits at
+    for _ in range(MAX_FAILURES):
+        wrong = client.post(
+            "/accounts/password/change/",
+            {"old_password": "guess", "new_password1": "x" * 20, "new_password2": "x" * 20},
+        )
+        assert wrong.status_code == 200
+    right = client.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": "x" * 20, "new_password2": "x" * 20},
+    )
+    assert right.status_code == 200
+    assert LOGIN_THROTTLED in right.content.decode()
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
