@@ -58,7 +58,7 @@ RESERVED = frozenset(
         "admin", "administrator", "root", "superuser", "sysadmin", "system", "staff", "moderator",
         "moderators", "mod", "editor", "approver", "support", "help", "security", "abuse",
         "postmaster", "hostmaster", "webmaster", "noreply", "info", "contact", "official", "team",
-        "owner", "registry", "luaregistry", "anonymous", "everyone", "nobody", "null", "none",
+        "registry", "luaregistry", "anonymous", "everyone", "nobody", "null", "none",
         "undefined", "bot", "test",
         # the ecosystems we speak for
         "contentdb", "luarocks", "luanti", "minetest", "lua", "rocks",
