@@ -115,11 +115,13 @@ def check_email_is_free(email: str, *, owner_pk: int | None = None) -> str:
     """Refuse an address another account already uses (any case); returns it unchanged."""
     from accounts.models import User
 
+    if not email:
+        return email
     taken = (
         User.objects.filter(Q(email__iexact=email) | Q(verified_email__iexact=email))
         .exclude(pk=owner_pk)
         .exists()
     )
-    if email and taken:
+    if taken:
         raise EmailTaken(EMAIL_TAKEN)
     return email
