@@ -1,11 +1,14 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts import moderation
 from accounts.errors import NotAllowed
+from accounts.forms import domain_check
 from accounts.models import ApiKey, ApiToken, AuditLogEntry, Rank, User
 from accounts.services import delete_api_token, revoke_api_key
+from accounts.usernames import check_email_is_free, check_new_username
 from packages.admin_moderation import (
     RankAccessMixin,
     ReasonForm,
@@ -20,11 +23,42 @@ class RankForm(forms.Form):
     rank = forms.TypedChoiceField(choices=Rank.choices, coerce=int)
 
 
+class UserAddForm(AdminUserCreationForm):
+    """An account made in the admin follows the sign-up rules for names (accounts/usernames.py)."""
+
+    def clean_username(self):
+        return domain_check(check_new_username, super().clean_username())
+
+
+class UserChangeNameForm(UserChangeForm):
+    """A rename or a new address in the admin follows the same rules as sign-up."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if username == self.instance.username:
+            return username  # names from before the rules stay valid until changed
+        return domain_check(check_new_username, username, renaming_pk=self.instance.pk)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if not email or email.lower() == (self.instance.email or "").lower():
+            return email
+        return domain_check(check_email_is_free, email, owner_pk=self.instance.pk)
+
+
 @admin.register(User)
 class UserAdmin(RankAccessMixin, DjangoUserAdmin):
-    view_action = Action.SUSPEND_USER
+    form = UserChangeNameForm
+    add_form = UserAddForm
     # Suspension and rank change only through the actions below, so each one is audited.
-    readonly_fields = ["rank", "is_suspended", "last_login", "date_joined"]
+    readonly_fields = [
+        "rank",
+        "is_suspended",
+        "last_login",
+        "date_joined",
+        "verified_email",
+        "verified_by_operator",
+    ]
     actions = ["suspend_users", "unsuspend_users", "change_rank"]
     list_display = [
         "username",
@@ -46,6 +80,8 @@ class UserAdmin(RankAccessMixin, DjangoUserAdmin):
                     "display_name",
                     "rank",
                     "is_suspended",
+                    "verified_email",
+                    "verified_by_operator",
                     "website_url",
                     "donate_url",
                     "github_username",
@@ -102,7 +138,6 @@ def _manage_credentials_of(request, user: User) -> None:
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(RankAccessMixin, admin.ModelAdmin):
-    view_action = Action.SUSPEND_USER
     # Only the hash is stored; the admin shows the prefix so a key can be recognised, never used.
     list_display = [
         "prefix",
@@ -138,7 +173,6 @@ class ApiKeyAdmin(RankAccessMixin, admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(RankAccessMixin, admin.ModelAdmin):
-    view_action = Action.SUSPEND_USER
     list_display = ["name", "prefix", "user", "package", "created_at", "last_used_at"]
     search_fields = ["name", "prefix", "user__username"]
     readonly_fields = ["prefix", "token_hash", "created_at", "last_used_at"]
@@ -166,7 +200,6 @@ class ApiTokenAdmin(RankAccessMixin, admin.ModelAdmin):
 class AuditLogEntryAdmin(RankAccessMixin, admin.ModelAdmin):
     """Read-only: entries are written by the services, never by hand."""
 
-    view_action = Action.VIEW_AUDIT_LOG
     list_display = ["created_at", "causer", "severity", "title", "package", "target"]
     list_filter = ["severity", "action"]
     search_fields = ["title", "target", "causer__username", "package__name"]

@@ -23,3 +23,23 @@ class NotAllowed(AccountsError):
 
 class InvalidRank(AccountsError):
     """Not a rank, or a rank above the one of the moderator who sets it."""
+
+
+class InvalidUsername(AccountsError):
+    """A new name breaks the URL-safe rule, is reserved, or looks like an existing account's."""
+
+
+class EmailTaken(AccountsError):
+    """Another account uses that email address (compared case-insensitively)."""
+
+
+class EmailNotVerified(AccountsError):
+    """The account may not publish until its email address is verified."""
+
+
+class InvalidVerificationLink(AccountsError):
+    """An email verification link that is broken, expired, or for an address no longer in use."""
+
+
+class SecondFactorError(AccountsError):
+    """A wrong, reused or throttled two-factor code, or a set-up step out of order."""

@@ -1,24 +1,25 @@
 """Forms of the account pages. They validate input; the writes happen in accounts services."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
-from django.core.validators import RegexValidator
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.db.models import Q
 
 from accounts import login_throttle
+from accounts.backends import LOGIN_THROTTLED
+from accounts.errors import AccountsError
 from accounts.models import User
+from accounts.usernames import check_email_is_free, check_new_username
 from packages.models import Package, PackageType
-
-USERNAME_VALIDATOR = RegexValidator(
-    r"^[A-Za-z0-9_][A-Za-z0-9_.-]{1,49}$",
-    "2 to 50 characters: letters, digits, dots, dashes and underscores.",
-)
 
 
 class SignupForm(UserCreationForm):
-    """Django's creation form (it checks the username case-insensitively) with URL-safe names."""
+    """Django's creation form (it checks the username case-insensitively) with the name and email
+    rules every account path shares (accounts/usernames.py)."""
 
-    email = forms.EmailField(help_text="For password resets. Never shown publicly.")
+    email = forms.EmailField(
+        help_text="We mail you a link to verify it; you can publish once it is verified. "
+        "Never shown publicly."
+    )
 
     class Meta:
         model = User
@@ -26,36 +27,69 @@ class SignupForm(UserCreationForm):
         help_texts = {"username": "Appears in your package URLs. Letters, digits, . _ and -."}
 
     def clean_username(self):
-        username = super().clean_username()
-        USERNAME_VALIDATOR(username)
-        return username
+        return domain_check(check_new_username, super().clean_username())
+
+    def clean_email(self):
+        return domain_check(check_email_is_free, self.cleaned_data["email"])
+
+
+def domain_check(check, value, **kwargs):
+    """Run an accounts rule and turn its refusal into the field's error message."""
+    try:
+        return check(value, **kwargs)
+    except AccountsError as error:
+        raise forms.ValidationError(str(error)) from error
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, refusing further attempts after repeated failures."""
+    """Django's login form. The password check behind it (accounts/backends.py) is throttled and
+    explains suspensions, so the admin's form and any later one behave the same."""
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": "Too many failed log-in attempts. Please wait 15 minutes and try again.",
-    }
 
-    def _address(self) -> str:
-        return self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+def code_field() -> forms.CharField:
+    return forms.CharField(
+        label="Code",
+        max_length=40,
+        help_text="The 6 digits your authenticator app shows, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
+    )
 
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        if login_throttle.is_locked_out(username=username, address=self._address()):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with wrong old passwords counted in the login throttle: an open session
+    (a borrowed laptop, a stolen cookie) must not become a way to guess the password."""
+
+    def __init__(self, user, *args, address: str = "", **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.address = address
+
+    def clean_old_password(self):
+        username = self.user.username
+        if login_throttle.is_locked_out(username=username, address=self.address):
+            raise forms.ValidationError(LOGIN_THROTTLED, code="throttled")
         try:
-            cleaned = super().clean()
+            return super().clean_old_password()
         except forms.ValidationError:
-            login_throttle.record_failure(username=username, address=self._address())
+            login_throttle.record_failure(username=username, address=self.address)
             raise
-        login_throttle.clear_failures(username=username, address=self._address())
-        return cleaned
+
+
+class SecondFactorForm(forms.Form):
+    code = code_field()
+
+
+class DisableSecondFactorForm(forms.Form):
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    )
+    code = code_field()
 
 
 class ProfileForm(forms.ModelForm):
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        return domain_check(check_email_is_free, email, owner_pk=self.instance.pk)
+
     class Meta:
         model = User
         fields = [

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -29,6 +30,20 @@ class CaseInsensitiveUserManager(UserManager):
     def get_by_natural_key(self, username: str):
         return self.get(username__iexact=username)
 
+    def _create_user(self, username, email, password, **extra_fields):
+        # `createsuperuser` and `create_user()` come through here: the same name and email rules as
+        # sign-up (accounts/usernames.py), and an account an operator made is theirs to vouch for.
+        from accounts.errors import AccountsError
+        from accounts.usernames import check_email_is_free, check_new_username
+
+        try:
+            check_new_username(username)
+            check_email_is_free(email or "")
+        except AccountsError as error:  # createsuperuser shows a ValidationError as its error
+            raise ValidationError(str(error)) from error
+        extra_fields.setdefault("verified_by_operator", True)
+        return super()._create_user(username, email, password, **extra_fields)
+
 
 class User(AbstractUser):
     """An account: owns rocks and Luanti content, holds API keys and tokens."""
@@ -41,12 +56,28 @@ class User(AbstractUser):
     donate_url = models.URLField(max_length=255, blank=True, validators=[validate_web_url])
     github_username = models.CharField(max_length=50, blank=True)
     forums_username = models.CharField(max_length=50, blank=True)
+    # Publishing needs a verified account (accounts/verification.py): the email address whose signed
+    # link was opened, kept as it was, so changing `email` leaves the new address unverified...
+    verified_email = models.EmailField(
+        blank=True, help_text="The address whose verification link was opened."
+    )
+    # ...or an operator's word: accounts made by management commands (create_api_key, createsuperuser).
+    verified_by_operator = models.BooleanField(
+        default=False, help_text="An operator created or vouched for this account."
+    )
 
     objects = CaseInsensitiveUserManager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+            # one account per verified address; `email` itself is checked on every write
+            # (accounts/usernames.py), since accounts made before the check may share one
+            models.UniqueConstraint(
+                Lower("verified_email"),
+                condition=~models.Q(verified_email=""),
+                name="accounts_user_verified_email_ci_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -55,6 +86,34 @@ class User(AbstractUser):
     @property
     def shown_name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def has_verified_email(self) -> bool:
+        return bool(self.email) and self.verified_email.lower() == self.email.lower()
+
+    @property
+    def may_publish(self) -> bool:
+        """Verified: by the link mailed to its current address, or by an operator."""
+        return self.verified_by_operator or self.is_superuser or self.has_verified_email
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator app; only its SHA-256 is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "code_hash"], name="accounts_recoverycode_user_hash_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user} ({'used' if self.used_at else 'unused'})"
 
 
 class ApiKey(models.Model):

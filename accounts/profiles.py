@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts.errors import AccountOwnsPackages
 from accounts.models import User
+from accounts.usernames import check_email_is_free, check_new_username
 
 PROFILE_FIELDS = (
     "display_name",
@@ -21,7 +22,11 @@ PROFILE_FIELDS = (
 
 @transaction.atomic
 def register_user(*, username: str, email: str, password: str) -> User:
-    """Create an account with a usable password; the username is unique case-insensitively."""
+    """Create an account with a usable password, a free name (accounts/usernames.py) and an
+    address no other account uses. It may publish once the address is verified (the sign-up view
+    mails the link: accounts.verification)."""
+    check_new_username(username)
+    check_email_is_free(email)
     user = User(username=username, email=email)
     validate_password(password, user)
     user.set_password(password)
@@ -32,10 +37,13 @@ def register_user(*, username: str, email: str, password: str) -> User:
 
 @transaction.atomic
 def update_profile(*, user: User, **fields: str) -> User:
-    """Change the public profile; only PROFILE_FIELDS may be set here (not rank, not suspension)."""
+    """Change the public profile; only PROFILE_FIELDS may be set here (not the name, rank or
+    suspension). A new email address must be free, and is unverified until its link is opened."""
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
+    if fields.get("email"):
+        check_email_is_free(fields["email"], owner_pk=user.pk)
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password"])

@@ -8,15 +8,21 @@ from accounts.audit import record
 from accounts.errors import UnknownPackageScope
 from accounts.models import ApiKey, ApiToken, AuditSeverity, User
 from accounts.secrets import generate_secret, hash_secret, secret_prefix
+from accounts.usernames import check_new_username
 
 
 @transaction.atomic
 def get_or_create_user(*, username: str) -> tuple[User, bool]:
-    """Find a user case-insensitively, or create one with an unusable password (commands, demo data)."""
+    """Find a user case-insensitively, or create one with an unusable password (commands, demo data).
+
+    Only operators run this (management commands), so a new account is verified by their
+    authority: it may publish without an email address. The name rules of sign-up apply.
+    """
     user = User.objects.filter(username__iexact=username).first()
     if user is not None:
         return user, False
-    user = User(username=username)
+    check_new_username(username)
+    user = User(username=username, verified_by_operator=True)
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import two_factor_views, views
 
 app_name = "accounts"
 
@@ -22,7 +22,27 @@ urlpatterns = [
         views.password_reset_complete,
         name="password-reset-complete",
     ),
+    path("accounts/login/code/", two_factor_views.LoginCodeView.as_view(), name="login-code"),
+    path(
+        "accounts/verify-email/<str:token>/", views.VerifyEmailView.as_view(), name="verify-email"
+    ),
     path("settings/profile/", views.ProfileView.as_view(), name="profile"),
+    path(
+        "settings/verify-email/",
+        views.VerificationLinkView.as_view(),
+        name="send-verification-link",
+    ),
+    path("settings/two-factor/", two_factor_views.TwoFactorView.as_view(), name="two-factor"),
+    path(
+        "settings/two-factor/confirm/",
+        two_factor_views.ConfirmTwoFactorView.as_view(),
+        name="two-factor-confirm",
+    ),
+    path(
+        "settings/two-factor/disable/",
+        two_factor_views.DisableTwoFactorView.as_view(),
+        name="two-factor-disable",
+    ),
     path("settings/delete/", views.DeleteAccountView.as_view(), name="delete"),
     path("settings/api-keys/", views.ApiKeyListView.as_view(), name="api-keys"),
     path(

@@ -14,8 +14,15 @@ from django.urls import reverse_lazy
 from django.views import View
 from django.views.generic import FormView
 
-from accounts import profiles, services
-from accounts.errors import AccountOwnsPackages, UnknownPackageScope
+from accounts import profiles, services, two_factor, verification
+from accounts.addresses import client_address
+from accounts.errors import (
+    AccountOwnsPackages,
+    AccountsError,
+    EmailTaken,
+    InvalidUsername,
+    UnknownPackageScope,
+)
 from accounts.forms import (
     ApiKeyForm,
     ApiTokenForm,
@@ -23,8 +30,10 @@ from accounts.forms import (
     LoginForm,
     ProfileForm,
     SignupForm,
+    ThrottledPasswordChangeForm,
 )
 from accounts.models import ApiKey, ApiToken, User
+from accounts.two_factor_views import start_code_step
 
 
 class SignupView(FormView):
@@ -37,21 +46,39 @@ class SignupView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        user = profiles.register_user(
-            username=form.cleaned_data["username"],
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-        )
+        try:
+            user = profiles.register_user(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+            )
+        except (InvalidUsername, EmailTaken) as error:  # taken since the form checked
+            form.add_error("email" if isinstance(error, EmailTaken) else "username", str(error))
+            return self.form_invalid(form)
+        verification.send_verification_link(user=user)
         login(self.request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        messages.success(self.request, f"Welcome, {user.username}! Your account is ready.")
+        messages.success(
+            self.request,
+            f"Welcome, {user.username}! We mailed a link to {user.email}: "
+            "open it to verify your address, then you can publish.",
+        )
         return redirect("web:user", username=user.username)
 
 
 class LoginView(auth_views.LoginView):
+    """The password step. An account with a second factor is not logged in yet: it goes on to
+    the code step (accounts.two_factor_views.LoginCodeView), which logs it in."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
     next_page = reverse_lazy("web:home")
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.has_second_factor(user):
+            return start_code_step(self.request, user=user, next_url=self.get_success_url())
+        return super().form_valid(form)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -69,12 +96,54 @@ class ProfileView(LoginRequiredMixin, FormView):
         return kwargs
 
     def form_valid(self, form):
-        profiles.update_profile(
-            user=self.request.user,
-            **{name: form.cleaned_data[name] for name in ProfileForm.Meta.fields},
-        )
+        try:
+            user = profiles.update_profile(
+                user=self.request.user,
+                **{name: form.cleaned_data[name] for name in ProfileForm.Meta.fields},
+            )
+        except EmailTaken as error:
+            form.add_error("email", str(error))
+            return self.form_invalid(form)
         messages.success(self.request, "Profile saved.")
+        if "email" in form.changed_data and user.email and not user.has_verified_email:
+            verification.send_verification_link(user=user)
+            messages.info(self.request, f"We mailed a link to {user.email} to verify it.")
         return redirect("accounts:profile")
+
+
+class VerificationLinkView(LoginRequiredMixin, View):
+    """Mail the verification link again (the profile page's button)."""
+
+    def post(self, request):
+        if request.user.has_verified_email or not request.user.email:
+            messages.info(request, "There is no address waiting for verification.")
+        else:
+            verification.send_verification_link(user=request.user)
+            messages.success(request, f"We mailed a new link to {request.user.email}.")
+        return redirect("accounts:profile")
+
+
+class VerifyEmailView(View):
+    """The mailed link: GET shows a button, POST verifies (mail scanners only GET)."""
+
+    template_name = "accounts/verify_email.html"
+
+    def get(self, request, token: str):
+        try:
+            user = verification.user_for_link(token=token)
+        except AccountsError as error:
+            return render(request, self.template_name, {"error": str(error)}, status=400)
+        return render(request, self.template_name, {"account": user})
+
+    def post(self, request, token: str):
+        try:
+            user = verification.verify_email(token=token)
+        except AccountsError as error:
+            return render(request, self.template_name, {"error": str(error)}, status=400)
+        messages.success(request, f"Verified {user.email}. You can publish now.")
+        if request.user.is_authenticated:
+            return redirect("accounts:profile")
+        return redirect("accounts:login")
 
 
 class DeleteAccountView(LoginRequiredMixin, FormView):
@@ -174,10 +243,16 @@ class ApiTokenDeleteView(LoginRequiredMixin, View):
         return redirect("accounts:api-tokens")
 
 
-password_change = auth_views.PasswordChangeView.as_view(
-    template_name="accounts/password_change.html",
-    success_url=reverse_lazy("accounts:password-change-done"),
-)
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = ThrottledPasswordChangeForm
+    success_url = reverse_lazy("accounts:password-change-done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "address": client_address(self.request)}
+
+
+password_change = PasswordChangeView.as_view()
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/message.html",
     extra_context={"heading": "Password changed", "text": "Your new password is in use."},

@@ -26,7 +26,7 @@ from media_tools.models import Screenshot
 from media_tools.storage import files_removed_on_error, save_file
 from media_tools.thumbnails import EXTENSIONS, check_image, delete_thumbnails
 from packages.models import Package
-from packages.permissions import Action, can
+from packages.permissions import Action, can, refusal_message
 from releases.cache import invalidate_luanti_lists
 
 MAX_TITLE = 100
@@ -62,7 +62,9 @@ def add_screenshot(
 ) -> Screenshot:
     """Store a checked image as the package's last screenshot (approved at once for its people)."""
     if not can(by, Action.ADD_SCREENSHOTS, package):
-        raise ScreenshotPermissionDenied(NO_CREATE)
+        raise ScreenshotPermissionDenied(
+            refusal_message(by, Action.ADD_SCREENSHOTS, package, default=NO_CREATE)
+        )
     title = _clean_title(title)
     filename, content = _read(file)
     if filename is not None and filename.rsplit(".", 1)[-1].lower() not in EXTENSIONS:

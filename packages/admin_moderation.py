@@ -18,23 +18,31 @@ from django.template.response import TemplateResponse
 
 from accounts.errors import AccountsError
 from packages.errors import PackagesError
-from packages.permissions import Action, can
+from packages.permissions import ADMIN_PAGES, Action, can
 
 DOMAIN_ERRORS = (PackagesError, AccountsError)
 APPLY = "apply"
 
 
 class RankAccessMixin:
-    """Staff members see these admin pages by rank (the permission table), not by Django's
-    per-model permissions; what they may DO is still decided by each service."""
+    """Staff members see these admin pages by rank, not by Django's per-model permissions: the
+    permission table's action for the model (packages.permissions.ADMIN_PAGES) decides, so the
+    admin shows a model to exactly the ranks `can()` gives it to everywhere else. What they may DO
+    is still decided by each service."""
 
-    view_action: Action = Action.VIEW_MODERATION_QUEUE
+    @property
+    def view_action(self) -> Action | None:
+        return ADMIN_PAGES.get(self.model._meta.label)
+
+    def _rank_allows(self, request: HttpRequest) -> bool:
+        action = self.view_action
+        return action is not None and can(request.user, action)
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return super().has_view_permission(request, obj) or can(request.user, self.view_action)
+        return super().has_view_permission(request, obj) or self._rank_allows(request)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return super().has_module_permission(request) or can(request.user, self.view_action)
+        return super().has_module_permission(request) or self._rank_allows(request)
 
 
 def run_service(

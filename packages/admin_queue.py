@@ -14,7 +14,7 @@ from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.audit import package_audit_log
-from packages.models import Package, PackageState
+from packages.models import Package, PackageState, Report
 from packages.permissions import Action, can
 from packages.reports import open_reports
 
@@ -44,14 +44,17 @@ def queue_view(modeladmin, request: HttpRequest) -> TemplateResponse:
         .select_related("package__author")
         .order_by("id")
     )
+    # reports are the editors' (the permission table), not every approver's who opens the queue
+    see_reports = can(request.user, Action.SEE_REPORTS)
     sections = {
         "packages": packages,
         "releases": releases,
         "screenshots": screenshots,
-        "reports": open_reports(),
+        "reports": open_reports() if see_reports else Report.objects.none(),
     }
     context = {
         **modeladmin.admin_site.each_context(request),
+        "see_reports": see_reports,
         "title": "Moderation queue",
         "opts": Package._meta,
         "shown": SHOWN,
@@ -78,6 +81,7 @@ def review_view(modeladmin, request: HttpRequest, object_id: str) -> TemplateRes
         "description": render_description(package.long_description),
         "releases": releases,
         "screenshots": package.screenshots.order_by("order", "id"),
+        "see_reports": can(request.user, Action.SEE_REPORTS, package),
         "reports": package.reports.filter(resolved_at__isnull=True),
         "audit_log": package_audit_log(package=package, viewer=request.user)[:50],
     }

@@ -25,7 +25,7 @@ from packages.errors import PackageEditDenied, PackageExists, PackagesError
 from packages.forms import PackageForm, ReleaseForm, ScreenshotForm
 from packages.models import Package
 from packages.package_edits import create_package, update_package
-from packages.permissions import Action, can
+from packages.permissions import Action, can, refusal_message
 from packages.selectors import package_by_key
 from packages.workflow import submit_for_review
 from releases.errors import (
@@ -45,7 +45,11 @@ def package_for(request, author: str, name: str, action: Action) -> Package:
     if package is None:
         raise Http404("No such package")
     if not can(request.user, action, package):
-        raise PermissionDenied("You may not change this package.")
+        raise PermissionDenied(
+            refusal_message(
+                request.user, action, package, default="You may not change this package."
+            )
+        )
     return package
 
 
@@ -66,7 +70,13 @@ class PackageCreateView(LoginRequiredMixin, View):
 
     def check(self, request):
         if not can(request.user, Action.CREATE_PACKAGE):
-            raise PermissionDenied("Your account may not create packages.")
+            raise PermissionDenied(
+                refusal_message(
+                    request.user,
+                    Action.CREATE_PACKAGE,
+                    default="Your account may not create packages.",
+                )
+            )
 
     def get(self, request):
         self.check(request)

@@ -35,7 +35,7 @@ from packages.models import (
     PackageType,
     Tag,
 )
-from packages.permissions import Action, can, is_own_package
+from packages.permissions import Action, can, is_own_package, refusal_message
 from releases.cache import invalidate_luanti_lists
 
 NAME = re.compile(r"[a-z0-9_]+")
@@ -105,6 +105,7 @@ TYPE_NAMES = {int: "int", str: "str", list: "list"}
 NO_EDIT = "You don't have permission to edit this package"
 NO_RENAME = "You don't have permission to change the package name"
 NO_RETYPE = "You cannot change package type once approved"
+NO_CREATE_PERMISSION = "You do not have the permission to create packages"
 
 
 def _fail(message: str) -> InvalidPackageData:
@@ -328,7 +329,9 @@ def create_package(
 ) -> Package:
     """A new Luanti package in the work-in-progress state (public once approved)."""
     if not can(author, Action.CREATE_PACKAGE):
-        raise PackageEditDenied("You do not have the permission to create packages")
+        raise PackageEditDenied(
+            refusal_message(author, Action.CREATE_PACKAGE, default=NO_CREATE_PERMISSION)
+        )
     changes = normalise_changes(
         {
             **fields,

@@ -4,6 +4,9 @@ A rule says which rank may do the action on anybody's object, and whether the ob
 may do it on theirs: for a package its author and maintainers (or the author alone), for a release or
 a screenshot those of its package, for a review its writer, for an account the account itself.
 Suspended users may do nothing but read; anonymous users may only view approved packages.
+Publishing (a new package, a release, a rock or rockspec, a screenshot) also needs a verified
+account (`User.may_publish`: its email verified, or an operator's word); `refusal_message` says so,
+so each face can tell the user what to do.
 
 The ranks follow ContentDB's `check_perm` code (docs/protocols/contentdb.md section 8); where this table
 differs on purpose, the rule says why.
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from accounts.models import Rank, User
+from accounts.verification import EMAIL_NOT_VERIFIED
 from packages.models import Package, PackageState, Review
 
 
@@ -106,6 +110,23 @@ PERMISSIONS: dict[Action, Rule] = {
 }
 
 READ_ONLY_ACTIONS = frozenset({Action.VIEW_PACKAGE, Action.VIEW_AUDIT_LOG})
+# What puts content in front of other people: a throwaway account must verify an email address first.
+PUBLISH_ACTIONS = frozenset({Action.CREATE_PACKAGE, Action.MAKE_RELEASE, Action.ADD_SCREENSHOTS})
+
+# Which action lets a staff member open a model's admin pages (packages.admin_moderation's
+# RankAccessMixin reads it): the same rule as everywhere else, declared once per model. A model
+# missing here is open to Django's per-model permissions only (superusers).
+ADMIN_PAGES: dict[str, Action] = {
+    "packages.Package": Action.VIEW_MODERATION_QUEUE,
+    "packages.Review": Action.VIEW_MODERATION_QUEUE,
+    "packages.Report": Action.SEE_REPORTS,
+    "releases.Release": Action.VIEW_MODERATION_QUEUE,
+    "media_tools.Screenshot": Action.VIEW_MODERATION_QUEUE,
+    "accounts.User": Action.SUSPEND_USER,
+    "accounts.ApiKey": Action.SUSPEND_USER,
+    "accounts.ApiToken": Action.SUSPEND_USER,
+    "accounts.AuditLogEntry": Action.VIEW_AUDIT_LOG,
+}
 
 Target = Package | User | Review | object | None
 
@@ -132,6 +153,23 @@ def package_of(obj: Target) -> Package | None:
 
 def can(user: User | None, action: Action, obj: Target = None) -> bool:
     """Whether `user` may do `action` on `obj` (a package, release, screenshot, review or user)."""
+    if action in PUBLISH_ACTIONS and not _may_publish(user):
+        return False
+    return _allowed(user, action, obj)
+
+
+def refusal_message(user: User | None, action: Action, obj: Target = None, *, default: str) -> str:
+    """Why `can()` says no, for the caller's error: the verification it lacks, else `default`."""
+    if action in PUBLISH_ACTIONS and not _may_publish(user) and _allowed(user, action, obj):
+        return EMAIL_NOT_VERIFIED
+    return default
+
+
+def _may_publish(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.may_publish
+
+
+def _allowed(user: User | None, action: Action, obj: Target) -> bool:
     rule = PERMISSIONS[action]
     package = package_of(obj)
     viewing = action == Action.VIEW_PACKAGE and package is not None

@@ -17,7 +17,7 @@ from django.views import View
 from packages.charts import downloads_chart
 from packages.forms import ConfirmForm, RockspecUploadForm, RockUploadForm
 from packages.models import Package
-from packages.permissions import Action, can
+from packages.permissions import Action, can, refusal_message
 from packages.selectors import package_by_key
 from releases.errors import ReleasesError
 from releases.models import FileKind, Release
@@ -127,7 +127,14 @@ class VersionView(View):
         package = viewable_rock(request, username, name)
         release = rock_release(package, version)
         if not request.user.is_authenticated or not can(request.user, Action.MAKE_RELEASE, package):
-            raise PermissionDenied("You may not upload rocks to this module.")
+            raise PermissionDenied(
+                refusal_message(
+                    request.user,
+                    Action.MAKE_RELEASE,
+                    package,
+                    default="You may not upload rocks to this module.",
+                )
+            )
         form = RockUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.page(request, package, release, form, status=400)
@@ -150,7 +157,13 @@ class RockspecUploadView(LoginRequiredMixin, View):
 
     def check(self, request):
         if not can(request.user, Action.CREATE_PACKAGE):
-            raise PermissionDenied("Your account may not upload rocks.")
+            raise PermissionDenied(
+                refusal_message(
+                    request.user,
+                    Action.CREATE_PACKAGE,
+                    default="Your account may not upload rocks.",
+                )
+            )
 
     def get(self, request):
         self.check(request)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class RegistryConfig(AppConfig):
@@ -9,3 +10,10 @@ class RegistryConfig(AppConfig):
         from registry.redaction import install_record_factory
 
         install_record_factory()  # before any request is served, in every process (docs/security.md)
+
+
+class RegistryAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with our site class (login and second factor: registry/admin_site.py)."""
+
+    default = False  # the "registry" app's config is RegistryConfig; this one is named in settings
+    default_site = "registry.admin_site.RegistryAdminSite"

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Rank, User
 from packages.models import LUANTI_TYPES, LuantiVersion, MetaPackage, Package, PackageDependency
-from packages.permissions import Action, can
+from packages.permissions import Action, can, refusal_message
 from releases.cache import invalidate_luanti_lists
 from releases.errors import (
     GitImportFailed,
@@ -81,7 +81,9 @@ def _names(name: str | None, title: str | None) -> tuple[str, str]:
 
 def _check_can_release(*, package: Package, by: User, name: str, title: str) -> None:
     if package.type not in LUANTI_TYPES or not can(by, Action.MAKE_RELEASE, package):
-        raise ReleasePermissionDenied(NO_PERMISSION)
+        raise ReleasePermissionDenied(
+            refusal_message(by, Action.MAKE_RELEASE, package, default=NO_PERMISSION)
+        )
     _check_rate(package)
     if package.releases.filter(name__iexact=name).exists():
         raise ReleaseExists("A release with this name already exists")

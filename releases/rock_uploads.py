@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from media_tools.links import is_web_url
 from packages.models import Package, PackageState, PackageType
-from packages.permissions import Action, can
+from packages.permissions import Action, can, refusal_message
 from releases.cache import invalidate_rock_manifests
 from releases.errors import InvalidRock, NotOwner, UploadNotAllowed
 from releases.models import FileKind, Release, ReleaseFile, RockDependency
@@ -78,7 +78,7 @@ def upload_rock(*, user: User, release: Release, filename: str, content: bytes) 
     """
     package = release.package
     if package.type != PackageType.ROCK or not can(user, Action.MAKE_RELEASE, package):
-        raise NotOwner(NO_PERMISSION)
+        raise NotOwner(refusal_message(user, Action.MAKE_RELEASE, package, default=NO_PERMISSION))
     if package.state == PackageState.DELETED:
         raise UploadNotAllowed(_deleted(package))
     version, arch = parse_rock_filename(module_name=package.name, filename=filename)
@@ -128,12 +128,16 @@ def _store_rockspec(*, user: User, spec: Rockspec, content: bytes) -> RockspecUp
     is_new_package = package is None
     if package is None:
         if not can(user, Action.CREATE_PACKAGE):
-            raise UploadNotAllowed(NOT_ALLOWED)
+            raise UploadNotAllowed(
+                refusal_message(user, Action.CREATE_PACKAGE, default=NOT_ALLOWED)
+            )
         package = _create_package(user=user, spec=spec)
     elif package.state == PackageState.DELETED:
         raise UploadNotAllowed(_deleted(package))
     elif not can(user, Action.MAKE_RELEASE, package):
-        raise UploadNotAllowed(NOT_ALLOWED)
+        raise UploadNotAllowed(
+            refusal_message(user, Action.MAKE_RELEASE, package, default=NOT_ALLOWED)
+        )
 
     release = (
         Release.objects.select_for_update()

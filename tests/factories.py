@@ -15,6 +15,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    # verified, since most tests publish; pass verified_email="" for an account that has not
+    verified_email = factory.LazyAttribute(lambda u: u.email)
     password = factory.django.Password("correct horse battery staple")
 
 

@@ -17,7 +17,7 @@ from media_tools.screenshots import (
     order_screenshots,
     set_cover_image,
 )
-from packages.permissions import Action, can
+from packages.permissions import Action, can, refusal_message
 from registry.contentdb.base import ContentDBError, ContentDBView, require_token, require_token_for
 from registry.contentdb.serializers import screenshot_dict
 from registry.contentdb.writes_packages import package_for_write
@@ -38,7 +38,8 @@ class ScreenshotCreateView(ContentDBView):
         package = package_for_write(author, name)
         user, _ = require_token(request)
         if not can(user, Action.ADD_SCREENSHOTS, package):
-            raise ContentDBError(NO_CREATE, 403)
+            refusal = refusal_message(user, Action.ADD_SCREENSHOTS, package, default=NO_CREATE)
+            raise ContentDBError(refusal, 403)
         data = request.data
         title = data.get("title") if hasattr(data, "get") else None
         if title is None:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import ApiKey
 from accounts.services import record_api_key_action
-from packages.permissions import Action, can
+from packages.permissions import Action, can, refusal_message
 from registry.luarocks.auth import path_key_view
 from registry.luarocks.errors import domain_error_response, errors_response
 from registry.luarocks.serializers import (
@@ -101,6 +101,12 @@ def rock_upload(request: HttpRequest, key: ApiKey, version_id: str) -> JsonRespo
     release = rock_release_by_id(release_id=int(version_id))
     # someone else's version is as unknown as a missing one, unless the caller may edit it
     if release is None or not can(key.user, Action.MAKE_RELEASE, release.package):
+        # the owner of an unverified account learns why; everyone else gets "unknown version"
+        owner_refusal = release and refusal_message(
+            key.user, Action.MAKE_RELEASE, release.package, default=""
+        )
+        if owner_refusal:
+            return errors_response(owner_refusal, status=403)
         return errors_response(INVALID_VERSION, status=404)
     uploaded, failure = _uploaded_file(request, "rock_file")
     if failure:

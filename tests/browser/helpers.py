@@ -3,8 +3,10 @@
 import io
 import math
 import os
+import re
 import zipfile
 
+from django.core import mail
 from PIL import Image, ImageDraw
 
 from accounts.models import Rank, User
@@ -22,7 +24,9 @@ def visit(page, url: str):
     return response
 
 
-def sign_up(page, site: str, username: str) -> None:
+def sign_up(page, site: str, username: str, *, verify: bool = True) -> None:
+    """Sign up through the form and, as a new author does before publishing, open the mailed
+    verification link (the live server shares the test's locmem outbox) and press its button."""
     visit(page, f"{site}/accounts/signup/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Email").fill(f"{username}@example.org")
@@ -31,6 +35,12 @@ def sign_up(page, site: str, username: str) -> None:
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_url(f"{site}/users/{username}/")
     assert_accessible(page)
+    if verify:
+        sent = [m for m in mail.outbox if m.to == [f"{username}@example.org"]]
+        link = re.search(r"(https?://\S+/accounts/verify-email/\S+/)", sent[-1].body).group(1)
+        visit(page, link)
+        page.get_by_role("button", name=f"Verify {username}@example.org").click()
+        page.wait_for_url(f"{site}/settings/profile/")
 
 
 def mod_zip(name: str, *, padding: int = 0) -> bytes:

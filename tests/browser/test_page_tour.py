@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from tests.browser.a11y import assert_accessible
 from tests.browser.helpers import PASSWORD, replace_demo_screenshots, visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -34,6 +35,7 @@ AUTHOR = [
     ("/settings/api-keys/", None),
     ("/settings/tokens/", None),
     ("/settings/delete/", None),
+    ("/settings/two-factor/", None),
     ("/accounts/password/change/", None),
     ("/upload/", None),
     ("/packages/new/", None),
@@ -84,6 +86,11 @@ def test_tour_of_every_page_on_demo_data(page, live_server, settings):
         response = visit(page, live_server.url + path)
         assert response.status == 200, path
         save(page, name)
+
+    visit(page, f"{live_server.url}/settings/two-factor/")
+    page.get_by_role("button", name="Set up an authenticator app").click()
+    page.locator("#otpauth-uri").wait_for()  # the QR code, the key and the confirm form
+    assert_accessible(page)
 
     visit(page, f"{live_server.url}/settings/api-keys/")
     page.get_by_label("Comment").fill("build server")

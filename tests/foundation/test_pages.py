@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.logins import log_in_to_the_admin
+
 
 @pytest.fixture
 def demo(db):
@@ -28,7 +30,7 @@ def test_admin_login_page_loads(client, db):
 
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
 def test_admin_changelist_and_change_pages_load_for_every_model(client, moderator, demo, model):
-    client.force_login(moderator)
+    log_in_to_the_admin(client, moderator)
     opts = model._meta
     changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
     assert changelist.status_code == 200

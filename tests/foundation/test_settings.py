@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -34,19 +36,33 @@ def test_development_runs_without_any_configuration():
     assert result.returncode == 0, result.stderr
 
 
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 20 + "a-long-and-random-production-secret-key-value" * 2,
+    "SITE_URL": "https://rocks.example.org",
+    "ALLOWED_HOSTS": "rocks.example.org",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+}
+
+
 def test_deploy_check_is_clean_with_production_variables():
-    result = django_check(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": "x" * 20 + "a-long-and-random-production-secret-key-value" * 2,
-            "SITE_URL": "https://rocks.example.org",
-            "ALLOWED_HOSTS": "rocks.example.org",
-        },
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-    )
+    result = django_check(PRODUCTION, "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("backend", ["console", "locmem", "dummy", "filebased"])
+def test_deploy_check_fails_when_mail_would_not_reach_users(backend):
+    """Password-reset links printed to the server's output are account takeovers (issue 16, 13)."""
+    dotted = f"django.core.mail.backends.{backend}.EmailBackend"
+    result = django_check({**PRODUCTION, "EMAIL_BACKEND": dotted}, "--deploy")
+    assert result.returncode == 1
+    assert f"(accounts.E001) EMAIL_BACKEND is {dotted}" in result.stderr
+    assert "password-reset and email-verification links would not reach users" in result.stderr
+
+
+def test_the_console_backend_is_fine_while_debugging():
+    result = django_check({}, "--deploy")  # DEBUG on, the console default
+    assert "accounts.E001" not in result.stdout + result.stderr
 
 
 def test_unknown_task_backend_is_refused():

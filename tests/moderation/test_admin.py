@@ -12,6 +12,7 @@ from media_tools.models import Screenshot
 from packages.models import Package, PackageState, Report, ReportReason, Review
 from releases.models import Release
 from tests.factories import PackageFactory, ReleaseFactory, RockFactory, UserFactory
+from tests.logins import log_in_to_the_admin
 
 S = PackageState
 PACKAGES = reverse("admin:packages_package_changelist")
@@ -30,8 +31,7 @@ def messages_of(response) -> list[str]:
 
 @pytest.fixture
 def mod_client(client, staff_moderator):
-    client.force_login(staff_moderator)
-    return client
+    return log_in_to_the_admin(client, staff_moderator)
 
 
 def test_the_queue_lists_what_waits_oldest_first_with_links(mod_client, make_package, make_user):
@@ -214,7 +214,7 @@ def test_a_moderator_cannot_suspend_a_peer_or_promote_above_themselves(mod_clien
 def test_an_approver_approves_from_the_queue_but_cannot_manage_users(
     client, approver, make_package
 ):
-    client.force_login(approver)
+    log_in_to_the_admin(client, approver)
     package = make_package(state=S.READY_FOR_REVIEW)
     assert client.get(QUEUE).status_code == 200
     act(client, PACKAGES, "approve_packages", package)

@@ -13,8 +13,17 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Rank, User
+from accounts.verification import EMAIL_NOT_VERIFIED
 from packages.models import Package, PackageState, PackageType, Review
-from packages.permissions import PERMISSIONS, READ_ONLY_ACTIONS, Action, Rule, can
+from packages.permissions import (
+    PERMISSIONS,
+    PUBLISH_ACTIONS,
+    READ_ONLY_ACTIONS,
+    Action,
+    Rule,
+    can,
+    refusal_message,
+)
 
 AUTHOR, MAINTAINER, STRANGER = 1, 2, 3
 USER_ACTIONS = {Action.SUSPEND_USER, Action.CHANGE_RANK, Action.CREATE_TOKEN}
@@ -23,8 +32,16 @@ PACKAGE_RELATIONS = {"author": AUTHOR, "maintainer": MAINTAINER, "stranger": STR
 STATES = [PackageState.APPROVED, PackageState.WIP]
 
 
-def actor(rank: Rank, pk: int, *, suspended: bool = False) -> User:
-    return User(pk=pk, username=f"user{pk}", rank=rank, is_suspended=suspended)
+def actor(rank: Rank, pk: int, *, suspended: bool = False, verified: bool = True) -> User:
+    email = f"user{pk}@example.org"
+    return User(
+        pk=pk,
+        username=f"user{pk}",
+        rank=rank,
+        is_suspended=suspended,
+        email=email,
+        verified_email=email if verified else "",
+    )
 
 
 def package(state: PackageState) -> Package:
@@ -65,6 +82,32 @@ def test_package_actions_follow_the_table(action, rank, relation, state):
     assert can(user, action, package(state)) is expected_on_package(
         rule, action, rank, relation, state
     )
+
+
+@pytest.mark.parametrize(("action", "rank", "relation", "state"), list(package_cases()))
+def test_an_unverified_account_may_do_all_but_publish(action, rank, relation, state):
+    user = actor(rank, PACKAGE_RELATIONS[relation], verified=False)
+    allowed = expected_on_package(PERMISSIONS[action], action, rank, relation, state)
+    publishing = action in PUBLISH_ACTIONS
+    assert can(user, action, package(state)) is (allowed and not publishing)
+    refusal = refusal_message(user, action, package(state), default="no")
+    assert refusal == (EMAIL_NOT_VERIFIED if allowed and publishing else "no")
+
+
+def test_the_publish_actions_are_new_packages_releases_and_screenshots():
+    assert {Action.CREATE_PACKAGE, Action.MAKE_RELEASE, Action.ADD_SCREENSHOTS} == PUBLISH_ACTIONS
+
+
+def test_an_operator_vouched_account_publishes_without_an_email():
+    user = User(pk=80, username="ci", rank=Rank.NEW_MEMBER, verified_by_operator=True)
+    assert can(user, Action.CREATE_PACKAGE)
+
+
+def test_changing_the_email_unverifies_the_account():
+    user = actor(Rank.MEMBER, AUTHOR)
+    assert can(user, Action.MAKE_RELEASE, package(PackageState.APPROVED))
+    user.email = "new@example.org"
+    assert not can(user, Action.MAKE_RELEASE, package(PackageState.APPROVED))
 
 
 @pytest.mark.parametrize("action", sorted(REVIEW_ACTIONS))

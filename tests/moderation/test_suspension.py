@@ -10,6 +10,7 @@ from accounts.models import AuditLogEntry, AuditSeverity, Rank
 from accounts.moderation import change_rank, suspend_user, unsuspend_user
 from accounts.services import create_api_key, create_api_token
 from tests.factories import PackageFactory
+from tests.logins import log_in_to_the_admin
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 
@@ -128,7 +129,7 @@ def test_login_works_again_once_the_suspension_is_lifted(client, author, suspend
 
 def test_an_open_session_ends_when_the_account_is_suspended(client, make_user, suspend):
     editor = make_user(Rank.EDITOR, username="ed", is_staff=True)
-    client.force_login(editor)
+    log_in_to_the_admin(client, editor)
     assert client.get("/admin/").status_code == 200
     suspend(editor)
     response = client.get("/admin/")

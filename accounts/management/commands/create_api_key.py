@@ -1,17 +1,24 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from accounts.errors import InvalidUsername
 from accounts.services import create_api_key, get_or_create_user
 
 
 class Command(BaseCommand):
-    help = "Create a LuaRocks API key for USERNAME (the user is created if missing). Prints the key last."
+    help = (
+        "Create a LuaRocks API key for USERNAME (created if missing, verified by the operator, "
+        "same name rules as sign-up). Prints the key last."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--comment", default="", help="A note to recognise the key by.")
 
     def handle(self, *args, username: str, comment: str, **options):
-        user, created = get_or_create_user(username=username)
+        try:
+            user, created = get_or_create_user(username=username)
+        except InvalidUsername as error:
+            raise CommandError(f"{username}: {error}") from error
         if created:
             self.stderr.write(f"Created user {user.username}.")
         key, secret = create_api_key(user=user, comment=comment)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.errors import UnknownPackageScope
+from accounts.errors import InvalidUsername, UnknownPackageScope
 from accounts.services import create_api_token, get_or_create_user
 from packages.selectors import package_by_key
 
@@ -24,7 +24,10 @@ class Command(BaseCommand):
             )
             if scope is None:
                 raise CommandError(f"No Luanti package {package!r} (expected AUTHOR/NAME).")
-        user, created = get_or_create_user(username=username)
+        try:
+            user, created = get_or_create_user(username=username)
+        except InvalidUsername as error:
+            raise CommandError(f"{username}: {error}") from error
         if created:
             self.stderr.write(f"Created user {user.username}.")
         try:

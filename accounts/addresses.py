@@ -1,0 +1,20 @@
+"""The client address that login throttling counts by.
+
+The same rule as the API faces' rate limits (registry/ratelimit.py): REMOTE_ADDR, or behind a trusted
+front proxy the header it sets (settings.CLIENT_ADDRESS_HEADER), so every login behind one proxy does
+not share the proxy's address.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest | None) -> str:
+    if request is None:
+        return ""
+    header = settings.CLIENT_ADDRESS_HEADER
+    if header:
+        forwarded = request.META.get(header, "").split(",")[0].strip()
+        if forwarded:
+            return forwarded[:64]
+    return request.META.get("REMOTE_ADDR", "")[:64]
