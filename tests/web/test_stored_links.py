@@ -14,6 +14,7 @@ from accounts.models import User
 from media_tools.links import NOT_A_WEB_URL
 from packages.models import License, Package
 from tests.factories import PackageFactory, RockFactory, UserFactory
+from tests.logins import log_in_to_the_admin
 from tests.web.test_luanti_forms import package_data
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +189,7 @@ def test_the_profile_form_refuses_a_link_that_is_not_a_web_url(client, user, val
 
 
 def test_the_admin_refuses_a_package_link_that_is_not_a_web_url(client, moderator, mod_package):
-    client.force_login(moderator)
+    log_in_to_the_admin(client, moderator)
     url = f"/admin/packages/package/{mod_package.pk}/change/"
     form = client.get(url).context["adminform"].form
     data = {
@@ -215,7 +216,7 @@ def test_the_admin_refuses_a_package_link_that_is_not_a_web_url(client, moderato
 
 
 def test_the_admin_refuses_a_license_url_that_is_not_a_web_url(client, moderator):
-    client.force_login(moderator)
+    log_in_to_the_admin(client, moderator)
     mit = License.objects.get(name="MIT")
     response = client.post(
         f"/admin/packages/license/{mit.pk}/change/",
@@ -228,7 +229,7 @@ def test_the_admin_refuses_a_license_url_that_is_not_a_web_url(client, moderator
 
 
 def test_the_admin_refuses_an_ftp_license_url(client, moderator):
-    client.force_login(moderator)
+    log_in_to_the_admin(client, moderator)
     mit = License.objects.get(name="MIT")
     response = client.post(
         f"/admin/packages/license/{mit.pk}/change/",
