@@ -7,9 +7,11 @@ smart-HTTP server (`git http-backend`). The only fake is DNS for names that do n
 """
 
 import contextlib
+import os
 import signal
 import socket
 import subprocess
+import threading
 from datetime import timedelta
 
 import pytest
@@ -318,7 +320,7 @@ def test_a_worker_timeout_during_the_import_still_ends_failed(
 ):
     """gunicorn stops a worker past its timeout by raising SystemExit in it (its SIGABRT handler
     calls sys.exit); the same here with SIGALRM, while git waits on a server that never answers."""
-    settings.GIT_IMPORT_TIMEOUT = 600
+    settings.GIT_IMPORT_TIMEOUT = 60  # far beyond the moment the worker is stopped
 
     def worker_timeout(signum, frame):
         raise SystemExit(1)
@@ -327,16 +329,24 @@ def test_a_worker_timeout_during_the_import_still_ends_failed(
     with django_capture_on_commit_callbacks() as callbacks:
         response = post_git(client, token, ref="", title="1.0.0")
     assert response.status_code == 200
+    accepted = []
+
+    def stop_worker_once_git_waits() -> None:  # no timer: the signal follows git's connection
+        accepted.append(listener.wait_for_connection(timeout=60))
+        os.kill(os.getpid(), signal.SIGALRM)
+
     previous = signal.signal(signal.SIGALRM, worker_timeout)
+    watcher = threading.Thread(target=stop_worker_once_git_waits, daemon=True)
+    watcher.start()
     try:
-        signal.setitimer(signal.ITIMER_REAL, 0.5)
         # the immediate task backend records a task's SystemExit as its failure and goes on
         with contextlib.suppress(SystemExit):
             for callback in callbacks:
                 callback()
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    watcher.join()
+    assert len(accepted) == 1  # git was connected and waiting when the worker was stopped
     release = Release.objects.get()
     assert (release.task_state, release.task_error) == (TaskState.FAILED, INTERRUPTED)
     assert all(is_closed_by_peer(connection) for connection in listener.accepted)
