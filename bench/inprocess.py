@@ -82,7 +82,13 @@ def profile(args: dict) -> dict:
     return {"text": profiler.output_text(unicode=False, color=False, show_all=False)}
 
 
-STEPS = {"samples": samples, "queries": queries, "profile": profile}
+def downloads(args: dict) -> dict:
+    from bench.download_bench import measure
+
+    return measure(repeat=int(args.get("repeat", 300)))
+
+
+STEPS = {"samples": samples, "queries": queries, "profile": profile, "downloads": downloads}
 
 if __name__ == "__main__":
     result = STEPS[sys.argv[1]](json.loads(sys.argv[2]) if len(sys.argv) > 2 else {})

@@ -58,6 +58,21 @@ def _queries_constant(result: dict) -> tuple[str, str]:
     return "; ".join(cells), met
 
 
+def _downloads(result: dict) -> str:
+    row = result.get("downloads")
+    if not row:
+        return "n/a"
+
+    def ms(key: str) -> str:
+        return f"{row[key]['median_us'] / 1000:.1f}"
+
+    return (
+        f"Luanti zip {ms('luanti_one_address')} / {ms('luanti_new_addresses')} ms; "
+        f"LuaRocks file {ms('luarocks_one_address')} / {ms('luarocks_new_addresses')} ms; "
+        f"check {row.get('check_us', '?')} µs, writes {row.get('writes_us', '?')} µs"
+    )
+
+
 def render(results: list[dict], *, args, machine: str, seconds: float) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     names = [r["backend"] for r in results]
@@ -84,6 +99,13 @@ def render(results: list[dict], *, args, machine: str, seconds: float) -> str:
         lines.append(f"| {title} | < {goal} ms | " + " | ".join(cells) + " |")
     cells = [c for r in results for c in _queries_constant(r)]
     lines.append("| SQL queries cold/warm per request | constant | " + " | ".join(cells) + " |")
+    cells = [c for r in results for c in (_downloads(r), "-")]
+    lines.append(
+        "| counted download in process, one address x200 / 200 addresses (median per request; "
+        "the once-a-day check and the counter writes it spares) | reference | "
+        + " | ".join(cells)
+        + " |"
+    )
     lines += [
         "",
         "Notes: SQLite runs with the local-memory cache (one copy per worker; each worker builds "

@@ -193,6 +193,7 @@ def run_backend(backend: str, args) -> dict:
             print(f"[{backend}] cold paths, search and uploads done", flush=True)
         query_urls = dict(urls, search="/api/packages/?q=forest")
         out["queries"] = inprocess(env, "queries", {"urls": query_urls, "explain": True})
+        out["downloads"] = inprocess(env, "downloads", {"repeat": 200})  # bench/download_bench.py
         if args.profile:
             out["profiles"] = {
                 label: inprocess(env, "profile", {"url": url})["text"]

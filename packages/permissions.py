@@ -35,6 +35,7 @@ class Action(StrEnum):
     MAKE_RELEASE = "make_release"
     APPROVE_RELEASE = "approve_release"
     DELETE_RELEASE = "delete_release"
+    SEE_IMPORT_ERRORS = "see_import_errors"
     ADD_SCREENSHOTS = "add_screenshots"
     CHANGE_SCREENSHOTS = "change_screenshots"
     APPROVE_SCREENSHOT = "approve_screenshot"
@@ -85,6 +86,9 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.MAKE_RELEASE: Rule(anyone_from=Rank.EDITOR, own=True),
     Action.APPROVE_RELEASE: Rule(anyone_from=Rank.APPROVER, own=True),
     Action.DELETE_RELEASE: Rule(anyone_from=Rank.EDITOR, own=True),
+    # Why a git import failed can name a private repository (and, for a refused host, what it
+    # resolves to): the package's people and moderators read it, strangers see only the state.
+    Action.SEE_IMPORT_ERRORS: Rule(anyone_from=Rank.MODERATOR, own=True, own_from=Rank.BANNED),
     Action.ADD_SCREENSHOTS: Rule(anyone_from=Rank.EDITOR, own=True),
     Action.CHANGE_SCREENSHOTS: Rule(anyone_from=Rank.EDITOR, own=True),
     Action.APPROVE_SCREENSHOT: Rule(
@@ -109,7 +113,9 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.VIEW_AUDIT_LOG: Rule(anyone_from=Rank.MODERATOR, own=True, own_from=Rank.BANNED),
 }
 
-READ_ONLY_ACTIONS = frozenset({Action.VIEW_PACKAGE, Action.VIEW_AUDIT_LOG})
+READ_ONLY_ACTIONS = frozenset(
+    {Action.VIEW_PACKAGE, Action.VIEW_AUDIT_LOG, Action.SEE_IMPORT_ERRORS}
+)
 # What puts content in front of other people: a throwaway account must verify an email address first.
 PUBLISH_ACTIONS = frozenset({Action.CREATE_PACKAGE, Action.MAKE_RELEASE, Action.ADD_SCREENSHOTS})
 

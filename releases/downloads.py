@@ -1,15 +1,49 @@
-"""Download counters of release files, their releases and packages."""
+"""Download counters of release files, their releases and packages, for both faces.
 
+A download counts at most once per client address per package per UTC day (docs/security.md,
+"Ranking fraud"): the counters feed the download sort and the score, so a loop of GETs from one
+address must not move them. The first request of the day leaves a mark in a cache under a keyed
+hash of (package, address): an HMAC whose key is derived from SECRET_KEY and the day, so the store
+never holds an address in the clear and yesterday's marks cannot be linked to today's. The mark is
+one atomic `add` (set-if-absent), so the hot path takes no lock and a race of two first requests
+counts once. A lost mark (eviction, a restarted local-memory cache) only lets one more download of
+that address count that day.
+"""
+
+from datetime import datetime
+
+from django.core.cache import BaseCache, caches
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
+from packages.downloads import record_daily_download
 from packages.models import Package
+from packages.scoring import add_download_score
 from releases.models import Release, ReleaseFile
+
+# A mark must outlive the rest of its UTC day (the day is in the key, so it needs no longer).
+SEEN_TIMEOUT = 25 * 3600
+
+
+def download_seen_store() -> BaseCache:
+    """Where the once-a-day marks live: the one place to point them at another cache alias."""
+    return caches["default"]
+
+
+def is_first_download_today(*, client: str, package_id: int, now: datetime | None = None) -> bool:
+    """True for the first download of `package_id` from `client` (an address) this UTC day."""
+    day = (now or timezone.now()).date().isoformat()
+    digest = salted_hmac(
+        f"lua-registry.downloads.{day}", f"{package_id}:{client}", algorithm="sha256"
+    ).hexdigest()[:32]
+    return download_seen_store().add(f"download-seen:{digest}", 1, timeout=SEEN_TIMEOUT)
 
 
 @transaction.atomic
-def count_download(*, release_file: ReleaseFile) -> None:
-    """One download of `release_file`: +1 on the file, its release and its package.
+def add_download(*, release_file: ReleaseFile) -> None:
+    """+1 on the file, its release and its package.
 
     Three `UPDATE ... SET downloads = downloads + 1` statements (F() expressions): no row is read or
     locked before the write, and each row lock lasts only until this short transaction commits, never
@@ -20,3 +54,40 @@ def count_download(*, release_file: ReleaseFile) -> None:
     Package.objects.filter(
         pk=Release.objects.filter(pk=release_file.release_id).values("package_id")[:1]
     ).update(downloads=F("downloads") + 1)
+
+
+def count_download(*, release_file: ReleaseFile, client: str, now: datetime | None = None) -> bool:
+    """A rockspec or rock fetched by `client`: counted when it is the client's first fetch of the
+    package today (whatever the file: per file, fetching every file of every version would add
+    that many to the package). Returns whether it counted."""
+    package_id = release_file.release.package_id
+    if not is_first_download_today(client=client, package_id=package_id, now=now):
+        return False
+    add_download(release_file=release_file)
+    return True
+
+
+def count_luanti_download(
+    *,
+    release_file: ReleaseFile,
+    package_id: int,
+    reason: str | None,
+    user_agent: str,
+    client: str,
+    now: datetime | None = None,
+) -> bool:
+    """A Luanti release zip fetched by `client`: the totals, the daily stats (platform, reason) and
+    the download score move together, once per client and package a day. False for bots (no
+    User-Agent) and repeats."""
+    if not user_agent.strip():
+        return False
+    now = now or timezone.now()
+    if not is_first_download_today(client=client, package_id=package_id, now=now):
+        return False
+    with transaction.atomic():
+        add_download(release_file=release_file)
+        record_daily_download(
+            package_id=package_id, reason=reason, user_agent=user_agent, day=now.date()
+        )
+        add_download_score(package_id=package_id, reason=reason)  # the score's decaying half
+    return True

@@ -13,11 +13,12 @@ releases of one package in 5 minutes (ContentDB's rate limit). Zip limits are in
 """
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Rank, User
@@ -33,6 +34,7 @@ from releases.errors import (
     ReleasePermissionDenied,
     TooManyReleases,
 )
+from releases.git_imports import STUCK, check_repo_url, import_timeout
 from releases.luanti_conf import ContentInfo, luanti_version
 from releases.models import FileKind, Release, TaskState
 from releases.storage import delete_release_files, files_removed_on_error, save_release_file
@@ -277,18 +279,6 @@ def create_git_release(
     return release
 
 
-def check_repo_url(url: str | None) -> str:
-    if not url:
-        raise InvalidReleaseRequest("The package has no repository URL to import from")
-    schemes = settings.GIT_IMPORT_ALLOWED_SCHEMES
-    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
-    if scheme not in schemes:
-        raise InvalidReleaseRequest(
-            f"The repository URL must start with {' or '.join(s + '://' for s in schemes)}"
-        )
-    return url
-
-
 def finish_git_release(*, release: Release, by: User, content: bytes, commit: str) -> Release:
     """The import task's last step: inspect the archive, then store it as for an upload."""
     package = release.package
@@ -301,6 +291,24 @@ def finish_git_release(*, release: Release, by: User, content: bytes, commit: st
     release.commit = commit
     with files_removed_on_error():
         return _store(package=package, by=by, release=release, content=content, info=info)
+
+
+# A RUNNING import past its deadline plus this grace (the zip inspection and storing after git have
+# no deadline of their own, and take seconds) was stopped without a word: its worker died.
+STUCK_GRACE = timedelta(minutes=5)
+
+
+def fail_stuck_imports(*, now: datetime | None = None) -> int:
+    """Mark FAILED every import RUNNING longer than the deadline allows; returns how many.
+
+    Run by every import task before it starts, and by `manage.py fail_stuck_imports` (cron, deploy).
+    """
+    started_before = (now or timezone.now()) - timedelta(seconds=import_timeout()) - STUCK_GRACE
+    # no start time: RUNNING since before starts were recorded (the rows the old bug left behind)
+    started_long_ago = Q(task_started_at__lt=started_before) | Q(task_started_at__isnull=True)
+    return Release.objects.filter(started_long_ago, task_state=TaskState.RUNNING).update(
+        task_state=TaskState.FAILED, task_error=STUCK, approved=False
+    )
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """Releases of packages (rockspec versions and Luanti releases) and the files that carry them."""
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -34,6 +36,11 @@ class Release(models.Model):
     commit = models.CharField(max_length=40, null=True, blank=True)
     task_state = models.CharField(max_length=10, choices=TaskState.choices, default=TaskState.DONE)
     task_error = models.TextField(blank=True)
+    # The public id of the release's import task (`/tasks/<task_id>/`): random, so nobody can walk
+    # the tasks of other people's (hidden) packages by counting.
+    task_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # When the import task began RUNNING; the stuck-import sweep compares it with the deadline.
+    task_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     min_luanti_version = models.ForeignKey(
         "packages.LuantiVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -4,6 +4,7 @@ Each variable is read once, here. A fresh clone runs with none set: SQLite file,
 local-memory cache, in-process tasks.
 """
 
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -203,8 +204,16 @@ RATELIMIT_UPLOADS = (int(os.environ.get("RATELIMIT_UPLOADS", "60")), 3600)
 # Behind a proxy, the header carrying the client address (e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
 CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 
-# URL schemes a git release may be imported from (git's own names; tests add "file").
+# Git imports (releases/git_imports.py). URL schemes a git release may be imported from (https,
+# http; tests add "file"); networks allowed although not public (e.g. an internal git server,
+# "10.0.0.0/8"); and the seconds one import may take in all. The immediate task backend imports
+# inside the request, so keep the timeout well below gunicorn's worker timeout (30 s by default).
 GIT_IMPORT_ALLOWED_SCHEMES = env_list("GIT_IMPORT_ALLOWED_SCHEMES", ["https"])
+GIT_IMPORT_PERMITTED_NETWORKS = [
+    str(ipaddress.ip_network(network, strict=False))
+    for network in env_list("GIT_IMPORT_PERMITTED_NETWORKS", [])
+]
+GIT_IMPORT_TIMEOUT = int(os.environ.get("GIT_IMPORT_TIMEOUT", "20"))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

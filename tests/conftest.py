@@ -75,3 +75,18 @@ def _reference_data(request):
 
             import_module("packages.migrations.0002_reference_data").load(apps, None)
     yield
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Django's clock (`django.utils.timezone.now`), moved by the test: `clock.now += timedelta(1)`.
+    Everything that dates a request (daily stats, the once-a-day download rule) reads it."""
+    import datetime
+
+    from django.utils import timezone
+
+    class Clock:
+        now = datetime.datetime(2026, 3, 14, 12, 0, tzinfo=datetime.UTC)
+
+    monkeypatch.setattr(timezone, "now", lambda: Clock.now)
+    return Clock

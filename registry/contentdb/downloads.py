@@ -1,8 +1,9 @@
 """The package download routes the Luanti client installs from (docs/protocols/luanti-client.md 6):
 `/packages/<author>/<name>/download/` and `/packages/<author>/<name>/releases/<id>/download/`.
 
-They answer the release zip's bytes. Download counting (by reason and platform) hooks in
-`serve_release_zip`, the one place both routes end.
+They answer the release zip's bytes. Download counting (by reason and platform, once per client
+address per package a day: releases/downloads.py) hooks in `serve_release_zip`, the one place both
+routes end.
 """
 
 from urllib.parse import quote
@@ -10,11 +11,12 @@ from urllib.parse import quote
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
 
-from packages.downloads import count_luanti_download
 from packages.models import Package
 from packages.permissions import Action, can
 from packages.queries import resolve_luanti_version
 from packages.selectors import luanti_package_by_key, package_alias_target
+from registry.ratelimit import client_address
+from releases.downloads import count_luanti_download
 from releases.models import Release, TaskState
 from releases.selectors import latest_compatible_release, release_zip
 
@@ -50,6 +52,7 @@ def serve_release_zip(request: HttpRequest, release: Release) -> HttpResponse:
             package_id=release.package_id,
             reason=request.GET.get("reason"),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            client=client_address(request),  # counted once per address a day
         )
     return FileResponse(
         zip_file.file.open("rb"),

@@ -90,7 +90,7 @@ urlpatterns = [
         downloads.release_download,
     ),
     # git import status (ContentDB's /tasks/<id>/), screenshots and their thumbnails
-    path("tasks/<int:task_id>/", writes_releases.task_status),
+    path("tasks/<uuid:task_id>/", writes_releases.TaskStatusView.as_view()),
     path("uploads/screenshots/<str:file>", thumbnails.screenshot_file),
     path("thumbnails/<int:level>/screenshots/<str:file>", thumbnails.thumbnail),
 ]

@@ -6,12 +6,17 @@ Order of checks copies ContentDB (docs/protocols/contentdb.md section 1): create
 is 404 release -> 401 -> 403 token/package -> domain errors.
 """
 
-from django.http import JsonResponse
-from django.views.decorators.http import require_GET
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 
 from packages.permissions import Action, can
-from registry.contentdb.base import ContentDBError, ContentDBView, require_token, require_token_for
+from registry.contentdb.auth import BearerAuthentication
+from registry.contentdb.base import (
+    ContentDBError,
+    ContentDBView,
+    require_token,
+    require_token_for,
+)
 from registry.contentdb.serializers import release_dict
 from registry.contentdb.writes_packages import package_for_write
 from registry.ratelimit import UploadThrottle
@@ -20,6 +25,7 @@ from releases.luanti_releases import create_git_release, create_zip_release, del
 from releases.models import FileKind, Release, TaskState
 
 NO_APPROVE = "You do not have the permission to approve releases"
+FAILED_FOR_STRANGERS = "The import failed"
 RELEASE_NOT_FOUND = "Release not found"
 TASK_STATUS = {
     TaskState.PENDING: "PENDING",
@@ -39,7 +45,7 @@ def _text(data, key: str) -> str | None:
 
 
 def task_path(release: Release) -> str:
-    return f"/tasks/{release.pk}/"
+    return f"/tasks/{release.task_id}/"
 
 
 def release_answer(release: Release) -> dict:
@@ -119,16 +125,27 @@ class ReleaseDeleteView(ContentDBView):
         return Response({"success": True})
 
 
-@require_GET
-def task_status(request, task_id: int) -> JsonResponse:
-    """ContentDB's `/tasks/<id>/` JSON: how a release's import stands (our ids are release ids)."""
-    release = Release.objects.filter(pk=task_id).first()
-    if release is None:
-        return JsonResponse({"success": False, "error": "Task not found"}, status=404)
-    status = TASK_STATUS[release.task_state]
-    answer: dict = {"id": str(release.pk), "status": status}
-    if status == "FAILURE":
-        answer["error"] = release.task_error
-    else:
-        answer["result"] = {"release": release.pk} if status == "SUCCESS" else None
-    return JsonResponse(answer)
+class TaskStatusView(ContentDBView):
+    """ContentDB's `/tasks/<id>/` JSON: how a release's import stands.
+
+    Ids are the releases' random task ids. Everyone sees the state; why an import failed only the
+    package's people and moderators (Bearer token or web session), others a fixed sentence.
+    """
+
+    # a web session counts too: people follow the task link from the site, signed in there
+    authentication_classes = [BearerAuthentication, SessionAuthentication]
+
+    def get(self, request, task_id):
+        release = Release.objects.select_related("package").filter(task_id=task_id).first()
+        if release is None:
+            raise ContentDBError("Task not found", 404)
+        status = TASK_STATUS[release.task_state]
+        answer: dict = {"id": str(release.task_id), "status": status}
+        if status == "FAILURE":
+            may_see = can(request.user, Action.SEE_IMPORT_ERRORS, release.package)
+            answer["error"] = release.task_error if may_see else FAILED_FOR_STRANGERS
+        else:
+            answer["result"] = {"release": release.pk} if status == "SUCCESS" else None
+        response = Response(answer)
+        response["Cache-Control"] = "private, no-store"  # the answer depends on who asks
+        return response

@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_safe
 
 from accounts.selectors import user_by_username
+from registry.ratelimit import client_address
 from releases.downloads import count_download
 from releases.manifests import ManifestScope, file_for_download
 from releases.models import FileKind, ReleaseFile
@@ -57,7 +58,7 @@ def file_response(request: HttpRequest, release_file: ReleaseFile) -> HttpRespon
         headers=headers,
     )
     if is_counted_agent(request.headers.get("User-Agent", "")):
-        count_download(release_file=release_file)
+        count_download(release_file=release_file, client=client_address(request))
     return response
 
 

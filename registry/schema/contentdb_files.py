@@ -39,7 +39,9 @@ PATHS: dict[str, Schema] = {
         "get": {
             "tags": [TAG],
             "summary": "How a release import stands",
-            "parameters": [path_param("task_id", INTEGER)],
+            "description": "Everyone sees the state; the reason of a failure only the package's "
+            "people and moderators (Bearer token or web session), others `The import failed`.",
+            "parameters": [path_param("task_id", {"type": "string", "format": "uuid"})],
             "responses": {
                 "200": json_body(
                     obj(
@@ -51,7 +53,7 @@ PATHS: dict[str, Schema] = {
                         result={"nullable": True},
                     )
                 ),
-                "404": {"description": "No such task (JSON), or an id that is no number (web 404)"},
+                "404": {"description": "No such task (JSON), or an id that is no UUID (web 404)"},
                 "405": {"description": "Method not allowed"},
             },
         }

@@ -1,6 +1,8 @@
 """Downloads count by reason and platform per UTC day, and feed the stats endpoint."""
 
+import itertools
 import threading
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -30,13 +32,23 @@ def release_zip(client, token, *, title="1.0.0", conf="name = farming\n") -> tup
     return response.json()["release"]["id"], content
 
 
-def download(client, url: str, user_agent: str | None, **query):
+_CLIENTS = itertools.count(1)  # next() on a count is atomic: threads may share it
+
+
+def new_address() -> str:
+    """A client address never used before in this run."""
+    n = next(_CLIENTS)
+    return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
+def download(client, url: str, user_agent: str | None, *, address: str | None = None, **query):
     headers = {"HTTP_USER_AGENT": user_agent} if user_agent is not None else {}
+    headers["REMOTE_ADDR"] = address or new_address()
     return client.get(url, query, **headers)
 
 
-def today_stats() -> dict:
-    row = PackageDailyStats.objects.get(date=timezone.now().date())
+def today_stats(day=None) -> dict:
+    row = PackageDailyStats.objects.get(date=day or timezone.now().date())
     return {
         key: getattr(row, key)
         for key in (
@@ -166,3 +178,99 @@ def test_concurrent_downloads_lose_no_count(user, token):
         "reason_dependency": 0,
     }
     assert Package.objects.get(pk=mod_package.pk).downloads == total
+
+
+# --- once per client address per package per UTC day (docs/security.md, "Ranking fraud") ------
+
+
+def package_counts(package) -> tuple[int, int, int, float, float]:
+    package.refresh_from_db()
+    release = Release.objects.get(package=package)
+    return (
+        package.downloads,
+        release.downloads,
+        ReleaseFile.objects.get(release=release).downloads,
+        package.score_downloads,
+        package.score,
+    )
+
+
+@pytest.mark.django_db
+def test_twenty_downloads_from_one_address_count_once(client, token, mod_package, clock):
+    release_id, content = release_zip(client, token)
+    url = f"/packages/alice/farming/releases/{release_id}/download/"
+    for _ in range(20):
+        response = download(client, url, LUANTI, address="203.0.113.7", reason="new")
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == content  # every one is served
+    assert package_counts(mod_package) == (1, 1, 1, 1.0, 1.0)
+    assert today_stats() == {
+        "platform_minetest": 1,
+        "platform_other": 0,
+        "reason_new": 1,
+        "reason_update": 0,
+        "reason_dependency": 0,
+    }
+    stats = client.get("/api/packages/alice/farming/stats/").json()
+    assert (stats["platform_minetest"], stats["reason_new"]) == ([1], [1])
+
+
+@pytest.mark.django_db
+def test_the_latest_release_route_counts_once_too(client, token, mod_package, clock):
+    release_zip(client, token)
+    for _ in range(5):
+        download(client, "/packages/alice/farming/download/", LUANTI, address="203.0.113.7")
+    assert package_counts(mod_package)[:3] == (1, 1, 1)
+
+
+@pytest.mark.django_db
+def test_two_addresses_count_twice(client, token, mod_package, clock):
+    release_id, _ = release_zip(client, token)
+    url = f"/packages/alice/farming/releases/{release_id}/download/"
+    for address in ("203.0.113.7", "2001:db8::7", "203.0.113.7", "2001:db8::7"):
+        download(client, url, LUANTI, address=address, reason="new")
+    assert package_counts(mod_package) == (2, 2, 2, 2.0, 2.0)
+    assert today_stats()["platform_minetest"] == 2
+
+
+@pytest.mark.django_db
+def test_the_same_address_counts_again_the_next_day(client, token, mod_package, clock):
+    release_id, _ = release_zip(client, token)
+    url = f"/packages/alice/farming/releases/{release_id}/download/"
+    first_day = clock.now.date()
+    download(client, url, LUANTI, address="203.0.113.7", reason="new")
+    clock.now += timedelta(hours=11, minutes=59)  # 23:59 the same UTC day
+    download(client, url, LUANTI, address="203.0.113.7", reason="new")
+    clock.now += timedelta(minutes=2)  # 00:01 the next day
+    download(client, url, LUANTI, address="203.0.113.7", reason="new")
+    download(client, url, LUANTI, address="203.0.113.7", reason="new")
+    assert package_counts(mod_package) == (2, 2, 2, 2.0, 2.0)
+    assert today_stats(first_day)["platform_minetest"] == 1
+    assert today_stats(clock.now.date())["platform_minetest"] == 1
+
+
+@pytest.mark.django_db
+def test_the_address_is_the_trusted_proxy_header_when_one_is_set(
+    client, token, mod_package, clock, settings
+):
+    settings.CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
+    release_id, _ = release_zip(client, token)
+    url = f"/packages/alice/farming/releases/{release_id}/download/"
+    for real_ip in ("203.0.113.7", "203.0.113.8", "203.0.113.7"):  # all through one proxy
+        client.get(url, HTTP_USER_AGENT=LUANTI, REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP=real_ip)
+    assert package_counts(mod_package)[:3] == (2, 2, 2)
+
+
+@pytest.mark.django_db
+def test_client_addresses_are_not_kept_in_the_clear(client, token, mod_package, clock):
+    from django.core.cache import cache
+
+    release_id, _ = release_zip(client, token)
+    url = f"/packages/alice/farming/releases/{release_id}/download/"
+    download(client, url, LUANTI, address="203.0.113.77")
+    assert package_counts(mod_package)[0] == 1
+    stored = b"".join(
+        key.encode() + value
+        for key, value in cache._cache.items()  # the local-memory store
+    )
+    assert stored and b"203.0.113.77" not in stored

@@ -99,7 +99,7 @@ def test_release_is_pending_until_the_task_runs(client, token, git_mod):
     assert release.task_state == TaskState.PENDING
     assert release.approved is False
     assert client.get(response.json()["task"]).json() == {
-        "id": str(release.pk),
+        "id": str(release.task_id),
         "status": "PENDING",
         "result": None,
     }
@@ -120,7 +120,7 @@ def test_failed_import_marks_the_release_failed_and_stores_nothing(
     assert "does not match the name of the content" in release.task_error
     assert not ReleaseFile.objects.exists()
     assert media_files() == before
-    task = client.get(f"/tasks/{release.pk}/").json()
+    task = client.get(f"/tasks/{release.task_id}/", **token).json()
     assert task["status"] == "FAILURE" and task["error"] == release.task_error
 
 

@@ -45,7 +45,7 @@ def test_zip_release_is_stored_approved_and_describes_the_mod(client, token, wip
     body = response.json()
     release = Release.objects.get()
     assert body["success"] is True
-    assert body["task"] == f"/tasks/{release.pk}/"
+    assert body["task"] == f"/tasks/{release.task_id}/"
     assert body["release"]["id"] == release.pk
     assert body["release"]["title"] == "1.0.0"
     assert body["release"]["release_notes"] == "first\nrelease"
@@ -59,8 +59,8 @@ def test_zip_release_is_stored_approved_and_describes_the_mod(client, token, wip
     assert list(wip_mod.provides.values_list("name", flat=True)) == ["farming"]
     deps = {(d.meta_package.name, d.is_optional) for d in PackageDependency.objects.all()}
     assert deps == {("default", False), ("bucket", False), ("mobs", True)}
-    assert client.get(f"/tasks/{release.pk}/").json() == {
-        "id": str(release.pk),
+    assert client.get(body["task"]).json() == {
+        "id": str(release.task_id),
         "status": "SUCCESS",
         "result": {"release": release.pk},
     }

@@ -201,7 +201,7 @@ def test_broken_repository_fails_the_task_and_a_retry_imports(
     assert response.status_code == 200
     failed = Release.objects.get()
     assert failed.task_state == TaskState.FAILED and failed.task_error
-    task = client.get(f"/tasks/{failed.pk}/").json()
+    task = client.get(f"/tasks/{failed.task_id}/").json()
     assert task["status"] == "FAILURE" and task["error"]
     assert not ReleaseFile.objects.filter(release=failed).exists()
     assert before.before[1] == Unchanged().before[1]  # no file was left behind
@@ -252,4 +252,4 @@ def test_storage_failing_inside_the_import_task(
     assert release.task_state == TaskState.FAILED, release.task_state
     assert not ReleaseFile.objects.exists()
     assert before.before[1] == Unchanged().before[1]
-    assert client.get(f"/tasks/{release.pk}/").json()["status"] == "FAILURE"
+    assert client.get(f"/tasks/{release.task_id}/").json()["status"] == "FAILURE"

@@ -4,7 +4,7 @@ import pytest
 from django.test import TestCase
 
 from packages.models import Package
-from releases.downloads import count_download
+from releases.downloads import add_download
 from releases.models import FileKind, Release, ReleaseFile
 from releases.rock_uploads import upload_rockspec
 from tests.factories import UserFactory
@@ -138,14 +138,59 @@ def test_reuploaded_rockspec_is_served_fresh_at_once(client, user, etlua):
     ],
 )
 def test_downloads_are_counted_by_user_agent(client, etlua, agent, counted):
-    client.get("/etlua-1.2.0-1.src.rock", headers={"User-Agent": agent})
-    client.get("/etlua-1.2.0-1.rockspec", headers={"User-Agent": agent})
+    client.get("/etlua-1.2.0-1.src.rock", headers={"User-Agent": agent}, REMOTE_ADDR="10.0.0.1")
+    client.get("/etlua-1.2.0-1.rockspec", headers={"User-Agent": agent}, REMOTE_ADDR="10.0.0.2")
     expected = 1 if counted else 0
     assert ReleaseFile.objects.get(arch="src").downloads == expected
     assert ReleaseFile.objects.get(kind=FileKind.ROCKSPEC).downloads == expected
     assert ReleaseFile.objects.get(arch="all").downloads == 0
     assert Release.objects.get().downloads == 2 * expected
     assert Package.objects.get().downloads == 2 * expected
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        Package.objects.get().downloads,
+        Release.objects.get().downloads,
+        ReleaseFile.objects.get(arch="src").downloads,
+        ReleaseFile.objects.get(kind=FileKind.ROCKSPEC).downloads,
+    )
+
+
+def fetch(client, path: str, address: str):
+    response = client.get(path, headers={"User-Agent": LUAROCKS_UA}, REMOTE_ADDR=address)
+    assert response.status_code == 200
+    return response
+
+
+def test_twenty_fetches_from_one_address_count_once(client, etlua, clock):
+    for _ in range(20):
+        assert body(fetch(client, "/etlua-1.2.0-1.src.rock", "203.0.113.7"))
+    assert counts() == (1, 1, 1, 0)
+
+
+def test_one_address_counts_once_per_package_whatever_the_file(client, etlua, clock):
+    """Per package, not per file: fetching every file of every version would otherwise add one
+    per file to the package's total (the number rankings read)."""
+    for path in (
+        "/etlua-1.2.0-1.src.rock",
+        "/etlua-1.2.0-1.rockspec",
+        "/dev/etlua-1.2.0-1.src.rock",
+    ):
+        fetch(client, path, "203.0.113.7")
+    assert counts() == (1, 1, 1, 0)
+
+
+def test_two_addresses_count_twice_and_the_next_day_again(client, etlua, clock):
+    from datetime import timedelta
+
+    fetch(client, "/etlua-1.2.0-1.src.rock", "203.0.113.7")
+    fetch(client, "/manifests/alice/etlua-1.2.0-1.src.rock", "2001:db8::7")
+    fetch(client, "/etlua-1.2.0-1.src.rock", "2001:db8::7")
+    assert counts() == (2, 2, 2, 0)
+    clock.now += timedelta(days=1)
+    fetch(client, "/etlua-1.2.0-1.src.rock", "203.0.113.7")
+    assert counts() == (3, 3, 3, 0)
 
 
 def test_a_304_is_not_a_download(client, etlua):
@@ -157,17 +202,17 @@ def test_a_304_is_not_a_download(client, etlua):
     assert Release.objects.get().downloads == 1
 
 
-def test_count_download_adds_one_to_file_release_and_package(etlua):
+def test_add_download_adds_one_to_file_release_and_package(etlua):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     rock = etlua.release.files.get(arch="src")
     with CaptureQueriesContext(connection) as queries:
-        count_download(release_file=rock)
+        add_download(release_file=rock)
     statements = [q["sql"].split()[0] for q in queries.captured_queries]
     # three F() updates, nothing read or locked first (savepoints aside)
     assert [s for s in statements if s not in {"SAVEPOINT", "RELEASE"}] == ["UPDATE"] * 3
-    count_download(release_file=rock)
+    add_download(release_file=rock)
     rock.refresh_from_db()
     assert rock.downloads == 2
     assert Release.objects.get().downloads == 2

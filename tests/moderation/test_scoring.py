@@ -107,7 +107,9 @@ def test_a_luanti_client_download_feeds_the_download_score(client, db):
     )
     agent = {"HTTP_USER_AGENT": "Luanti/5.10.0 (Linux/6.1 x86_64)"}
     url = f"/packages/{package.key}/releases/{release.pk}/download/"
-    assert client.get(url + "?reason=new", **agent).status_code == 200
-    assert client.get(url + "?reason=update", **agent).status_code == 200
-    assert client.get(url, **agent).status_code == 200
+    # three installs from three addresses (one address counts once a day)
+    assert client.get(url + "?reason=new", REMOTE_ADDR="10.0.0.1", **agent).status_code == 200
+    assert client.get(url + "?reason=update", REMOTE_ADDR="10.0.0.2", **agent).status_code == 200
+    assert client.get(url, REMOTE_ADDR="10.0.0.3", **agent).status_code == 200
+    assert client.get(url + "?reason=new", REMOTE_ADDR="10.0.0.1", **agent).status_code == 200
     assert scores(package) == [(1.5, 1.5)]

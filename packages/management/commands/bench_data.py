@@ -372,7 +372,7 @@ def _bulk(model, rows: list[dict]) -> list[dict]:
             next_id += 1
             values.append(
                 tuple(
-                    convert(row.get(f.attname, default))
+                    convert(row[f.attname] if f.attname in row else default())
                     for f, convert, default in zip(fields, converters, defaults, strict=True)
                 )
             )
@@ -392,9 +392,13 @@ def _bulk(model, rows: list[dict]) -> list[dict]:
 
 
 def _default(field):
+    """A per-row default: a callable default (a fresh uuid4 task id) is called for every row."""
     if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
-        return BASE_TIME
-    return field.get_default()  # "" for text fields without a default, as Django would store
+        return lambda: BASE_TIME
+    if callable(field.default):
+        return field.get_default
+    value = field.get_default()  # "" for text fields without a default, as Django would store
+    return lambda: value
 
 
 def _converter(field):
@@ -409,6 +413,8 @@ def _converter(field):
         return (lambda v: None if v is None else v.isoformat()) if sqlite else (lambda v: v)
     if isinstance(field, models.JSONField):
         return lambda v: json.dumps(v)
+    if isinstance(field, models.UUIDField) and sqlite:  # Django stores 32 hex digits there
+        return lambda v: None if v is None else v.hex
     return lambda v: v
 
 
