@@ -1,6 +1,6 @@
-"""Migration releases 0003: rows stored before the luarocks grammar was enforced.
+"""Migration releases 0004: rows stored before the luarocks grammar was enforced.
 
-The database is taken back to releases 0002 (no check constraint), rows are written as the old
+The database is taken back to releases 0003 (no check constraint), rows are written as the old
 upload code wrote them, and `migrate` runs forward, as it does on a deployed site.
 """
 
@@ -18,7 +18,7 @@ from tests.factories import PackageFactory, ReleaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = "0002_releasefile_filename_index"
+BEFORE = "0003_release_task_id"
 
 
 def old_version(user, name: str, version: str, arches: list[str]) -> Release:

@@ -16,7 +16,7 @@ def fill_task_ids(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("releases", "0004_releasefile_public_name_check")]
+    dependencies = [("releases", "0002_releasefile_filename_index")]
 
     operations = [
         migrations.AddField(

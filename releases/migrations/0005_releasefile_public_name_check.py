@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0003_rock_versions_follow_luarocks'),
+        ('releases', '0004_rock_versions_follow_luarocks'),
     ]
 
     operations = [

@@ -113,7 +113,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("releases", "0002_releasefile_filename_index"),
+        ("releases", "0003_release_task_id"),
         ("accounts", "0003_audit_log"),
         ("packages", "0001_initial"),
     ]
