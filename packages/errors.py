@@ -55,3 +55,15 @@ class PackageEditDenied(PackagesError):
 
 class PackageExists(PackagesError):
     """The author already has a Luanti package with that technical name."""
+
+
+class PackageNameReserved(PackageExists):
+    """The key is an old name (alias) of another package; only a moderator can release it."""
+
+
+class PackageMoved(PackagesError):
+    """The key is an old name of `package`: the face answers with a redirect to its new key."""
+
+    def __init__(self, package) -> None:
+        super().__init__(f"Moved to {package.key}")
+        self.package = package

@@ -22,7 +22,12 @@ from django.utils import timezone
 
 from accounts.audit import changes, record
 from accounts.models import AuditSeverity, User
-from packages.errors import InvalidPackageData, PackageEditDenied, PackageExists
+from packages.aliases import check_key_free, keep_old_name
+from packages.errors import (
+    InvalidPackageData,
+    PackageEditDenied,
+    PackageExists,
+)
 from packages.models import (
     LUANTI_TYPES,
     AIDisclosure,
@@ -30,7 +35,6 @@ from packages.models import (
     DevState,
     License,
     Package,
-    PackageAlias,
     PackageState,
     PackageType,
     Tag,
@@ -304,6 +308,7 @@ def _apply(package: Package, values: dict[str, Any]) -> None:
 
 
 def _check_name_free(package: Package) -> None:
+    """The author has no other Luanti package of that name, and the key is nobody's old name."""
     taken = (
         Package.objects.filter(author_id=package.author_id, name__iexact=package.name)
         .exclude(type=PackageType.ROCK)
@@ -312,6 +317,12 @@ def _check_name_free(package: Package) -> None:
     )
     if taken:
         raise PackageExists(f"You already have a package called {package.name}")
+    check_key_free(
+        author=package.author.username,
+        name=package.name,
+        rock=False,
+        package=package if package.pk else None,
+    )
 
 
 @transaction.atomic
@@ -380,9 +391,7 @@ def update_package(*, package: Package, by: User, changes: dict) -> tuple[Packag
     if after == before:
         return package, False
     if package.name != old_name and package.is_approved:
-        PackageAlias.objects.get_or_create(
-            package=package, author=package.author.username, name=old_name
-        )
+        keep_old_name(package=package, author=package.author.username, name=old_name)
     package.save()
     for key in ("tags", "content_warnings"):
         if key in values:

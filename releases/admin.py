@@ -1,38 +1,33 @@
 from django.contrib import admin
 
-from packages.admin_moderation import RankAccessMixin, run_service
+from packages.admin_moderation import (
+    RankAccessMixin,
+    ReadOnlyInline,
+    ServiceOwnedMixin,
+    run_service,
+)
 from releases.models import Release, ReleaseFile, RockDependency
 from releases.moderation import approve_release
 
 
-class ReleaseFileInline(admin.TabularInline):
+class ReleaseFileInline(ReadOnlyInline, admin.TabularInline):
     model = ReleaseFile
-    extra = 0
-    readonly_fields = [
-        "kind",
-        "arch",
-        "file",
-        "filename",
-        "size",
-        "sha256",
-        "revision",
-        "downloads",
-    ]
-    can_delete = False
+    fields = ["kind", "arch", "file", "filename", "size", "sha256", "revision", "downloads"]
 
 
-class RockDependencyInline(admin.TabularInline):
+class RockDependencyInline(ReadOnlyInline, admin.TabularInline):
     model = RockDependency
-    extra = 0
 
 
 @admin.register(Release)
-class ReleaseAdmin(RankAccessMixin, admin.ModelAdmin):
+class ReleaseAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
+    """Read-only: approval goes through the action (audited, manifests and lists invalidated);
+    releases are made and deleted by their package's people through the faces."""
+
+    package_path = "package__"
     list_display = ["name", "package", "title", "approved", "task_state", "downloads", "created_at"]
     list_filter = ["approved", "task_state", "is_development", "package__type"]
     search_fields = ["name", "title", "package__name", "package__author__username"]
-    raw_id_fields = ["package"]
-    readonly_fields = ["downloads", "revision", "created_at", "updated_at"]
     inlines = [ReleaseFileInline, RockDependencyInline]
     list_select_related = ["package__author"]
     actions = ["approve_releases"]
@@ -49,9 +44,11 @@ class ReleaseAdmin(RankAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(ReleaseFile)
-class ReleaseFileAdmin(admin.ModelAdmin):
+class ReleaseFileAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
+    """Read-only: which file a URL serves is the upload services' business."""
+
+    package_path = "release__package__"
+    view_action = None  # superusers only, as before
     list_display = ["filename", "kind", "arch", "size", "revision", "downloads", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["filename", "sha256"]
-    raw_id_fields = ["release"]
-    readonly_fields = ["size", "sha256", "revision", "downloads"]
