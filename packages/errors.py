@@ -49,6 +49,10 @@ class InvalidPackageData(PackagesError):
     """A package field in a create or edit request is unknown, of the wrong type or out of range."""
 
 
+class ProtectedTagRefused(InvalidPackageData):
+    """A protected tag (Tag.is_protected) is added by someone below editor."""
+
+
 class PackageEditDenied(PackagesError):
     """The user may not make this change (edit at all, rename or retype an approved package)."""
 

@@ -21,7 +21,7 @@ from media_tools.screenshots import (
     order_screenshots,
     set_cover_image,
 )
-from packages.errors import PackageEditDenied, PackageExists, PackagesError
+from packages.errors import PackageEditDenied, PackageExists, PackagesError, ProtectedTagRefused
 from packages.forms import PackageForm, ReleaseForm, ScreenshotForm
 from packages.models import Package
 from packages.package_edits import create_package, update_package
@@ -91,6 +91,8 @@ class PackageCreateView(LoginRequiredMixin, View):
                 raise PermissionDenied(str(error)) from error
             except PackageExists as error:
                 form.add_error("name", str(error))
+            except ProtectedTagRefused as error:
+                form.add_error("tags", str(error))
             except PackagesError as error:
                 put_error_on_field(form, error)
             else:
@@ -121,6 +123,8 @@ class PackageEditView(LoginRequiredMixin, PackagePageMixin, View):
                 put_error_on_field(form, error)
             except PackageExists as error:
                 form.add_error("name", str(error))
+            except ProtectedTagRefused as error:
+                form.add_error("tags", str(error))
             except PackagesError as error:
                 put_error_on_field(form, error)
             else:

@@ -27,6 +27,7 @@ from packages.errors import (
     InvalidPackageData,
     PackageEditDenied,
     PackageExists,
+    ProtectedTagRefused,
 )
 from packages.models import (
     LUANTI_TYPES,
@@ -109,6 +110,7 @@ TYPE_NAMES = {int: "int", str: "str", list: "list"}
 NO_EDIT = "You don't have permission to edit this package"
 NO_RENAME = "You don't have permission to change the package name"
 NO_RETYPE = "You cannot change package type once approved"
+ADD_PROTECTED = "Unable to add protected tag {title} to package"  # ContentDB's message, 400
 
 
 def _fail(message: str) -> InvalidPackageData:
@@ -325,6 +327,18 @@ def _check_name_free(package: Package) -> None:
     )
 
 
+def _tags_by_rank(*, by: User, old: list[Tag], new: list[Tag]) -> list[Tag]:
+    """Only editors add or remove a protected tag. Adding one is refused (ContentDB's answer); one
+    the package has stays when someone else's list leaves it out, as ContentDB's API kept it, so
+    an author's own tag list (which cannot hold it) still saves."""
+    if can(by, Action.CHANGE_PROTECTED_TAGS):
+        return new
+    for tag in new:
+        if tag.is_protected and tag not in old:
+            raise ProtectedTagRefused(ADD_PROTECTED.format(title=tag.title))
+    return new + [tag for tag in old if tag.is_protected and tag not in new]
+
+
 @transaction.atomic
 def create_package(
     *,
@@ -352,6 +366,8 @@ def create_package(
         }
     )
     values = _validated(changes)
+    if "tags" in values:
+        values["tags"] = _tags_by_rank(by=author, old=[], new=values["tags"])
     package = Package(author=author, state=PackageState.WIP, created_at=timezone.now())
     _apply(package, values)
     _check_name_free(package)
@@ -370,6 +386,8 @@ def update_package(*, package: Package, by: User, changes: dict) -> tuple[Packag
     if package.type not in LUANTI_TYPES or not can(by, Action.EDIT_PACKAGE, package):
         raise PackageEditDenied(NO_EDIT)
     values = _validated(normalise_changes(changes))
+    if "tags" in values:
+        values["tags"] = _tags_by_rank(by=by, old=list(package.tags.all()), new=values["tags"])
     before = _snapshot(package)
     old_name = package.name
     _apply(package, values)

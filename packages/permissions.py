@@ -30,6 +30,7 @@ class Action(StrEnum):
     RENAME_APPROVED_PACKAGE = "rename_approved_package"
     CHANGE_TYPE_OF_APPROVED_PACKAGE = "change_type_of_approved_package"
     EDIT_MAINTAINERS = "edit_maintainers"
+    CHANGE_PROTECTED_TAGS = "change_protected_tags"
     SUBMIT_FOR_REVIEW = "submit_for_review"
     APPROVE_PACKAGE = "approve_package"
     REQUEST_CHANGES = "request_changes"
@@ -78,6 +79,9 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.RENAME_APPROVED_PACKAGE: Rule(anyone_from=Rank.EDITOR),
     Action.CHANGE_TYPE_OF_APPROVED_PACKAGE: Rule(anyone_from=Rank.EDITOR),
     Action.EDIT_MAINTAINERS: Rule(anyone_from=Rank.EDITOR, own=True, author_only=True),
+    # Tag.is_protected: ContentDB let only editors add such a tag (the rank check of its
+    # do_edit_package, before it dropped protected tags in 2023).
+    Action.CHANGE_PROTECTED_TAGS: Rule(anyone_from=Rank.EDITOR),
     # ContentDB: whoever may edit or approve the package may move it to READY_FOR_REVIEW.
     Action.SUBMIT_FOR_REVIEW: Rule(anyone_from=Rank.APPROVER, own=True),
     # Trusted members' own packages are approved when they submit them (issue #10).
