@@ -11,27 +11,17 @@ renames (the same), `luarocks upload` of a new module (releases.rock_uploads) an
 """
 
 from django.db import transaction
-from django.db.models.functions import Lower
 
 from accounts.audit import record
 from accounts.models import AuditSeverity, User
 from packages.errors import InvalidModerationInput, NotAllowed, PackageNameReserved
 from packages.models import Package, PackageAlias
 from packages.permissions import Action, can
+from packages.selectors import alias_at
 from releases.cache import invalidate_luanti_lists
 
 RESERVED = "{key} is reserved: it is the old name of {target}; only a moderator can release it"
 REASON_LENGTH = 500
-
-
-def alias_at(*, author: str, name: str, rock: bool) -> PackageAlias | None:
-    """The alias holding `author/name` in a namespace (case-insensitively), with its package."""
-    return (
-        PackageAlias.objects.alias(author_key=Lower("author"), name_key=Lower("name"))
-        .filter(author_key=author.lower(), name_key=name.lower(), is_rock=rock)
-        .select_related("package__author")
-        .first()
-    )
 
 
 def check_key_free(*, author: str, name: str, rock: bool, package: Package | None = None) -> None:

@@ -194,15 +194,21 @@ def _detailed(packages: QuerySet[Package]) -> QuerySet[Package]:
 
 
 def _aliases(*, author: str, name: str, rock: bool) -> QuerySet[PackageAlias]:
+    # LOWER() on both sides, as the unique index packages_alias_key_unique is written
     return PackageAlias.objects.alias(author_key=Lower("author"), name_key=Lower("name")).filter(
         author_key=Lower(Value(author)), name_key=Lower(Value(name)), is_rock=rock
     )
 
 
+def alias_at(*, author: str, name: str, rock: bool) -> PackageAlias | None:
+    """The old name `author/name` of a namespace (case-insensitively), with its package."""
+    return _aliases(author=author, name=name, rock=rock).select_related("package__author").first()
+
+
 def _moved_to(*, author: str, name: str, rock: bool) -> Package | None:
     """The package that `author/name` is an old name of; for Luanti content also a game named
     `<name>_game` (ContentDB redirects a game's short name)."""
-    alias = _aliases(author=author, name=name, rock=rock).select_related("package__author").first()
+    alias = alias_at(author=author, name=name, rock=rock)
     if alias is not None:
         return alias.package
     if rock:
