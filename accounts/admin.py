@@ -150,9 +150,24 @@ class ApiKeyAdmin(RankAccessMixin, admin.ModelAdmin):
     ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["prefix", "user__username", "comment"]
-    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at", "actions", "revoked_at"]
-    raw_id_fields = ["user"]
+    # keys are made by their owners (the secret is shown once) and revoked by the action, audited;
+    # only the comment, a label, is edited here
+    readonly_fields = [
+        "user",
+        "prefix",
+        "key_hash",
+        "created_at",
+        "last_used_at",
+        "actions",
+        "revoked_at",
+    ]
     actions = ["revoke_keys"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
     def get_actions(self, request):
         return without_bulk_delete(super().get_actions(request))
@@ -175,9 +190,16 @@ class ApiKeyAdmin(RankAccessMixin, admin.ModelAdmin):
 class ApiTokenAdmin(RankAccessMixin, admin.ModelAdmin):
     list_display = ["name", "prefix", "user", "package", "created_at", "last_used_at"]
     search_fields = ["name", "prefix", "user__username"]
-    readonly_fields = ["prefix", "token_hash", "created_at", "last_used_at"]
-    raw_id_fields = ["user", "package"]
+    # whose a token is and which package it is limited to decide what it may write: shown, never
+    # edited (made by their owners, deleted by the action, audited); only the name is a label
+    readonly_fields = ["user", "package", "prefix", "token_hash", "created_at", "last_used_at"]
     actions = ["delete_tokens"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
     def get_actions(self, request):
         return without_bulk_delete(super().get_actions(request))

@@ -25,6 +25,8 @@ class Screenshot(models.Model):
                 name="media_one_cover_per_package",
             )
         ]
+        # image requests find their screenshot (and so its package's visibility) by file name
+        indexes = [models.Index(fields=["file"], name="media_screenshot_file")]
 
     def __str__(self) -> str:
         return f"{self.package}: {self.title}"

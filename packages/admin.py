@@ -1,13 +1,16 @@
-from django import forms
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 
-from accounts.models import User
-from packages import reports, reviews, workflow
+from packages import aliases, maintainers, reports, reviews, workflow
+from packages.admin_forms import MaintainersForm, TransferForm
 from packages.admin_moderation import (
     CommentForm,
     RankAccessMixin,
+    ReadOnlyInline,
     ReasonForm,
+    ServiceOwnedMixin,
+    StateListFilter,
     form_action,
     run_service,
     without_bulk_delete,
@@ -31,58 +34,34 @@ from packages.models import (
     Tag,
 )
 from releases import rock_moderation
+from releases.cache import invalidate_luanti_lists
 
 
-class PackageDependencyInline(admin.TabularInline):
+class PackageDependencyInline(ReadOnlyInline, admin.TabularInline):
     model = PackageDependency
     fk_name = "depender"
-    raw_id_fields = ["meta_package", "package"]
-    extra = 0
 
 
-class GameSupportInline(admin.TabularInline):
+class GameSupportInline(ReadOnlyInline, admin.TabularInline):
     model = GameSupport
     fk_name = "package"
-    raw_id_fields = ["game"]
-    extra = 0
 
 
-class PackageAliasInline(admin.TabularInline):
+class PackageAliasInline(ReadOnlyInline, admin.TabularInline):
     model = PackageAlias
-    extra = 0
-
-
-class NewOwnerForm(forms.Form):
-    new_owner = forms.CharField(max_length=150, help_text="The username of the new owner.")
-
-    def clean_new_owner(self) -> User:
-        user = User.objects.filter(username__iexact=self.cleaned_data["new_owner"].strip()).first()
-        if user is None:
-            raise forms.ValidationError("No user has that name.")
-        return user
+    fields = ["author", "name", "is_rock"]
 
 
 @admin.register(Package)
-class PackageAdmin(RankAccessMixin, admin.ModelAdmin):
+class PackageAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
+    """Read-only: state, owner, maintainers and names change through the actions below, the
+    package's own fields through its edit page (`edit_page`), each with its service."""
+
+    package_path = ""
     list_display = ["name", "title", "author", "type", "state", "downloads", "score", "created_at"]
-    list_filter = ["type", "state", "dev_state", "in_root_manifest", "license"]
+    list_filter = ["type", ("state", StateListFilter), "dev_state", "in_root_manifest", "license"]
     search_fields = ["name", "title", "author__username", "short_description"]
-    raw_id_fields = ["author", "maintainers"]
-    filter_horizontal = ["tags", "content_warnings"]
-    autocomplete_fields = ["provides"]
-    # State, owner and root-manifest name change only through the moderation actions (audited).
-    readonly_fields = [
-        "downloads",
-        "score",
-        "score_downloads",
-        "created_at",
-        "updated_at",
-        "state",
-        "state_comment",
-        "approved_at",
-        "submitted_at",
-        "in_root_manifest",
-    ]
+    readonly_fields = ["edit_page"]
     date_hierarchy = "created_at"
     inlines = [PackageDependencyInline, GameSupportInline, PackageAliasInline]
     list_select_related = ["author"]
@@ -92,13 +71,19 @@ class PackageAdmin(RankAccessMixin, admin.ModelAdmin):
         "soft_delete_packages",
         "restore_packages",
         "transfer_ownership",
+        "edit_maintainers",
         "hide_from_root_manifest",
         "give_root_manifest_name",
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "author"] if obj is not None else fields
+    @admin.display(description="Edit")
+    def edit_page(self, obj: Package) -> str:
+        """The web form that edits the package with the same service as the APIs (audited)."""
+        if obj.is_rock:
+            url = reverse("packages:module-edit", args=[obj.author.username, obj.name])
+        else:
+            url = reverse("packages:edit", args=[obj.author.username, obj.name])
+        return format_html('<a href="{}">Edit on the site</a>', url)
 
     def get_actions(self, request):
         return without_bulk_delete(super().get_actions(request))
@@ -167,12 +152,28 @@ class PackageAdmin(RankAccessMixin, admin.ModelAdmin):
             self,
             request,
             queryset,
-            form_class=NewOwnerForm,
+            form_class=TransferForm,
+            form_kwargs={"packages": list(queryset)},
             title="Transfer ownership",
             apply=lambda p, data: rock_moderation.transfer_ownership(
-                by=request.user, package=p, new_owner=data["new_owner"]
+                by=request.user, package=p, new_owner=data["new_owner"], keep=data["keep"]
             ),
             done="Transferred",
+        )
+
+    @admin.action(description="Edit maintainers (audited)")
+    def edit_maintainers(self, request, queryset):
+        return form_action(
+            self,
+            request,
+            queryset,
+            form_class=MaintainersForm,
+            form_kwargs={"packages": list(queryset)},
+            title="Edit maintainers",
+            apply=lambda p, data: maintainers.set_maintainers(
+                by=request.user, package=p, maintainers=data["maintainers"]
+            ),
+            done="Maintainers set",
         )
 
     @admin.action(description="Rocks: hide from the root manifest")
@@ -232,12 +233,41 @@ class MetaPackageAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+@admin.register(PackageAlias)
+class PackageAliasAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
+    """Old names reserve their keys (packages.aliases); releasing one is a moderator's decision."""
+
+    package_path = "package__"
+    list_display = ["__str__", "author", "name", "is_rock", "package"]
+    list_filter = ["is_rock"]
+    search_fields = ["author", "name", "package__name"]
+    list_select_related = ["package__author"]
+    actions = ["release_aliases"]
+
+    def get_actions(self, request):
+        return without_bulk_delete(super().get_actions(request))
+
+    @admin.action(description="Release the selected old names (audited)")
+    def release_aliases(self, request, queryset):
+        return form_action(
+            self,
+            request,
+            queryset.select_related("package__author"),
+            form_class=ReasonForm,
+            title="Release old names",
+            apply=lambda alias, data: aliases.release_alias(
+                by=request.user, alias=alias, reason=data["reason"]
+            ),
+            done="Released",
+        )
+
+
 @admin.register(Review)
-class ReviewAdmin(RankAccessMixin, admin.ModelAdmin):
+class ReviewAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
+    package_path = "package__"
     list_display = ["title", "package", "author", "rating", "approved", "created_at"]
     list_filter = ["rating", "approved"]
     search_fields = ["title", "package__name", "author__username"]
-    raw_id_fields = ["package", "author"]
     actions = ["approve_reviews", "delete_reviews"]
 
     def get_actions(self, request):
@@ -269,12 +299,11 @@ class ReviewAdmin(RankAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(RankAccessMixin, admin.ModelAdmin):
+class ReportAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
+    package_path = "package__"
     list_display = ["created_at", "package", "reason", "short_text", "reporter", "resolved_at"]
     list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["text", "package__name", "reporter__username"]
-    raw_id_fields = ["package", "reporter", "resolved_by"]
-    readonly_fields = ["created_at", "resolved_at", "resolved_by"]
     list_select_related = ["package__author", "reporter"]
     ordering = ["resolved_at", "created_at"]
     actions = ["resolve_reports"]
@@ -302,15 +331,26 @@ class CollectionItemInline(admin.TabularInline):
 
 @admin.register(Collection)
 class CollectionAdmin(admin.ModelAdmin):
+    """Collections have no service of their own: the admin is their editor (the `featured`
+    collection of user ContentDB orders the lists, so a save bumps the lists' generation)."""
+
     list_display = ["name", "title", "author", "private", "created_at"]
     list_filter = ["private"]
     search_fields = ["name", "title", "author__username"]
     raw_id_fields = ["author"]
     inlines = [CollectionItemInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        invalidate_luanti_lists()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        invalidate_luanti_lists()
+
 
 @admin.register(PackageDailyStats)
-class PackageDailyStatsAdmin(admin.ModelAdmin):
+class PackageDailyStatsAdmin(ServiceOwnedMixin, admin.ModelAdmin):
     list_display = [
         "package",
         "date",

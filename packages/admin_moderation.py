@@ -4,6 +4,12 @@ Every admin action runs the same service function the API and web faces use, one
 a domain error (not allowed, wrong state, bad input) becomes an error message naming the object, and
 the others still go through. Actions that need input (a comment, a reason, a rank, a new owner)
 show an intermediate form first, like Django's delete confirmation, and apply on its second POST.
+
+What the admin shows follows the permission table too: a package, or a part of one (release,
+screenshot, review, report, alias), is listed and opened only by whoever may see the package
+(`visible_filter`: a deleted package is for moderators). Change forms write nothing a service owns
+(`ServiceOwnedMixin`): such fields are shown read-only and change through the actions, so every
+change is audited and invalidates what it must.
 """
 
 from collections.abc import Callable
@@ -18,7 +24,15 @@ from django.template.response import TemplateResponse
 
 from accounts.errors import AccountsError
 from packages.errors import PackagesError
-from packages.permissions import ADMIN_PAGES, Action, can
+from packages.models import PackageState
+from packages.permissions import (
+    ADMIN_PAGES,
+    Action,
+    can,
+    package_of,
+    sees_deleted_packages,
+    visible_filter,
+)
 
 DOMAIN_ERRORS = (PackagesError, AccountsError)
 APPLY = "apply"
@@ -30,19 +44,32 @@ class RankAccessMixin:
     admin shows a model to exactly the ranks `can()` gives it to everywhere else. What they may DO
     is still decided by each service."""
 
+    # how the model reaches its package ("" for packages, "package__" for their parts); None: the
+    # rows belong to no package
+    package_path: str | None = None
+
     @property
     def view_action(self) -> Action | None:
         return ADMIN_PAGES.get(self.model._meta.label)
 
-    def _rank_allows(self, request: HttpRequest) -> bool:
-        action = self.view_action
-        return action is not None and can(request.user, action)
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if self.package_path is None:
+            return queryset
+        return queryset.filter(visible_filter(request.user, prefix=self.package_path))
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return super().has_view_permission(request, obj) or self._rank_allows(request)
+        package = package_of(obj) if obj is not None else None
+        if package is not None and not can(request.user, Action.VIEW_PACKAGE, package):
+            return False
+        return super().has_view_permission(request, obj) or self._by_rank(request)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return super().has_module_permission(request) or self._rank_allows(request)
+        return super().has_module_permission(request) or self._by_rank(request)
+
+    def _by_rank(self, request: HttpRequest) -> bool:
+        action = self.view_action
+        return action is not None and can(request.user, action)
 
 
 def run_service(
@@ -75,17 +102,18 @@ def form_action(
     title: str,
     apply: Callable[[Any, dict], object],
     done: str,
+    form_kwargs: dict | None = None,
 ) -> TemplateResponse | None:
     """An action with an intermediate form: show it, then apply it to the selection on submit."""
     if APPLY in request.POST:
-        form = form_class(request.POST)
+        form = form_class(request.POST, **(form_kwargs or {}))
         if form.is_valid():
             run_service(
                 modeladmin, request, queryset, lambda obj: apply(obj, form.cleaned_data), done=done
             )
             return None  # back to the changelist, with the messages
     else:
-        form = form_class()
+        form = form_class(**(form_kwargs or {}))
     opts = modeladmin.model._meta
     context = {
         **modeladmin.admin_site.each_context(request),
@@ -100,6 +128,41 @@ def form_action(
         "media": modeladmin.media + form.media,
     }
     return TemplateResponse(request, "admin/moderation/action_form.html", context)
+
+
+class ServiceOwnedMixin:
+    """A change form that writes nothing: the rows are made, changed and deleted by the services
+    (through the faces and this admin's actions), which check permissions, audit and invalidate
+    caches. Shown read-only, even to superusers; no add, no (hard) delete."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(ServiceOwnedMixin):
+    """An inline shown for reference only (made by releases, transfers and renames)."""
+
+    extra = 0
+    can_delete = False
+
+
+class StateListFilter(admin.ChoicesFieldListFilter):
+    """The state filter, without "Deleted" for whoever may not see deleted packages."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.offers_deleted = sees_deleted_packages(request.user)
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if self.offers_deleted or choice["display"] != PackageState.DELETED.label:
+                yield choice
 
 
 def without_bulk_delete(actions: dict) -> dict:

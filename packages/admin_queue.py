@@ -7,16 +7,17 @@ forms, so the queue runs the same services as every other admin action.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.audit import package_audit_log
+from packages.errors import NoSuchPackage
 from packages.models import Package, PackageState, Report
 from packages.permissions import Action, can
 from packages.reports import open_reports
+from packages.selectors import package_for_action
 
 SHOWN = 100  # rows per section: a page that stays fast however long the queue grows
 
@@ -67,11 +68,12 @@ def queue_view(modeladmin, request: HttpRequest) -> TemplateResponse:
 
 def review_view(modeladmin, request: HttpRequest, object_id: str) -> TemplateResponse:
     """Everything needed to decide on one package: description, files, screenshots, history."""
-    package = get_object_or_404(Package.objects.select_related("author", "license"), pk=object_id)
-    if not can(request.user, Action.VIEW_MODERATION_QUEUE) or not can(
-        request.user, Action.VIEW_PACKAGE, package
-    ):
+    if not can(request.user, Action.VIEW_MODERATION_QUEUE):
         raise PermissionDenied
+    try:
+        package = package_for_action(user=request.user, pk=object_id)
+    except (NoSuchPackage, ValueError):
+        raise Http404("No such package") from None
     releases = package.releases.prefetch_related("files").order_by("-created_at", "-id")
     context = {
         **modeladmin.admin_site.each_context(request),

@@ -101,13 +101,16 @@ def dependency_graph(*, package: Package, only_hard: bool) -> dict[str, list[dic
                     best = next((c for c in mods if c[1] == meta_name), mods[0] if mods else None)
                     if best is not None:
                         next_level.append((best[3], False))
-            else:
+            elif dep_state == PackageState.APPROVED:
                 dep_key = f"{dep_author}/{dep_name}"
                 graph[key].append(
                     {"name": dep_name, "is_optional": optional, "packages": [dep_key]}
                 )
-                if dep_state == PackageState.APPROVED:
-                    next_level.append((dep_id, depender in top_ids))
+                next_level.append((dep_id, depender in top_ids))
+            else:
+                # a deleted or unapproved package resolves to nothing, as a mod name no approved
+                # package provides: the client reports the dependency as missing
+                graph[key].append({"name": dep_name, "is_optional": optional, "packages": []})
         level = next_level
     return graph
 

@@ -49,9 +49,25 @@ class InvalidPackageData(PackagesError):
     """A package field in a create or edit request is unknown, of the wrong type or out of range."""
 
 
+class ProtectedTagRefused(InvalidPackageData):
+    """A protected tag (Tag.is_protected) is added by someone below editor."""
+
+
 class PackageEditDenied(PackagesError):
     """The user may not make this change (edit at all, rename or retype an approved package)."""
 
 
 class PackageExists(PackagesError):
     """The author already has a Luanti package with that technical name."""
+
+
+class PackageNameReserved(PackageExists):
+    """The key is an old name (alias) of another package; only a moderator can release it."""
+
+
+class PackageMoved(PackagesError):
+    """The key is an old name of `package`: the face answers with a redirect to its new key."""
+
+    def __init__(self, package) -> None:
+        super().__init__(f"Moved to {package.key}")
+        self.package = package

@@ -21,12 +21,12 @@ from media_tools.screenshots import (
     order_screenshots,
     set_cover_image,
 )
-from packages.errors import PackageEditDenied, PackageExists, PackagesError
+from packages.errors import PackageEditDenied, PackageExists, PackagesError, ProtectedTagRefused
 from packages.forms import PackageForm, ReleaseForm, ScreenshotForm
 from packages.models import Package
 from packages.package_edits import create_package, update_package
 from packages.permissions import Action, can, refusal_message
-from packages.selectors import package_by_key
+from packages.web_access import PackagePageMixin, web_package
 from packages.workflow import submit_for_review
 from releases.errors import (
     InvalidLuantiContent,
@@ -40,17 +40,9 @@ from releases.models import Release
 
 
 def package_for(request, author: str, name: str, action: Action) -> Package:
-    """The Luanti package (404 if unknown) when the user may do `action` on it (403 otherwise)."""
-    package = package_by_key(author=author, name=name, rock=False)
-    if package is None:
-        raise Http404("No such package")
-    if not can(request.user, action, package):
-        raise PermissionDenied(
-            refusal_message(
-                request.user, action, package, default="You may not change this package."
-            )
-        )
-    return package
+    """The Luanti package when the user may do `action` on it: 404 when it is unknown or hidden
+    from them (a deleted package, below moderator), 403 when they may see it but not act."""
+    return web_package(request, author, name, action)
 
 
 def detail_url(package: Package) -> str:
@@ -105,6 +97,8 @@ class PackageCreateView(LoginRequiredMixin, View):
                 raise PermissionDenied(str(error)) from error
             except PackageExists as error:
                 form.add_error("name", str(error))
+            except ProtectedTagRefused as error:
+                form.add_error("tags", str(error))
             except PackagesError as error:
                 put_error_on_field(form, error)
             else:
@@ -115,7 +109,7 @@ class PackageCreateView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "creating": True}, status=400)
 
 
-class PackageEditView(LoginRequiredMixin, View):
+class PackageEditView(LoginRequiredMixin, PackagePageMixin, View):
     template_name = "packages/package_form.html"
 
     def get(self, request, author: str, name: str):
@@ -135,6 +129,8 @@ class PackageEditView(LoginRequiredMixin, View):
                 put_error_on_field(form, error)
             except PackageExists as error:
                 form.add_error("name", str(error))
+            except ProtectedTagRefused as error:
+                form.add_error("tags", str(error))
             except PackagesError as error:
                 put_error_on_field(form, error)
             else:
@@ -144,7 +140,7 @@ class PackageEditView(LoginRequiredMixin, View):
         return render(request, self.template_name, context, status=400)
 
 
-class ReleaseCreateView(LoginRequiredMixin, View):
+class ReleaseCreateView(LoginRequiredMixin, PackagePageMixin, View):
     template_name = "packages/release_form.html"
 
     def render_page(self, request, package, form, status=200):
@@ -199,7 +195,7 @@ class ReleaseCreateView(LoginRequiredMixin, View):
         return self.render_page(request, package, form, status=400)
 
 
-class ReleaseDeleteView(LoginRequiredMixin, View):
+class ReleaseDeleteView(LoginRequiredMixin, PackagePageMixin, View):
     def post(self, request, author: str, name: str, release_id: int):
         package = package_for(request, author, name, Action.DELETE_RELEASE)
         release = get_object_or_404(Release, pk=release_id, package=package)
@@ -214,7 +210,7 @@ class ReleaseDeleteView(LoginRequiredMixin, View):
         return redirect(detail_url(package))
 
 
-class ScreenshotsView(LoginRequiredMixin, View):
+class ScreenshotsView(LoginRequiredMixin, PackagePageMixin, View):
     """Upload, reorder, delete and choose the cover; each action posts its own small form."""
 
     template_name = "packages/screenshots.html"
@@ -254,7 +250,7 @@ class ScreenshotsView(LoginRequiredMixin, View):
         return redirect(request.path)
 
 
-class ScreenshotChangeView(LoginRequiredMixin, View):
+class ScreenshotChangeView(LoginRequiredMixin, PackagePageMixin, View):
     """Order (position numbers), cover (a radio choice) or delete (one id): no JavaScript needed."""
 
     def post(self, request, author: str, name: str, change: str):
@@ -291,7 +287,7 @@ class ScreenshotChangeView(LoginRequiredMixin, View):
         return redirect(back)
 
 
-class SubmitForReviewView(LoginRequiredMixin, View):
+class SubmitForReviewView(LoginRequiredMixin, PackagePageMixin, View):
     def post(self, request, author: str, name: str):
         package = package_for(request, author, name, Action.SUBMIT_FOR_REVIEW)
         try:

@@ -248,15 +248,21 @@ class Package(models.Model):
 
 
 class PackageAlias(models.Model):
-    """An old author/name of a renamed package; old links keep working."""
+    """An old author/name of a renamed or transferred package: old links and installed clients
+    keep reaching it, and the key stays reserved in its namespace (packages.aliases)."""
 
     package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="aliases")
     author = models.CharField(max_length=150)
     name = models.CharField(max_length=255)
+    # rocks and Luanti content are separate namespaces, as for packages themselves
+    is_rock = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name_plural = "package aliases"
         constraints = [
-            models.UniqueConstraint(Lower("author"), Lower("name"), name="packages_alias_ci_unique")
+            models.UniqueConstraint(
+                Lower("author"), Lower("name"), "is_rock", name="packages_alias_key_unique"
+            )
         ]
 
     def __str__(self) -> str:

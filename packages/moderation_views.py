@@ -21,8 +21,8 @@ from packages.moderation_forms import ReportForm, ReviewForm
 from packages.permissions import Action, can
 from packages.reports import report_package
 from packages.reviews import delete_review, edit_review, write_review
-from packages.selectors import package_by_key
 from packages.views import luanti_package
+from packages.web_access import PackagePageMixin, web_package
 from packages.workflow import withdraw_from_review
 
 HISTORY_LIMIT = 100
@@ -35,7 +35,7 @@ def _review_error_field(message: str) -> str | None:
     return None
 
 
-class ReviewView(LoginRequiredMixin, View):
+class ReviewView(LoginRequiredMixin, PackagePageMixin, View):
     """Write a review, or edit one's own: one form, one URL (ContentDB's /review/ works so)."""
 
     template_name = "packages/review_form.html"
@@ -83,7 +83,7 @@ class ReviewView(LoginRequiredMixin, View):
         return self.page(request, package, form, own, status=400)
 
 
-class ReviewDeleteView(LoginRequiredMixin, View):
+class ReviewDeleteView(LoginRequiredMixin, PackagePageMixin, View):
     def post(self, request, author: str, name: str):
         package = luanti_package(request, author, name)
         review = Review.objects.filter(package=package, author=request.user).first()
@@ -97,17 +97,14 @@ class ReviewDeleteView(LoginRequiredMixin, View):
         return redirect(detail_url(package) + "#reviews")
 
 
-class ReportView(View):
+class ReportView(PackagePageMixin, View):
     """Anyone, signed in or not, reports a Luanti package or a LuaRocks module."""
 
     template_name = "packages/report_form.html"
     rock = False
 
     def package(self, request, author: str, name: str) -> Package:
-        package = package_by_key(author=author, name=name, rock=self.rock)
-        if package is None or not can(request.user, Action.VIEW_PACKAGE, package):
-            raise Http404("No such package")
-        return package
+        return web_package(request, author, name, rock=self.rock)
 
     def back_url(self, package: Package) -> str:
         if self.rock:
@@ -141,7 +138,7 @@ class ReportView(View):
         return self.page(request, package, form, status=400)
 
 
-class WithdrawView(LoginRequiredMixin, View):
+class WithdrawView(LoginRequiredMixin, PackagePageMixin, View):
     def post(self, request, author: str, name: str):
         package = package_for(request, author, name, Action.EDIT_PACKAGE)
         try:
@@ -155,7 +152,7 @@ class WithdrawView(LoginRequiredMixin, View):
         return redirect(detail_url(package))
 
 
-class HistoryView(LoginRequiredMixin, View):
+class HistoryView(LoginRequiredMixin, PackagePageMixin, View):
     """The package's own audit entries, for its people and moderators (403 for anyone else)."""
 
     def get(self, request, author: str, name: str):

@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from accounts.audit import changes, record
 from accounts.models import AuditSeverity, User
-from packages.errors import InvalidPackageData, PackageEditDenied, PackageExists
+from packages.aliases import check_key_free, keep_old_name
+from packages.errors import (
+    InvalidPackageData,
+    PackageEditDenied,
+    PackageExists,
+    ProtectedTagRefused,
+)
 from packages.models import (
     LUANTI_TYPES,
     AIDisclosure,
@@ -30,7 +36,6 @@ from packages.models import (
     DevState,
     License,
     Package,
-    PackageAlias,
     PackageState,
     PackageType,
     Tag,
@@ -106,6 +111,7 @@ NO_EDIT = "You don't have permission to edit this package"
 NO_RENAME = "You don't have permission to change the package name"
 NO_RETYPE = "You cannot change package type once approved"
 NO_CREATE_PERMISSION = "You do not have the permission to create packages"
+ADD_PROTECTED = "Unable to add protected tag {title} to package"  # ContentDB's message, 400
 
 
 def _fail(message: str) -> InvalidPackageData:
@@ -305,6 +311,7 @@ def _apply(package: Package, values: dict[str, Any]) -> None:
 
 
 def _check_name_free(package: Package) -> None:
+    """The author has no other Luanti package of that name, and the key is nobody's old name."""
     taken = (
         Package.objects.filter(author_id=package.author_id, name__iexact=package.name)
         .exclude(type=PackageType.ROCK)
@@ -313,6 +320,24 @@ def _check_name_free(package: Package) -> None:
     )
     if taken:
         raise PackageExists(f"You already have a package called {package.name}")
+    check_key_free(
+        author=package.author.username,
+        name=package.name,
+        rock=False,
+        package=package if package.pk else None,
+    )
+
+
+def _tags_by_rank(*, by: User, old: list[Tag], new: list[Tag]) -> list[Tag]:
+    """Only editors add or remove a protected tag. Adding one is refused (ContentDB's answer); one
+    the package has stays when someone else's list leaves it out, as ContentDB's API kept it, so
+    an author's own tag list (which cannot hold it) still saves."""
+    if can(by, Action.CHANGE_PROTECTED_TAGS):
+        return new
+    for tag in new:
+        if tag.is_protected and tag not in old:
+            raise ProtectedTagRefused(ADD_PROTECTED.format(title=tag.title))
+    return new + [tag for tag in old if tag.is_protected and tag not in new]
 
 
 @transaction.atomic
@@ -344,6 +369,8 @@ def create_package(
         }
     )
     values = _validated(changes)
+    if "tags" in values:
+        values["tags"] = _tags_by_rank(by=author, old=[], new=values["tags"])
     package = Package(author=author, state=PackageState.WIP, created_at=timezone.now())
     _apply(package, values)
     _check_name_free(package)
@@ -362,6 +389,8 @@ def update_package(*, package: Package, by: User, changes: dict) -> tuple[Packag
     if package.type not in LUANTI_TYPES or not can(by, Action.EDIT_PACKAGE, package):
         raise PackageEditDenied(NO_EDIT)
     values = _validated(normalise_changes(changes))
+    if "tags" in values:
+        values["tags"] = _tags_by_rank(by=by, old=list(package.tags.all()), new=values["tags"])
     before = _snapshot(package)
     old_name = package.name
     _apply(package, values)
@@ -383,9 +412,7 @@ def update_package(*, package: Package, by: User, changes: dict) -> tuple[Packag
     if after == before:
         return package, False
     if package.name != old_name and package.is_approved:
-        PackageAlias.objects.get_or_create(
-            package=package, author=package.author.username, name=old_name
-        )
+        keep_old_name(package=package, author=package.author.username, name=old_name)
     package.save()
     for key in ("tags", "content_warnings"):
         if key in values:

@@ -7,6 +7,11 @@ Suspended users may do nothing but read; anonymous users may only view approved 
 Publishing (a new package, a release, a rock or rockspec, a screenshot) also needs a verified
 account (`User.may_publish`: its email verified, or an operator's word); `refusal_message` says so,
 so each face can tell the user what to do.
+A deleted package, and everything on it, is for moderators only: below that rank nobody (its own people and
+editors included) reads or writes it, whichever entry point asks.
+
+`visible_filter` is the VIEW_PACKAGE rule written as a query, for lists and for the parts of
+packages (screenshots, game support, collections) that are read many at a time.
 
 The ranks follow ContentDB's `check_perm` code (docs/protocols/contentdb.md section 8); where this table
 differs on purpose, the rule says why.
@@ -14,6 +19,8 @@ differs on purpose, the rule says why.
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from django.db.models import Q
 
 from accounts.models import Rank, User
 from accounts.verification import EMAIL_NOT_VERIFIED
@@ -27,6 +34,7 @@ class Action(StrEnum):
     RENAME_APPROVED_PACKAGE = "rename_approved_package"
     CHANGE_TYPE_OF_APPROVED_PACKAGE = "change_type_of_approved_package"
     EDIT_MAINTAINERS = "edit_maintainers"
+    CHANGE_PROTECTED_TAGS = "change_protected_tags"
     SUBMIT_FOR_REVIEW = "submit_for_review"
     APPROVE_PACKAGE = "approve_package"
     REQUEST_CHANGES = "request_changes"
@@ -47,6 +55,7 @@ class Action(StrEnum):
     HIDE_FROM_ROOT_MANIFEST = "hide_from_root_manifest"
     GIVE_ROOT_MANIFEST_NAME = "give_root_manifest_name"
     TRANSFER_OWNERSHIP = "transfer_ownership"
+    RELEASE_ALIAS = "release_alias"
     CREATE_TOKEN = "create_token"  # noqa: S105 - an action name, not a secret
     SUSPEND_USER = "suspend_user"
     CHANGE_RANK = "change_rank"
@@ -75,6 +84,9 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.RENAME_APPROVED_PACKAGE: Rule(anyone_from=Rank.EDITOR),
     Action.CHANGE_TYPE_OF_APPROVED_PACKAGE: Rule(anyone_from=Rank.EDITOR),
     Action.EDIT_MAINTAINERS: Rule(anyone_from=Rank.EDITOR, own=True, author_only=True),
+    # Tag.is_protected: ContentDB let only editors add such a tag (the rank check of its
+    # do_edit_package, before it dropped protected tags in 2023).
+    Action.CHANGE_PROTECTED_TAGS: Rule(anyone_from=Rank.EDITOR),
     # ContentDB: whoever may edit or approve the package may move it to READY_FOR_REVIEW.
     Action.SUBMIT_FOR_REVIEW: Rule(anyone_from=Rank.APPROVER, own=True),
     # Trusted members' own packages are approved when they submit them (issue #10).
@@ -107,6 +119,9 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.GIVE_ROOT_MANIFEST_NAME: Rule(anyone_from=Rank.MODERATOR),
     # ContentDB's CHANGE_AUTHOR needs APPROVER on the package and EDITOR on the user: EDITOR.
     Action.TRANSFER_OWNERSHIP: Rule(anyone_from=Rank.EDITOR),
+    # An old name reserves its key (it may lead installed clients to the package); freeing it for
+    # somebody else is a moderator's decision. No ContentDB counterpart (aliases are admin-only).
+    Action.RELEASE_ALIAS: Rule(anyone_from=Rank.MODERATOR),
     Action.CREATE_TOKEN: Rule(anyone_from=Rank.MODERATOR, own=True),
     Action.SUSPEND_USER: Rule(anyone_from=Rank.MODERATOR, others_only=True),
     Action.CHANGE_RANK: Rule(anyone_from=Rank.MODERATOR, others_only=True),
@@ -183,8 +198,9 @@ def _allowed(user: User | None, action: Action, obj: Target) -> bool:
         return True
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if viewing and package.state == PackageState.DELETED and _rank(user) < Rank.MODERATOR:
-        return False
+    deleted = package is not None and package.state == PackageState.DELETED
+    if deleted and not sees_deleted_packages(user):
+        return False  # a takedown holds against every action, not only against reading
     if user.is_suspended and action not in READ_ONLY_ACTIONS:
         return False
     rank = _rank(user)
@@ -208,6 +224,30 @@ def _allowed(user: User | None, action: Action, obj: Target) -> bool:
     if rule.own_from_unapproved is not None and package is not None and not package.is_approved:
         own_from = rule.own_from_unapproved
     return rank >= own_from and _is_own(user, obj, rule=rule)
+
+
+def sees_deleted_packages(user: User | None) -> bool:
+    """Moderators and above; below them a deleted package looks like a missing one."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return _rank(user) >= Rank.MODERATOR
+
+
+def visible_filter(user: User | None, *, prefix: str = "") -> Q:
+    """A filter on packages (or, with `prefix` such as "package__", on their parts) that keeps
+    exactly the packages `can(user, VIEW_PACKAGE, package)` allows; tests hold the two equal."""
+    approved = Q(**{f"{prefix}state": PackageState.APPROVED})
+    if user is None or not user.is_authenticated or not user.is_active:
+        return approved
+    if sees_deleted_packages(user):
+        return Q()
+    rank = _rank(user)
+    not_deleted = ~Q(**{f"{prefix}state": PackageState.DELETED})
+    if rank >= Rank.APPROVER:
+        return not_deleted
+    maintained = Package.maintainers.through.objects.filter(user_id=user.pk).values("package_id")
+    own = Q(**{f"{prefix}author_id": user.pk}) | Q(**{f"{prefix}pk__in": maintained})
+    return approved | (not_deleted & own)
 
 
 def _is_own(user: User, obj: Target, *, rule: Rule) -> bool:

@@ -4,7 +4,9 @@ Moderators delete any review and approve the ones that wait.
 
 Rules from ContentDB (app/blueprints/packages/reviews.py): title 3-100 characters, comment 10-2000;
 a review with links by a user below MEMBER waits for a moderator's approval; every change recomputes
-the package's score at once.
+the package's score at once. ContentDB checks the link rule only when a review is written; here one
+rule (`_approved_after`) decides on writing and on editing, so a link edited into a clean review
+waits for a moderator too.
 """
 
 import re
@@ -43,12 +45,10 @@ def write_review(
     values = _clean(rating=rating, title=title, comment=comment)
     if Review.objects.filter(package=package, author=by).exists():
         raise ReviewExists(ONE_REVIEW)
-    needs_approval = by.rank < Rank.MEMBER and not by.is_superuser and LINK.search(comment)
+    approved = _approved_after(by=by, comment=values["comment"], before=None)
     try:
         with transaction.atomic():  # a concurrent first review hits the unique constraint
-            review = Review.objects.create(
-                package=package, author=by, approved=not needs_approval, **values
-            )
+            review = Review.objects.create(package=package, author=by, approved=approved, **values)
     except IntegrityError:
         raise ReviewExists(ONE_REVIEW) from None
     recalculate_score(package=package)
@@ -61,11 +61,23 @@ def edit_review(*, by: User, review: Review, rating: int | str, title: str, comm
     if review.author_id != by.pk or not can(by, Action.WRITE_REVIEW, review.package):
         raise NotAllowed("Only the writer of a review may edit it.")
     values = _clean(rating=rating, title=title, comment=comment)
+    approved = _approved_after(by=by, comment=values["comment"], before=review)
     for field, value in values.items():
         setattr(review, field, value)
-    review.save(update_fields=[*values, "updated_at"])
+    review.approved = approved
+    review.save(update_fields=[*values, "approved", "updated_at"])
     recalculate_score(package=review.package)
     return review
+
+
+def _approved_after(*, by: User, comment: str, before: Review | None) -> bool:
+    """Whether a review is public once written or edited: a comment with links by a user below
+    MEMBER waits for a moderator (ContentDB's spam rule); an approved review keeps its approval
+    while its comment stays the same (a moderator approved that text)."""
+    if before is not None and before.approved and before.comment == comment:
+        return True
+    needs_approval = by.rank < Rank.MEMBER and not by.is_superuser and LINK.search(comment)
+    return not needs_approval
 
 
 @transaction.atomic

@@ -4,31 +4,32 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
 from accounts.audit import package_audit_log
 from packages.moderation_forms import RockDetailsForm
-from packages.permissions import Action, can
-from packages.selectors import package_by_key
+from packages.permissions import Action
+from packages.web_access import PackagePageMixin, web_package
 from releases.errors import InvalidRockDetails, RockEditDenied
 from releases.rock_edits import update_rock_details
 
 HISTORY_LIMIT = 20
 
 
-class ModuleEditView(LoginRequiredMixin, View):
+class ModuleEditView(LoginRequiredMixin, PackagePageMixin, View):
     template_name = "packages/module_edit.html"
 
     def module(self, request, username: str, name: str):
-        package = package_by_key(author=username, name=name, rock=True)
-        if package is None or not can(request.user, Action.VIEW_PACKAGE, package):
-            raise Http404("No such module")
-        if not can(request.user, Action.EDIT_PACKAGE, package):
-            raise PermissionDenied("Only the module's owner may edit it.")
-        return package
+        return web_package(
+            request,
+            username,
+            name,
+            Action.EDIT_PACKAGE,
+            rock=True,
+            refused="Only the module's owner may edit it.",
+        )
 
     def page(self, request, package, form, status=200):
         history = package_audit_log(package=package, viewer=request.user)[:HISTORY_LIMIT]

@@ -18,7 +18,7 @@ from packages.charts import downloads_chart
 from packages.forms import ConfirmForm, RockspecUploadForm, RockUploadForm
 from packages.models import Package
 from packages.permissions import Action, can, refusal_message
-from packages.selectors import package_by_key
+from packages.web_access import PackagePageMixin, web_package
 from releases.errors import ReleasesError
 from releases.models import FileKind, Release
 from releases.rock_deletion import delete_rock_version
@@ -29,10 +29,7 @@ ROCKSPEC_PREVIEW_LIMIT = 64 * 1024
 
 
 def viewable_rock(request, username: str, name: str) -> Package:
-    package = package_by_key(author=username, name=name, rock=True)
-    if package is None or not can(request.user, Action.VIEW_PACKAGE, package):
-        raise Http404("No such module")
-    return package
+    return web_package(request, username, name, rock=True)
 
 
 def rock_release(package: Package, version: str) -> Release:
@@ -59,7 +56,7 @@ def sorted_releases(package: Package) -> list[Release]:
     return [releases[name] for name in sort_versions(list(releases), newest_first=True)]
 
 
-class ModuleView(View):
+class ModuleView(PackagePageMixin, View):
     def get(self, request, username: str, name: str):
         package = viewable_rock(request, username, name)
         releases = sorted_releases(package)
@@ -91,7 +88,7 @@ class ModuleUserRedirectView(View):
         return redirect("web:user", username=username, permanent=True)
 
 
-class VersionView(View):
+class VersionView(PackagePageMixin, View):
     """One version: its rockspec, its rocks per arch, and the owner's rock upload form."""
 
     def page(self, request, package, release, form=None, status=200):
@@ -190,7 +187,7 @@ class RockspecUploadView(LoginRequiredMixin, View):
         )
 
 
-class VersionDeleteView(LoginRequiredMixin, View):
+class VersionDeleteView(LoginRequiredMixin, PackagePageMixin, View):
     template_name = "packages/confirm_delete.html"
 
     def setup_objects(self, request, username, name, version):

@@ -1,8 +1,10 @@
 """Read-only queries over packages, with their joins already made."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Lower
 
+from accounts.models import User
+from packages.errors import NoSuchPackage, NotAllowed, PackageMoved
 from packages.models import (
     CollectionItem,
     GameSupport,
@@ -11,11 +13,20 @@ from packages.models import (
     PackageState,
     PackageType,
 )
+from packages.permissions import Action, can, refusal_message, visible_filter
+
+PACKAGE_NOT_FOUND = "Package not found"
+
+
+def visible_packages(*, viewer: User | None) -> QuerySet[Package]:
+    """The packages `viewer` may see (None or anonymous: the public). The VIEW_PACKAGE rule of
+    `can()` as a query: every list and every part read many at a time goes through it."""
+    return Package.objects.filter(visible_filter(viewer))
 
 
 def public_packages() -> QuerySet[Package]:
     """Every approved package, rocks and Luanti content alike, ready for listing."""
-    return Package.objects.filter(state=PackageState.APPROVED).select_related("author")
+    return visible_packages(viewer=None).select_related("author")
 
 
 def _with_key(packages: QuerySet[Package], *, author: str, name: str) -> QuerySet[Package]:
@@ -85,7 +96,7 @@ def short_package_rows(packages: QuerySet[Package], *, with_aliases: bool = True
     if with_aliases and rows:
         aliases: dict[int, list[str]] = {}
         for package_id, author, name in PackageAlias.objects.filter(
-            package__state=PackageState.APPROVED
+            package__state=PackageState.APPROVED, is_rock=False
         ).values_list("package_id", "author", "name"):
             aliases.setdefault(package_id, []).append(f"{author}/{name}")
         for row in rows:
@@ -95,48 +106,127 @@ def short_package_rows(packages: QuerySet[Package], *, with_aliases: bool = True
     return rows
 
 
+def old_names(*, rock: bool) -> dict[int, list[str]]:
+    """Every old name (`author/name`) of a namespace by package id, whatever the package's state
+    (aliases are few: renames and transfers), in one query."""
+    names: dict[int, list[str]] = {}
+    for package_id, author, name in PackageAlias.objects.filter(is_rock=rock).values_list(
+        "package_id", "author", "name"
+    ):
+        names.setdefault(package_id, []).append(f"{author}/{name}")
+    return names
+
+
 def luanti_package_by_key(*, author: str, name: str, detailed: bool = True) -> Package | None:
-    """A Luanti package (any state but never a rock); `detailed` also fetches everything its
+    """A Luanti package (any state but never a rock), without a permission check: for answers
+    built after a write the caller was allowed to make. `detailed` also fetches everything its
     detail dict shows (licenses, maintainers, tags, warnings, provides, screenshots)."""
+    packages = _luanti(
+        _with_key(Package.objects.select_related("author"), author=author, name=name)
+    )
+    return (_detailed(packages) if detailed else packages).first()
+
+
+NOT_ALLOWED = "You may not do that to this package."
+
+
+def package_for_action(
+    *,
+    user: User | None,
+    action: Action | None = Action.VIEW_PACKAGE,
+    author: str = "",
+    name: str = "",
+    rock: bool = False,
+    pk: int | str | None = None,
+    detailed: bool = False,
+) -> Package:
+    """The one look-up of a package for a request, by key (`author/name` in the rocks or the
+    Luanti namespace, case-insensitively) or by id, checked against the permission table.
+
+    Raises NoSuchPackage when there is nothing there or the package is hidden from `user` (deleted,
+    below moderator; or, when `action` is VIEW_PACKAGE, one they may not see): the two look alike.
+    Raises PackageMoved when the key is an old name (alias) of a package `user` may see; an alias
+    wins over a package created under its key before aliases reserved their keys, as in
+    /api/updates/. Raises NotAllowed when `user` may see the package but not do `action`.
+    `action=None` only finds the package, for faces that must answer 401 before 403 (ContentDB's
+    writes): the service they call then asks the permission table itself.
+    `detailed` also fetches what the ContentDB detail dict shows (Luanti content).
+    """
+    packages = Package.objects.select_related("author")
+    if pk is not None:
+        package = packages.filter(pk=pk).first()
+        shadowed = False
+    else:
+        packages = _with_key(packages, author=author, name=name)
+        packages = packages.filter(type=PackageType.ROCK) if rock else _luanti(packages)
+        aliases = _aliases(author=author, name=name, rock=rock).exclude(package_id=OuterRef("pk"))
+        packages = packages.annotate(shadowed=Exists(aliases))
+        if detailed:
+            packages = _detailed(packages)
+        package = packages.first()
+        shadowed = package is not None and package.shadowed
+        if package is None or shadowed:
+            target = _moved_to(author=author, name=name, rock=rock)
+            if target is not None and can(user, Action.VIEW_PACKAGE, target):
+                raise PackageMoved(target)
+    if package is None or shadowed:
+        raise NoSuchPackage(PACKAGE_NOT_FOUND)
+    if not can(user, Action.VIEW_PACKAGE, package) and (
+        action == Action.VIEW_PACKAGE or package.state == PackageState.DELETED
+    ):
+        raise NoSuchPackage(PACKAGE_NOT_FOUND)
+    if action not in (None, Action.VIEW_PACKAGE) and not can(user, action, package):
+        raise NotAllowed(refusal_message(user, action, package, default=NOT_ALLOWED))
+    return package
+
+
+def _luanti(packages: QuerySet[Package]) -> QuerySet[Package]:
+    return packages.exclude(type=PackageType.ROCK)
+
+
+def _detailed(packages: QuerySet[Package]) -> QuerySet[Package]:
     from media_tools.models import Screenshot
 
-    packages = _with_key(
-        Package.objects.exclude(type=PackageType.ROCK).select_related("author"),
-        author=author,
-        name=name,
+    return packages.select_related("license", "media_license").prefetch_related(
+        "maintainers",
+        "tags",
+        "content_warnings",
+        "provides",
+        Prefetch("screenshots", queryset=Screenshot.objects.order_by("order", "id")),
     )
-    if detailed:
-        packages = packages.select_related("license", "media_license").prefetch_related(
-            "maintainers",
-            "tags",
-            "content_warnings",
-            "provides",
-            Prefetch("screenshots", queryset=Screenshot.objects.order_by("order", "id")),
-        )
-    return packages.first()
 
 
-def package_alias_target(*, author: str, name: str) -> Package | None:
-    """The Luanti package that `author/name` used to be called, or a game named `<name>_game`."""
-    alias = (
-        PackageAlias.objects.filter(author__iexact=author, name__iexact=name)
-        .exclude(package__type=PackageType.ROCK)
-        .select_related("package__author")
-        .first()
+def _aliases(*, author: str, name: str, rock: bool) -> QuerySet[PackageAlias]:
+    # LOWER() on both sides, as the unique index packages_alias_key_unique is written
+    return PackageAlias.objects.alias(author_key=Lower("author"), name_key=Lower("name")).filter(
+        author_key=Lower(Value(author)), name_key=Lower(Value(name)), is_rock=rock
     )
+
+
+def alias_at(*, author: str, name: str, rock: bool) -> PackageAlias | None:
+    """The old name `author/name` of a namespace (case-insensitively), with its package."""
+    return _aliases(author=author, name=name, rock=rock).select_related("package__author").first()
+
+
+def _moved_to(*, author: str, name: str, rock: bool) -> Package | None:
+    """The package that `author/name` is an old name of; for Luanti content also a game named
+    `<name>_game` (ContentDB redirects a game's short name)."""
+    alias = alias_at(author=author, name=name, rock=rock)
     if alias is not None:
         return alias.package
-    return (
-        Package.objects.filter(
-            type=PackageType.GAME, author__username__iexact=author, name__iexact=f"{name}_game"
-        )
-        .select_related("author")
-        .first()
-    )
+    if rock:
+        return None
+    return _with_key(
+        Package.objects.filter(type=PackageType.GAME).select_related("author"),
+        author=author,
+        name=f"{name}_game",
+    ).first()
 
 
-def game_support_rows(*, package: Package) -> list[dict]:
-    """`{"supports", "confidence", "game": short row}` for each game-support row, in two queries."""
+def game_support_rows(*, package: Package, viewer: User | None) -> list[dict]:
+    """`{"supports", "confidence", "game": short row}` for each game-support row whose game
+    `viewer` may see (a deleted or unapproved game is not shown to who may not see it), in two
+    queries."""
     supports = {
         game_id: (is_supported, confidence)
         for game_id, is_supported, confidence in GameSupport.objects.filter(
@@ -146,7 +236,7 @@ def game_support_rows(*, package: Package) -> list[dict]:
     if not supports:
         return []
     games = short_package_rows(
-        Package.objects.filter(pk__in=supports).order_by("id"), with_aliases=False
+        visible_packages(viewer=viewer).filter(pk__in=supports).order_by("id"), with_aliases=False
     )
     return [
         {"supports": supports[row["id"]][0], "confidence": supports[row["id"]][1], "game": row}

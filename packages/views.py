@@ -7,7 +7,6 @@ module pages in `rock_views.py`.
 import re
 
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
 from django.views import View
@@ -18,17 +17,12 @@ from packages.charts import downloads_chart
 from packages.models import Package, PackageDependency, PackageState
 from packages.moderation_forms import ReviewForm
 from packages.permissions import Action, can, is_own_package
-from packages.selectors import package_by_key
+from packages.web_access import PackagePageMixin, web_package
 
 
-def luanti_package(
-    request, author: str, name: str, action: Action = Action.VIEW_PACKAGE
-) -> Package:
+def luanti_package(request, author: str, name: str) -> Package:
     """The package, or 404 when it does not exist or the user may not see it."""
-    package = package_by_key(author=author, name=name, rock=False)
-    if package is None or not can(request.user, Action.VIEW_PACKAGE, package):
-        raise Http404("No such package")
-    return package
+    return web_package(request, author, name)
 
 
 def download_path(package: Package, release_id: int) -> str:
@@ -36,7 +30,7 @@ def download_path(package: Package, release_id: int) -> str:
     return f"/packages/{package.author.username}/{package.name}/releases/{release_id}/download/"
 
 
-class PackageDetailView(View):
+class PackageDetailView(PackagePageMixin, View):
     def get(self, request, author: str, name: str):
         package = luanti_package(request, author, name)
         can_edit = can(request.user, Action.EDIT_PACKAGE, package)
@@ -48,9 +42,14 @@ class PackageDetailView(View):
         releases = list(releases.order_by("-created_at", "-id")[:20])
         for release in releases:
             release.download_url = download_path(package, release.pk)
-        dependencies = PackageDependency.objects.filter(depender=package).select_related(
-            "meta_package", "package", "package__author"
+        dependencies = list(
+            PackageDependency.objects.filter(depender=package).select_related(
+                "meta_package", "package", "package__author"
+            )
         )
+        for dependency in dependencies:  # a link only to a package the viewer may see
+            target = dependency.package
+            dependency.link = target is not None and can(request.user, Action.VIEW_PACKAGE, target)
         context = {
             "package": package,
             "tags": package.tags.all(),

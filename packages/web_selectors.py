@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from media_tools.models import Screenshot
 from packages.models import License, Package, PackageState, PackageType, Tag
-from packages.selectors import public_packages
+from packages.selectors import public_packages, visible_packages
 
 SEARCH_ORDERS = {
     "score": ("-score", "-downloads", "name"),
@@ -72,13 +72,11 @@ def popular_packages(*, type: str, limit: int = 5) -> QuerySet[Package]:
 
 
 def packages_of_user(*, user, viewer) -> QuerySet[Package]:
-    """A user's packages: approved ones for everybody, every non-deleted one for the user."""
-    packages = Package.objects.filter(Q(author=user) | Q(maintainers=user)).select_related("author")
-    if viewer is None or viewer.pk != user.pk:
-        packages = packages.filter(state=PackageState.APPROVED)
-    else:
-        packages = packages.exclude(state=PackageState.DELETED)
-    return with_covers(packages.distinct().order_by("type", "title"))
+    """The packages `user` authors or maintains that `viewer` may see: approved ones for everybody,
+    their unapproved ones for the user, and what staff may see (deleted ones to moderators)."""
+    maintained = Package.maintainers.through.objects.filter(user_id=user.pk).values("package_id")
+    packages = visible_packages(viewer=viewer).filter(Q(author=user) | Q(pk__in=maintained))
+    return with_covers(packages.select_related("author").order_by("type", "title"))
 
 
 def tags_with_counts() -> QuerySet[Tag]:

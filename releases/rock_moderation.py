@@ -2,18 +2,29 @@
 
 - hide a rock from the root manifest (it stays in its owner's manifest, `/manifests/<user>/`);
 - hand the root-manifest name to a rock (another owner's, or back to a hidden one);
-- transfer a package (a rock or Luanti content) to another owner.
+- transfer a package (a rock or Luanti content) to another owner, with the maintainers the
+  moderator chose to keep; the old key stays an alias of the package in its namespace, reserved
+  (packages.aliases).
 
 Each asks the permission table, writes an audit entry and bumps the manifest or list generations
 that change. The root manifest holds one rock per name (packages_root_manifest_name_unique).
 """
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from accounts.audit import record
 from accounts.models import AuditSeverity, User
-from packages.errors import InvalidModerationInput, NotAllowed, PackageNameTaken
-from packages.models import Package, PackageAlias, PackageType
+from packages.aliases import check_key_free, keep_old_name
+from packages.errors import (
+    InvalidModerationInput,
+    NotAllowed,
+    PackageNameReserved,
+    PackageNameTaken,
+)
+from packages.maintainers import replace_maintainers
+from packages.models import Package, PackageType
 from packages.permissions import Action, can
 from releases.cache import invalidate_luanti_lists, invalidate_rock_manifests
 
@@ -72,9 +83,13 @@ def give_root_manifest_name(*, by: User, package: Package) -> Package:
 
 
 @transaction.atomic
-def transfer_ownership(*, by: User, package: Package, new_owner: User) -> Package:
-    """Give a package to another user. Its old author/name keeps working as an alias for Luanti
-    content (ContentDB redirects aliases); rocks move to the new owner's manifest."""
+def transfer_ownership(
+    *, by: User, package: Package, new_owner: User, keep: Iterable[User] | None = None
+) -> Package:
+    """Give a package to another user. Of its maintainers, those in `keep` stay (None: all but
+    the old owner); whoever leaves loses their tokens limited to it. The old key becomes an alias
+    of the package (Luanti content redirects it, as ContentDB; a rock's reserves its name in the
+    old owner's namespace); rocks move to the new owner's manifest."""
     if not can(by, Action.TRANSFER_OWNERSHIP, package):
         raise NotAllowed("You don't have permission to transfer packages.")
     package = Package.objects.select_for_update().select_related("author").get(pk=package.pk)
@@ -89,22 +104,31 @@ def transfer_ownership(*, by: User, package: Package, new_owner: User) -> Packag
     )
     if same_family.exists():
         raise PackageNameTaken(f"{new_owner.username} already has a package named {package.name}.")
+    try:  # given back to an old owner, its alias there goes; another package's alias holds
+        check_key_free(
+            author=new_owner.username, name=package.name, rock=package.is_rock, package=package
+        )
+    except PackageNameReserved as reserved:
+        raise PackageNameTaken(str(reserved)) from None
+    current = list(package.maintainers.all())
+    if keep is None:
+        staying = [user for user in current if user.pk != old_owner.pk]
+    else:
+        chosen = {user.pk for user in keep}
+        staying = [user for user in current if user.pk in chosen]
     old_key = package.key
     package.author = new_owner
     package.save(update_fields=["author", "updated_at"])
-    package.maintainers.remove(new_owner)  # the author is implied
+    before, after = replace_maintainers(package=package, people=staying, by=by)
+    keep_old_name(package=package, author=old_owner.username, name=package.name)
     if package.is_rock:
         invalidate_rock_manifests(author_id=old_owner.pk)
         invalidate_rock_manifests(author_id=new_owner.pk)
     else:
-        alias = PackageAlias.objects.filter(
-            author__iexact=old_owner.username, name__iexact=package.name
-        )
-        if not alias.exists():
-            PackageAlias.objects.create(
-                package=package, author=old_owner.username, name=package.name
-            )
         invalidate_luanti_lists()
+    diff = {"author": (old_owner.username, new_owner.username)}
+    if before != after:
+        diff["maintainers"] = (before, after)
     record(
         causer=by,
         action="package.transfer",
@@ -112,7 +136,7 @@ def transfer_ownership(*, by: User, package: Package, new_owner: User) -> Packag
         severity=AuditSeverity.MODERATION,
         package=package,
         target_user=new_owner,
-        diff={"author": (old_owner.username, new_owner.username)},
+        diff=diff,
     )
     return package
 

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from media_tools.links import is_web_url
+from packages.aliases import check_key_free
+from packages.errors import PackageNameReserved
 from packages.models import Package, PackageState, PackageType
 from packages.permissions import Action, can, refusal_message
 from releases.cache import invalidate_rock_manifests
@@ -131,6 +133,10 @@ def _store_rockspec(*, user: User, spec: Rockspec, content: bytes) -> RockspecUp
             raise UploadNotAllowed(
                 refusal_message(user, Action.CREATE_PACKAGE, default=NOT_ALLOWED)
             )
+        try:  # an old name of a transferred rock leads to it: a moderator frees it, not an upload
+            check_key_free(author=user.username, name=spec.name, rock=True)
+        except PackageNameReserved as reserved:
+            raise UploadNotAllowed(str(reserved)) from None
         package = _create_package(user=user, spec=spec)
     elif package.state == PackageState.DELETED:
         raise UploadNotAllowed(_deleted(package))

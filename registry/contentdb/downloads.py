@@ -11,10 +11,11 @@ from urllib.parse import quote
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
 
+from packages.errors import NoSuchPackage, PackageMoved
 from packages.models import Package
 from packages.permissions import Action, can
 from packages.queries import resolve_luanti_version
-from packages.selectors import luanti_package_by_key, package_alias_target
+from packages.selectors import package_for_action
 from registry.ratelimit import client_address
 from releases.downloads import count_luanti_download
 from releases.models import Release, TaskState
@@ -27,19 +28,16 @@ def _user(request: HttpRequest):
 
 
 def _package(request: HttpRequest, author: str, name: str) -> Package | HttpResponseRedirect:
-    package = luanti_package_by_key(author=author, name=name, detailed=False)
-    if package is None:
+    try:
+        return package_for_action(user=_user(request), author=author, name=name)
+    except PackageMoved as moved:
         # an old name keeps working for installed content (ContentDB issue #666)
-        target = package_alias_target(author=author, name=name)
-        if target is not None and can(_user(request), Action.VIEW_PACKAGE, target):
-            old = f"/packages/{quote(author)}/{quote(name)}/"
-            new = f"/packages/{quote(target.author.username)}/{quote(target.name)}/"
-            url = request.get_full_path().replace(old, new, 1)
-            return HttpResponseRedirect(url)
-        raise Http404("Package not found")
-    if not can(_user(request), Action.VIEW_PACKAGE, package):
-        raise Http404("Package not found")
-    return package
+        target = moved.package
+        old = f"/packages/{quote(author)}/{quote(name)}/"
+        new = f"/packages/{quote(target.author.username)}/{quote(target.name)}/"
+        return HttpResponseRedirect(request.get_full_path().replace(old, new, 1))
+    except NoSuchPackage:
+        raise Http404("Package not found") from None
 
 
 def serve_release_zip(request: HttpRequest, release: Release) -> HttpResponse:

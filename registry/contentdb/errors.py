@@ -19,6 +19,7 @@ from packages.errors import (
     InvalidPackageQuery,
     NoSuchPackage,
     NoSuchUser,
+    NotAllowed,
     PackageEditDenied,
     PackageExists,
     PackagesError,
@@ -43,6 +44,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     InvalidPackageQuery: 400,
     NoSuchPackage: 404,
     NoSuchUser: 404,
+    NotAllowed: 403,
     # accounts
     UnknownUser: 404,
     UnknownPackageScope: 403,

@@ -11,15 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.response import Response
 
-from packages.models import LUANTI_TYPES, Package, PackageState
+from packages.errors import NoSuchPackage, PackageMoved
+from packages.models import Package
 from packages.package_edits import create_package, update_package
-from packages.selectors import package_by_key
+from packages.selectors import PACKAGE_NOT_FOUND, package_for_action
 from registry.contentdb.base import ContentDBError, ContentDBView, require_token, require_token_for
 from registry.contentdb.errors import error_response
 from registry.contentdb.package_answers import package_answer
 from registry.ratelimit import UploadThrottle
 
-PACKAGE_NOT_FOUND = "Package not found"
 TOKEN_LIMITED = "This API token is limited to one package and cannot create packages"  # noqa: S105
 REQUIRED = ("type", "name", "title", "short_description", "license", "media_license")
 
@@ -38,12 +38,15 @@ def by_method(**views: Callable) -> Callable:
     return dispatch
 
 
-def package_for_write(author: str, name: str) -> Package:
-    """The Luanti package at author/name, or 404 (deleted packages included, as ContentDB)."""
-    package = package_by_key(author=author, name=name, rock=False)
-    if package is None or package.state == PackageState.DELETED or package.type not in LUANTI_TYPES:
-        raise ContentDBError(PACKAGE_NOT_FOUND, 404)
-    return package
+def package_for_write(request, author: str, name: str) -> Package:
+    """The Luanti package at author/name for a write, or 404: unknown, an old name (writes do not
+    follow redirects), or hidden from the caller (a deleted package, below moderator). Whether the
+    caller may write it is the service's question, after the 401 and token checks (ContentDB's
+    order)."""
+    try:
+        return package_for_action(user=request.user, action=None, author=author, name=name)
+    except (NoSuchPackage, PackageMoved):
+        raise ContentDBError(PACKAGE_NOT_FOUND, 404) from None
 
 
 def json_object(request) -> dict:
@@ -74,7 +77,7 @@ class PackageCreateView(ContentDBView):
 
 class PackageUpdateView(ContentDBView):
     def put(self, request, author: str, name: str):
-        package = package_for_write(author, name)
+        package = package_for_write(request, author, name)
         user = require_token_for(request, package)
         data = json_object(request)
         package, was_modified = update_package(package=package, by=user, changes=data)

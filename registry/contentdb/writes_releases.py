@@ -60,7 +60,7 @@ class ReleaseCreateView(ContentDBView):
     throttle_classes = [UploadThrottle]  # uploads per account (registry/ratelimit.py)
 
     def post(self, request, author: str, name: str):
-        package = package_for_write(author, name)
+        package = package_for_write(request, author, name)
         user, _ = require_token(request)
         if not can(user, Action.APPROVE_RELEASE, package):
             raise ContentDBError(NO_APPROVE, 403)
@@ -116,7 +116,7 @@ class ReleaseCreateView(ContentDBView):
 
 class ReleaseDeleteView(ContentDBView):
     def delete(self, request, author: str, name: str, release_id: int):
-        package = package_for_write(author, name)
+        package = package_for_write(request, author, name)
         release = package.releases.filter(pk=release_id).first()
         if release is None:
             raise ContentDBError(RELEASE_NOT_FOUND, 404)

@@ -35,7 +35,7 @@ class ScreenshotCreateView(ContentDBView):
     throttle_classes = [UploadThrottle]  # uploads per account (registry/ratelimit.py)
 
     def post(self, request, author: str, name: str):
-        package = package_for_write(author, name)
+        package = package_for_write(request, author, name)
         user, _ = require_token(request)
         if not can(user, Action.ADD_SCREENSHOTS, package):
             refusal = refusal_message(user, Action.ADD_SCREENSHOTS, package, default=NO_CREATE)
@@ -62,7 +62,7 @@ class ScreenshotCreateView(ContentDBView):
 
 class ScreenshotDeleteView(ContentDBView):
     def delete(self, request, author: str, name: str, screenshot_id: int):
-        package = package_for_write(author, name)
+        package = package_for_write(request, author, name)
         screenshot = Screenshot.objects.filter(pk=screenshot_id, package=package).first()
         if screenshot is None:
             raise ContentDBError("Screenshot not found", 404)
@@ -76,7 +76,7 @@ class ScreenshotDeleteView(ContentDBView):
 
 class _ChangeView(ContentDBView):
     def _package_for_change(self, request, author: str, name: str):
-        package = package_for_write(author, name)
+        package = package_for_write(request, author, name)
         user, _ = require_token(request)
         if not can(user, Action.CHANGE_SCREENSHOTS, package):
             raise ContentDBError(NO_CHANGE, 403)

@@ -44,7 +44,8 @@ def test_the_author_submits_a_draft_or_a_changed_package_for_review(make_package
 @pytest.mark.parametrize("start", [S.READY_FOR_REVIEW, S.APPROVED, S.DELETED])
 def test_submitting_from_any_other_state_is_refused(make_package, author, start):
     package = make_package(state=start)
-    with pytest.raises(InvalidStateTransition):
+    # a deleted package is a moderator's: its author may do nothing to it any more
+    with pytest.raises(NotAllowed if start == S.DELETED else InvalidStateTransition):
         workflow.submit_for_review(by=author, package=package)
     package.refresh_from_db()
     assert package.state == start
@@ -107,7 +108,7 @@ def test_an_approver_approves_a_package_in_the_queue_and_it_becomes_public(
 @pytest.mark.parametrize("start", [S.WIP, S.CHANGES_NEEDED, S.APPROVED, S.DELETED])
 def test_only_a_package_ready_for_review_can_be_approved(make_package, approver, start):
     package = make_package(state=start)
-    with pytest.raises(InvalidStateTransition):
+    with pytest.raises(NotAllowed if start == S.DELETED else InvalidStateTransition):
         workflow.approve(by=approver, package=package)
     package.refresh_from_db()
     assert package.state == start
@@ -178,7 +179,7 @@ def test_requesting_changes_needs_a_comment_of_sensible_length(make_package, app
 @pytest.mark.parametrize("start", [S.WIP, S.CHANGES_NEEDED, S.DELETED])
 def test_changes_cannot_be_requested_on_a_draft_or_a_deleted_package(make_package, approver, start):
     package = make_package(state=start)
-    with pytest.raises(InvalidStateTransition):
+    with pytest.raises(NotAllowed if start == S.DELETED else InvalidStateTransition):
         workflow.request_changes(by=approver, package=package, comment="Why?")
 
 
@@ -234,11 +235,13 @@ def test_a_maintainer_or_an_approver_cannot_delete(make_package, make_user, appr
     assert package.state == S.APPROVED
 
 
-def test_deleting_twice_is_refused(make_package, author):
+def test_deleting_twice_is_refused(make_package, author, staff_moderator):
     package = make_package(state=S.APPROVED)
     workflow.delete_package(by=author, package=package)
-    with pytest.raises(InvalidStateTransition):
+    with pytest.raises(NotAllowed):  # deleted, it is out of its author's hands
         workflow.delete_package(by=author, package=package)
+    with pytest.raises(InvalidStateTransition):
+        workflow.delete_package(by=staff_moderator, package=package)
 
 
 def test_a_moderator_restores_deleted_luanti_content_into_the_queue(

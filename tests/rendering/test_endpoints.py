@@ -7,8 +7,8 @@ from accounts.services import create_api_token
 from media_tools.hypertext import HEAD
 from media_tools.markdown import MAX_SOURCE_LENGTH
 from packages.models import PackageState
+from packages.selectors import PACKAGE_NOT_FOUND
 from registry.contentdb.hypertext import BODY_TOO_LARGE, NOT_TEXT, UNSUPPORTED_TYPE
-from registry.contentdb.views.common import PACKAGE_NOT_FOUND
 from tests.factories import PackageFactory
 
 SITE = "https://registry.example"

@@ -143,6 +143,7 @@ def test_uploaded_files_are_never_rendered_by_a_browser(client, user):
         **bearer,
     ).json()["screenshot"]
     url = shot["url"].split("://", 1)[-1].split("/", 1)[1]
+    client.force_login(user)  # a screenshot awaiting approval is for its package's people
     for path in (f"/{url}", f"/thumbnails/2/{url.split('/', 1)[1]}"):
         image = client.get(path)
         assert image.status_code == 200, path

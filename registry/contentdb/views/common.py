@@ -4,13 +4,12 @@ from urllib.parse import quote
 
 from django.http import HttpResponseRedirect
 
+from packages.errors import PackageMoved
 from packages.models import LuantiVersion, Package
 from packages.permissions import Action, can
 from packages.queries import resolve_luanti_version
-from packages.selectors import luanti_package_by_key, package_alias_target
+from packages.selectors import package_for_action
 from registry.contentdb.base import ContentDBError, ContentDBView
-
-PACKAGE_NOT_FOUND = "Package not found"
 
 
 class Redirect(Exception):
@@ -28,18 +27,16 @@ class PackageView(ContentDBView):
         return super().handle_exception(exc)
 
     def package(self, author: str, name: str, *, detailed: bool = False) -> Package:
-        """The package if the caller may see it (approved, or theirs / a moderator's), else 404."""
-        package = luanti_package_by_key(author=author, name=name, detailed=detailed)
-        if package is None:
-            target = package_alias_target(author=author, name=name)
-            if target is not None and can(self.request.user, Action.VIEW_PACKAGE, target):
-                old = f"/{quote(author)}/{quote(name)}/"
-                new = f"/{quote(target.author.username)}/{quote(target.name)}/"
-                raise Redirect(self.request.path.replace(old, new, 1))
-            raise ContentDBError(PACKAGE_NOT_FOUND, 404)
-        if not can(self.request.user, Action.VIEW_PACKAGE, package):
-            raise ContentDBError(PACKAGE_NOT_FOUND, 404)
-        return package
+        """The package if the caller may see it (approved, or theirs / staff's), else 404."""
+        try:
+            return package_for_action(
+                user=self.request.user, author=author, name=name, detailed=detailed
+            )
+        except PackageMoved as moved:
+            target = moved.package
+            old = f"/{quote(author)}/{quote(name)}/"
+            new = f"/{quote(target.author.username)}/{quote(target.name)}/"
+            raise Redirect(self.request.path.replace(old, new, 1)) from None
 
     def can_see_unapproved(self, package: Package) -> bool:
         """Owners and staff see unapproved releases and screenshots of the package."""

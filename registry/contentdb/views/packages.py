@@ -11,7 +11,12 @@ from rest_framework.response import Response
 from packages.dependency_selectors import dependency_graph, raw_dependencies
 from packages.models import Package
 from packages.queries import PackageQuery
-from packages.selectors import featured_package_ids, game_support_rows, short_package_rows
+from packages.selectors import (
+    featured_package_ids,
+    game_support_rows,
+    old_names,
+    short_package_rows,
+)
 from registry.cached_bodies import cached_body_response
 from registry.contentdb import hypertext_fields as ht
 from registry.contentdb.base import ContentDBView
@@ -100,13 +105,19 @@ class UpdatesView(ContentDBView):
 
     def get(self, request):
         def build() -> dict[str, int]:
-            rows = short_package_rows(PackageQuery(request.GET).checked().qs.order_by())
+            packages = PackageQuery(request.GET).checked().qs.order_by()
+            rows = [r for r in short_package_rows(packages, with_aliases=False) if r["release"]]
+            # An old name answers for its package, as the download routes resolve it: a package
+            # made under an old name before aliases reserved their keys never takes it over.
+            aliases = old_names(rock=False)
+            reserved = {key.lower() for keys in aliases.values() for key in keys}
             answer: dict[str, int] = {}
             for row in rows:
-                if row["release"] is None:
-                    continue
-                answer[f"{row['author']}/{row['name']}"] = row["release"]
-                for alias in row["aliases"]:
+                key = f"{row['author']}/{row['name']}"
+                if key.lower() not in reserved:
+                    answer[key] = row["release"]
+            for row in rows:
+                for alias in aliases.get(row["id"], []):
                     answer[alias] = row["release"]
             return answer
 
@@ -156,11 +167,16 @@ class ScoresView(ContentDBView):
         )
 
 
+def viewer(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
 def detail(package: Package, request, *, include_unapproved: bool) -> tuple[dict, Release | None]:
     release = latest_compatible_release(package=package, version=requested_version(request))
     games = [
         {"supports": g["supports"], "confidence": g["confidence"], "game": short_dict(g["game"])}
-        for g in game_support_rows(package=package)
+        for g in game_support_rows(package=package, viewer=viewer(request))
     ]
     data = package_dict(
         package,

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from accounts.models import Rank
 from accounts.selectors import user_by_username
+from packages.errors import NoSuchPackage, PackageMoved
 from packages.models import (
     AIDisclosure,
     Collection,
@@ -16,14 +17,12 @@ from packages.models import (
     Language,
     License,
     LuantiVersion,
-    Package,
     PackageType,
     Review,
     Tag,
 )
-from packages.permissions import Action, can
 from packages.queries import luanti_packages, resolve_luanti_version
-from packages.selectors import short_package_rows
+from packages.selectors import package_for_action, short_package_rows, visible_packages
 from packages.stats import all_packages_stats, user_stats
 from registry.contentdb.base import ContentDBError, ContentDBView
 from registry.contentdb.pagination import paginate
@@ -126,13 +125,12 @@ class CollectionListView(ContentDBView):
         key = request.query_params.get("package")
         if key:
             pkg_author, _, pkg_name = key.partition("/")
-            package = (
-                luanti_packages()
-                .filter(author__username__iexact=pkg_author, name__iexact=pkg_name)
-                .first()
-            )
-            if package is None:
-                raise ContentDBError(f"Package {key} not found", 404)
+            try:
+                package = package_for_action(
+                    user=request.user, author=pkg_author[:150], name=pkg_name[:255]
+                )
+            except (NoSuchPackage, PackageMoved):
+                raise ContentDBError(f"Package {key} not found", 404) from None
             collections = collections.filter(items__package=package)
         collections = collections.annotate(count=Count("items")).order_by("title", "id")
         return Response([_collection_dict(c, c.count) for c in collections])
@@ -156,11 +154,8 @@ class CollectionView(ContentDBView):
         if not may_view:
             raise ContentDBError("Collection not found", 404)
         items = list(CollectionItem.objects.filter(collection=collection).order_by("order", "id"))
-        visible = luanti_packages()
-        if viewer is not None and (
-            viewer.pk == collection.author_id or can(viewer, Action.VIEW_MODERATION_QUEUE)
-        ):
-            visible = Package.objects.exclude(type=PackageType.ROCK)
+        # each item as its package's own rule says: its author sees a deleted one no more
+        visible = visible_packages(viewer=viewer).exclude(type=PackageType.ROCK)
         rows = {
             row["id"]: row
             for row in short_package_rows(visible.filter(pk__in=[i.package_id for i in items]))
