@@ -135,13 +135,15 @@ READ_ONLY_ACTIONS = frozenset(
 PUBLISH_ACTIONS = frozenset({Action.CREATE_PACKAGE, Action.MAKE_RELEASE, Action.ADD_SCREENSHOTS})
 
 # Which action lets a staff member open a model's admin pages (packages.admin_moderation's
-# RankAccessMixin reads it): the same rule as everywhere else, declared once per model. A model
-# missing here is open to Django's per-model permissions only (superusers).
-ADMIN_PAGES: dict[str, Action] = {
+# RankAccessMixin reads it): the same rule as everywhere else, declared once per model. None, or a
+# model missing here, is open to Django's per-model permissions only (superusers).
+ADMIN_PAGES: dict[str, Action | None] = {
     "packages.Package": Action.VIEW_MODERATION_QUEUE,
+    "packages.PackageAlias": Action.VIEW_MODERATION_QUEUE,
     "packages.Review": Action.VIEW_MODERATION_QUEUE,
     "packages.Report": Action.SEE_REPORTS,
     "releases.Release": Action.VIEW_MODERATION_QUEUE,
+    "releases.ReleaseFile": None,  # which bytes a URL serves: superusers only
     "media_tools.Screenshot": Action.VIEW_MODERATION_QUEUE,
     "accounts.User": Action.SUSPEND_USER,
     "accounts.ApiKey": Action.SUSPEND_USER,

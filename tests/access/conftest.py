@@ -10,6 +10,7 @@ from PIL import Image
 from accounts.models import Rank
 from accounts.services import create_api_token
 from tests.factories import UserFactory
+from tests.logins import log_in_to_the_admin
 
 
 @pytest.fixture
@@ -22,10 +23,12 @@ def make_user(db):
 
 @pytest.fixture
 def web(db):
-    """A logged-in web client for a user: `web(user)`."""
+    """A logged-in web client for a user: `web(user)`; staff have passed the admin's code step."""
 
     def login(user) -> Client:
         client = Client()
+        if user.is_staff:
+            return log_in_to_the_admin(client, user)
         client.force_login(user)
         return client
 
