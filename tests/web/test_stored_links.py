@@ -189,28 +189,13 @@ def test_the_profile_form_refuses_a_link_that_is_not_a_web_url(client, user, val
 
 
 def test_the_admin_refuses_a_package_link_that_is_not_a_web_url(client, moderator, mod_package):
+    # The package change form is read-only (packages go through the services, which check links
+    # like the web and API forms): a posted link is refused and nothing is stored.
     log_in_to_the_admin(client, moderator)
     url = f"/admin/packages/package/{mod_package.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if value is not None and not isinstance(value, list)
-    }
-    data.update(
-        {
-            "author": mod_package.author_id,
-            "website": "javascript:alert(1)",
-            "title": "Farming",
-            "name": "farming",
-            "type": "MOD",
-            "license": mod_package.license_id,
-            "media_license": mod_package.media_license_id,
-        }
-    )
-    response = client.post(url, data)
-    assert response.status_code == 200
-    assert NOT_A_WEB_URL in response.content.decode()
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"website": "javascript:alert(1)", "title": "Farming"})
+    assert response.status_code == 403
     mod_package.refresh_from_db()
     assert mod_package.website is None
 
