@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.audit import changes, record
 from accounts.models import AuditSeverity, User
+from media_tools.limits import count_upload
 from packages.errors import InvalidPackageData, PackageEditDenied, PackageExists
 from packages.models import (
     LUANTI_TYPES,
@@ -327,6 +328,7 @@ def create_package(
     **fields: Any,
 ) -> Package:
     """A new Luanti package in the work-in-progress state (public once approved)."""
+    count_upload(user_id=author.pk)  # a new package counts as an upload (media_tools.limits)
     if not can(author, Action.CREATE_PACKAGE):
         raise PackageEditDenied("You do not have the permission to create packages")
     changes = normalise_changes(

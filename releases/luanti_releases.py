@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Rank, User
+from media_tools.limits import count_upload
 from packages.models import LUANTI_TYPES, LuantiVersion, MetaPackage, Package, PackageDependency
 from packages.permissions import Action, can
 from releases.cache import invalidate_luanti_lists
@@ -123,8 +124,10 @@ def create_zip_release(
     """A release from an uploaded zip, live at once when `by` may approve releases.
 
     min/max Luanti versions given here win over the `.conf` keys. Raises InvalidReleaseRequest,
-    InvalidReleaseZip, InvalidLuantiContent, ReleasePermissionDenied, ReleaseExists, TooManyReleases.
+    InvalidReleaseZip, InvalidLuantiContent, ReleasePermissionDenied, ReleaseExists, TooManyReleases,
+    UploadLimitReached.
     """
+    count_upload(user_id=by.pk)
     name, title = _names(name, title)
     notes = _clean_text(release_notes, what="release_notes", limit=MAX_NOTES)
     if commit is not None and commit != "":
@@ -251,6 +254,7 @@ def create_git_release(
     """A release imported from the package's repository; PENDING until the import task finishes."""
     from releases.tasks import import_git_release  # the task module imports this one
 
+    count_upload(user_id=by.pk)
     name, title = _names(name, title)
     notes = _clean_text(release_notes, what="release_notes", limit=MAX_NOTES)
     ref = (ref or "").strip()

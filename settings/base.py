@@ -210,9 +210,12 @@ MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(15 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_SIZE + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# Abuse limits of both API faces (registry/ratelimit.py): (count, window in seconds).
+# Abuse limits, counted in the "counters" cache: (count, window in seconds). Failed key/token
+# authentications and hypertext conversions per client address (registry/ratelimit.py); uploads
+# per account, on every entry point (media_tools/limits.py).
 RATELIMIT_FAILED_AUTHS = (int(os.environ.get("RATELIMIT_FAILED_AUTHS", "20")), 300)
 RATELIMIT_UPLOADS = (int(os.environ.get("RATELIMIT_UPLOADS", "60")), 3600)
+RATELIMIT_HYPERTEXT = (int(os.environ.get("RATELIMIT_HYPERTEXT", "10")), 60)
 # Behind a proxy, the header carrying the client address (e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
 CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 

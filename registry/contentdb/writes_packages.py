@@ -17,7 +17,6 @@ from packages.selectors import package_by_key
 from registry.contentdb.base import ContentDBError, ContentDBView, require_token, require_token_for
 from registry.contentdb.errors import error_response
 from registry.contentdb.package_answers import package_answer
-from registry.ratelimit import UploadThrottle
 
 PACKAGE_NOT_FOUND = "Package not found"
 TOKEN_LIMITED = "This API token is limited to one package and cannot create packages"  # noqa: S105
@@ -53,8 +52,6 @@ def json_object(request) -> dict:
 
 
 class PackageCreateView(ContentDBView):
-    throttle_classes = [UploadThrottle]  # uploads per account (registry/ratelimit.py)
-
     def post(self, request):
         user, token = require_token(request)
         if token.package_id is not None:
