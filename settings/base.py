@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "registry.errors.FaceErrorMiddleware",
     "registry.faults.TransientFaultMiddleware",  # database/storage faults: 503 in the face's format
     "registry.security.RefuseNulMiddleware",
+    "registry.security.QueryStringLimitMiddleware",  # 414 past 4096 bytes, on every face
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
