@@ -180,6 +180,35 @@ class PackageQuery(django_filters.FilterSet):
         # `random` decides the order on its own; only then are sort/order unchecked in ContentDB
         return self
 
+    @classmethod
+    def known_params(cls) -> frozenset[str]:
+        return frozenset(cls.base_filters) | FLAG_PARAMS
+
+    def canonical(self) -> dict:
+        """What decides the answer, normalised (after `checked()`): the key a cached answer is
+        stored under. Unknown parameters are ignored here as in the filters, so `?cachebust=N`
+        cannot make a new cache entry, and spellings of the same query share one."""
+        params = self.params
+        canonical: dict = {
+            name: sorted(set(value)) if isinstance(value, list) else value
+            for name, value in params.items()
+            if value not in (None, "", [])
+        }
+        for name in ("author", "game"):
+            if name in canonical:
+                canonical[name] = canonical[name].lower()
+        if "q" in canonical:
+            canonical["q"] = " ".join(canonical["q"].split())
+        canonical["fmt"] = self.output_format
+        canonical["lucky"] = "lucky" in self.data
+        canonical["own_order"] = self.has_own_order
+        return canonical
+
+    @property
+    def has_own_order(self) -> bool:
+        """Whether the query orders or cuts the list itself (else featured packages come first)."""
+        return any(param in self.data for param in ("sort", "order", "q", "limit"))
+
     @property
     def params(self) -> dict:
         return self.form.cleaned_data

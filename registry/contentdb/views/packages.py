@@ -26,7 +26,14 @@ from registry.contentdb.serializers import (
     short_dict,
     type_name,
 )
-from registry.contentdb.views.common import PackageView, int_param, is_yes, requested_version
+from registry.contentdb.views.common import (
+    VERSION_PARAMS,
+    PackageView,
+    int_param,
+    is_yes,
+    requested_version,
+    version_params,
+)
 from releases.cache import LUANTI_LISTS
 from releases.models import Release
 from releases.selectors import latest_compatible_release, zip_size
@@ -38,12 +45,18 @@ def json_bytes(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def cached_json(request, prefix: str, build) -> HttpResponse:
-    """Serve the JSON bytes built for this exact query string until a Luanti write bumps the
-    generation (releases.cache) or the max-age passes; `random` answers are never cached."""
-    if "random" in request.GET:
-        return HttpResponse(json_bytes(build()), content_type="application/json")
-    digest = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()
+def cached_json(
+    request, prefix: str, build, *, params: dict, known: frozenset[str]
+) -> HttpResponse:
+    """Serve the JSON bytes built for the validated, normalised `params` until a Luanti write
+    bumps the generation (releases.cache) or the max-age passes.
+
+    The key is made of `params` only, never of the raw query string: unknown parameters
+    (`?cachebust=N`) and other spellings of one query share one entry, so a flood of them cannot
+    fill the cache. Such a request is answered from that entry but not recorded for the replay
+    layer, which is keyed by the raw query string (registry/replay.py)."""
+    canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
     # ETag/304, a gzip copy for clients that ask, and a per-process copy (registry/cached_bodies.py)
     return cached_body_response(
         request,
@@ -52,12 +65,27 @@ def cached_json(request, prefix: str, build) -> HttpResponse:
         build=lambda: json_bytes(build()),
         timeout=LIST_CACHE_SECONDS,
         content_type="application/json",
+        replayable=set(request.GET) <= known,
     )
 
 
-def listed(request) -> list[dict]:
-    """`/api/packages/` items: a plain array, short dicts unless `fmt` says keys or vcs."""
+def cached_query_json(request, prefix: str, build) -> HttpResponse:
+    """`cached_json` of `build(query)` for a Package Query (validated first: a bad value is a 400
+    before any key is made); `random` answers are never cached."""
     query = PackageQuery(request.GET).checked()
+    if query.is_random:
+        return HttpResponse(json_bytes(build(query)), content_type="application/json")
+    return cached_json(
+        request,
+        prefix,
+        lambda: build(query),
+        params=query.canonical(),
+        known=PackageQuery.known_params(),
+    )
+
+
+def listed(query: PackageQuery) -> list[dict]:
+    """`/api/packages/` items: a plain array, short dicts unless `fmt` says keys or vcs."""
     packages = query.qs
     if query.max_results:
         packages = packages[: query.max_results]
@@ -68,7 +96,7 @@ def listed(request) -> list[dict]:
         ]
     vcs = query.output_format == "vcs"
     rows = short_package_rows(packages)
-    if not any(param in request.GET for param in ("sort", "order", "q", "limit")):
+    if not query.has_own_order:
         rows = featured_first(rows)
     return [short_dict(row, vcs=vcs) for row in rows]
 
@@ -90,7 +118,7 @@ class PackageListView(ContentDBView):
     cache_max_age = 300
 
     def get(self, request):
-        return cached_json(request, "packages", lambda: listed(request))
+        return cached_query_json(request, "packages", listed)
 
 
 class UpdatesView(ContentDBView):
@@ -99,8 +127,8 @@ class UpdatesView(ContentDBView):
     cache_max_age = 300
 
     def get(self, request):
-        def build() -> dict[str, int]:
-            rows = short_package_rows(PackageQuery(request.GET).checked().qs.order_by())
+        def build(query: PackageQuery) -> dict[str, int]:
+            rows = short_package_rows(query.qs.order_by())
             answer: dict[str, int] = {}
             for row in rows:
                 if row["release"] is None:
@@ -110,7 +138,7 @@ class UpdatesView(ContentDBView):
                     answer[alias] = row["release"]
             return answer
 
-        return cached_json(request, "updates", build)
+        return cached_query_json(request, "updates", build)
 
 
 class ScoresView(ContentDBView):
@@ -183,7 +211,13 @@ class PackageDetailView(PackageView):
         if request.auth is not None:  # owners and staff see more: never from the shared cache
             return Response(build())
         # Anonymous answers change on Luanti writes (generation) or within the max-age (counters)
-        return cached_json(request, f"detail:{author.lower()}/{name.lower()}", build)
+        return cached_json(
+            request,
+            f"detail:{author.lower()}/{name.lower()}",
+            build,
+            params=version_params(request),
+            known=VERSION_PARAMS,
+        )
 
 
 def human_size(size: int) -> str:
