@@ -184,25 +184,23 @@ class PackageQuery(django_filters.FilterSet):
     def known_params(cls) -> frozenset[str]:
         return frozenset(cls.base_filters) | FLAG_PARAMS
 
-    def canonical(self) -> dict:
-        """What decides the answer, normalised (after `checked()`): the key a cached answer is
-        stored under. Unknown parameters are ignored here as in the filters, so `?cachebust=N`
-        cannot make a new cache entry, and spellings of the same query share one."""
-        params = self.params
-        canonical: dict = {
-            name: sorted(set(value)) if isinstance(value, list) else value
-            for name, value in params.items()
-            if value not in (None, "", [])
-        }
-        for name in ("author", "game"):
-            if name in canonical:
-                canonical[name] = canonical[name].lower()
-        if "q" in canonical:
-            canonical["q"] = " ".join(canonical["q"].split())
-        canonical["fmt"] = self.output_format
-        canonical["lucky"] = "lucky" in self.data
-        canonical["own_order"] = self.has_own_order
-        return canonical
+    @classmethod
+    def cache_params(cls, data) -> dict:
+        """What decides the answer to `data` (a QueryDict), normalised: the key a cached answer
+        is stored under. Unknown parameters are left out, as the filters ignore them, so
+        `?cachebust=N` cannot make a new entry; the values of a repeated parameter are sorted
+        (their order changes nothing); a single-valued one keeps the value the form reads, the
+        last. Made without building the form, so that a cache lookup costs microseconds: an
+        answer is only ever stored once `checked()` has accepted the query."""
+        params: dict = {}
+        for name in sorted(cls.known_params() & set(data)):
+            if name in FLAG_PARAMS:
+                params[name] = True
+            elif isinstance(cls.base_filters[name], ListFilter):
+                params[name] = sorted(data.getlist(name))
+            else:
+                params[name] = data.get(name)
+        return params
 
     @property
     def has_own_order(self) -> bool:

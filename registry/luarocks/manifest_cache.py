@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from registry.luarocks.lua import lua_manifest
-from releases.cache import generation
+from releases.cache import generation, generation_key
 from releases.manifests import ManifestScope, Repository, manifest_repository
 
 FORMATS = ("lua", "zip", "json")
@@ -62,14 +62,35 @@ def get_manifest(
     `gzipped` asks for the gzip-encoded variant of the Lua or JSON form, made from the plain one
     on first request; it shares the plain variant's Last-Modified.
     """
+    return manifest_and_proof(scope=scope, lua_version=lua_version, fmt=fmt, gzipped=gzipped)[0]
+
+
+def manifest_and_proof(
+    *, scope: ManifestScope, lua_version: str | None, fmt: str, gzipped: bool = False
+) -> tuple[BuiltManifest, dict]:
+    """`get_manifest`, and the shared cache values that prove this build current: the scope's
+    generation and the variant's pointer (what registry/replay.py checks before replaying)."""
     gen = generation(scope.generation_scope)
     if gzipped and fmt != "zip":
-        return _get(scope, gen, lua_version, f"{fmt}.gz")
-    return _get(scope, gen, lua_version, fmt)
+        fmt = f"{fmt}.gz"
+    built = _get(scope, gen, lua_version, fmt)
+    proof = {
+        generation_key(scope.generation_scope): gen,
+        f"lr-manifest-ptr:{_variant(scope, lua_version, fmt)}": (
+            gen,
+            built.etag,
+            built.last_modified,
+        ),
+    }
+    return built, proof
+
+
+def _variant(scope: ManifestScope, lua_version: str | None, fmt: str) -> str:
+    return f"{scope.key}:{lua_version or 'all'}:{fmt}"
 
 
 def _get(scope: ManifestScope, gen: int, lua_version: str | None, fmt: str) -> BuiltManifest:
-    variant = f"{scope.key}:{lua_version or 'all'}:{fmt}"
+    variant = _variant(scope, lua_version, fmt)
     pointer = cache.get(f"lr-manifest-ptr:{variant}")
     if pointer is not None and pointer[0] == gen:
         key = f"lr-manifest:{variant}:{pointer[1]}:{pointer[2]}"

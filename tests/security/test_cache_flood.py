@@ -3,7 +3,8 @@
 Security counters live in their own store (the "counters" cache, never evicting a live entry), so
 no flood of cached answers resets them; list cache keys are made of the validated, normalised
 parameters only, so unknown parameters (`?cachebust=N`) reuse one entry and are not recorded for
-replay; and the answer cache is bounded in bytes, however many valid variants are asked for.
+replay, and bad values store nothing; and the answer cache is bounded in bytes, however many
+valid variants are asked for.
 """
 
 import pytest
@@ -91,6 +92,11 @@ def test_a_flood_keeps_the_counters_and_the_caches_bounds(small_cache, listed, u
         assert busted.content == first.content
     assert small_cache.entry_count() == entries
     assert len(replay._answers.entries) == answers
+    # bad values are refused when the answer is built: nothing is stored under their keys
+    for number in range(50):
+        refused = flooder.get(f"/api/packages/?type=mod&limit=x{number}")
+        assert refused.status_code == 400
+    assert small_cache.entry_count() == entries
 
     # valid variants each make an entry: the cache stays within its bound in bytes
     for number in range(1, VARIANTS + 1):

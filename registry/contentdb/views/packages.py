@@ -52,7 +52,7 @@ def cached_json(
     bumps the generation (releases.cache) or the max-age passes.
 
     The key is made of `params` only, never of the raw query string: unknown parameters
-    (`?cachebust=N`) and other spellings of one query share one entry, so a flood of them cannot
+    (`?cachebust=N`) and reorderings of one query share one entry, so a flood of them cannot
     fill the cache. Such a request is answered from that entry but not recorded for the replay
     layer, which is keyed by the raw query string (registry/replay.py)."""
     canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
@@ -70,16 +70,19 @@ def cached_json(
 
 
 def cached_query_json(request, prefix: str, build) -> HttpResponse:
-    """`cached_json` of `build(query)` for a Package Query (validated first: a bad value is a 400
-    before any key is made); `random` answers are never cached."""
-    query = PackageQuery(request.GET).checked()
-    if query.is_random:
-        return HttpResponse(json_bytes(build(query)), content_type="application/json")
+    """`cached_json` of `build(query)` for a Package Query; `random` answers are never cached.
+
+    The query is checked when the answer is built, so a bad value is a 400 and nothing is
+    stored under its key."""
+    if "random" in request.GET:
+        return HttpResponse(
+            json_bytes(build(PackageQuery(request.GET).checked())), content_type="application/json"
+        )
     return cached_json(
         request,
         prefix,
-        lambda: build(query),
-        params=query.canonical(),
+        lambda: build(PackageQuery(request.GET).checked()),
+        params=PackageQuery.cache_params(request.GET),
         known=PackageQuery.known_params(),
     )
 
