@@ -45,10 +45,10 @@ SORT_FIELDS = {"date": "created_at"}
 FORMATS = {"keys", "short", "vcs"}
 # Read by presence only (`?random`, `?lucky`); every other parameter is a filter below.
 FLAG_PARAMS = frozenset({"random", "lucky"})
-# Bounds on each parameter (a name is at most a username, 150, plus a package name): a longer value
-# is refused with a 400 before it reaches the database, whose own limits (SQLite's LIKE pattern
-# length) would otherwise fail the query. The whole query string is bounded too
-# (registry.security.QueryStringLimitMiddleware).
+# Bounds on each parameter, generous for any real value (usernames have at most 150 characters,
+# tags and licenses 100): a longer value is refused with a 400 before it reaches the database,
+# whose own limits (SQLite's LIKE pattern length) would otherwise fail the query. The whole query
+# string is bounded too (registry.security.QueryStringLimitMiddleware).
 MAX_TEXT = 200
 MAX_ITEM = 100
 MAX_ITEMS = 50

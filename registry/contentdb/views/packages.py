@@ -48,8 +48,8 @@ def json_bytes(data) -> bytes:
 def cached_json(
     request, prefix: str, build, *, params: dict, known: frozenset[str]
 ) -> HttpResponse:
-    """Serve the JSON bytes built for the validated, normalised `params` until a Luanti write
-    bumps the generation (releases.cache) or the max-age passes.
+    """Serve the JSON bytes built for `params` (what the answer depends on, normalised) until a
+    Luanti write bumps the generation (releases.cache) or the max-age passes.
 
     The key is made of `params` only, never of the raw query string: unknown parameters
     (`?cachebust=N`) and reorderings of one query share one entry, so a flood of them cannot
