@@ -1,10 +1,12 @@
-"""Login throttling: a cache counter per (username, client address).
+"""Login throttling: a counter per (username, client address).
 
 Counting per pair, not per address alone, keeps one noisy network from locking out everyone behind
 it, and counting per username too stops guessing one account's password from one place.
+The counters live in the counter store (media_tools.counters), which every process shares and no
+cache pressure evicts: a flood of cached answers cannot hand a guesser fresh attempts.
 """
 
-from django.core.cache import cache
+from media_tools.counters import counter_store, increment
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
@@ -15,17 +17,12 @@ def _key(username: str, address: str) -> str:
 
 
 def is_locked_out(*, username: str, address: str) -> bool:
-    return cache.get(_key(username, address), 0) >= MAX_FAILURES
+    return (counter_store().get(_key(username, address)) or 0) >= MAX_FAILURES
 
 
 def record_failure(*, username: str, address: str) -> None:
-    key = _key(username, address)
-    if not cache.add(key, 1, timeout=WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=WINDOW_SECONDS)
+    increment(_key(username, address), timeout=WINDOW_SECONDS)
 
 
 def clear_failures(*, username: str, address: str) -> None:
-    cache.delete(_key(username, address))
+    counter_store().delete(_key(username, address))

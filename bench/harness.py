@@ -49,13 +49,18 @@ def manage(env: dict, *args: str) -> str:
 
 
 def base_env(backend: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("CACHE_URL", "REDIS_URL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CACHE_URL", "REDIS_URL", "COUNTERS_CACHE_URL")
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="settings.base",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         MEDIA_ROOT=str(WORK / f"media-{backend}"),
+        CACHE_DIR=str(WORK / f"cache-{backend}"),  # the cache on disk (and the counters)
         BENCH_STATIC_DIR=str(WORK / "static"),
         LOG_LEVEL="WARNING",
         TASK_BACKEND="immediate",
@@ -69,6 +74,7 @@ def database(backend: str) -> Iterator[dict]:
     """A fresh, migrated database (and, for PostgreSQL, an empty Redis db) for one run."""
     env = base_env(backend)
     shutil.rmtree(env["MEDIA_ROOT"], ignore_errors=True)
+    shutil.rmtree(env["CACHE_DIR"], ignore_errors=True)
     if backend == "sqlite":
         path = WORK / "bench.sqlite3"
         for suffix in ("", "-wal", "-shm"):

@@ -108,9 +108,9 @@ def render(results: list[dict], *, args, machine: str, seconds: float) -> str:
     )
     lines += [
         "",
-        "Notes: SQLite runs with the local-memory cache (one copy per worker; each worker builds "
-        "its own answers once), PostgreSQL with Redis (one copy shared by all workers, plus a "
-        "per-process copy of large bodies behind a shared pointer). Search: PostgreSQL full-text "
+        "Notes: SQLite runs with the default cache, on disk and shared by all workers; "
+        "PostgreSQL with Redis (one copy shared by all workers); both with a per-process copy of "
+        "large bodies behind a shared pointer. Search: PostgreSQL full-text "
         "search (GIN index); SQLite falls back to case-insensitive substring matching "
         "(packages/search.py). Cold = the first request after a cache-generation bump, on a "
         "one-worker server; uploads on the same one-worker server. Requests are those of the "

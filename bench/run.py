@@ -4,9 +4,8 @@
 
 For each backend: a fresh database with the 10k-package data set (`manage.py bench_data`), then
 gunicorn (DEBUG off, `bench.static_wsgi`) with several workers on a free loopback port, and wrk.
-SQLite runs with the local-memory cache: each worker keeps its own copy of every cached answer
-(fills once per worker, and a write is only seen by the worker that made it - fine for a read
-benchmark, wrong for production with several workers; production with several processes uses Redis).
+SQLite runs with the default cache: on disk (diskcache, under var/bench/suite/cache-sqlite), shared
+by every worker, each of which also keeps its own copy of large bodies behind a shared pointer.
 PostgreSQL runs with Redis (db 14, flushed) as the one cache all workers share.
 Prints the table and writes it to bench/results/latest.md. Numbers are reported, never asserted.
 """
@@ -84,7 +83,7 @@ def hot_reads(server, urls: dict, args) -> dict:
             results[label] = {"status": status, "url": url}
             continue
         (static / label).write_bytes(body)
-        # warm every worker's cache (local memory: one copy per worker)
+        # warm every worker's own copy of the body (the shared cache holds one already)
         wrk(server.url + url, seconds=1, connections=args.connections)
         ceiling = wrk(
             f"{server.url}/bench-static/{label}", seconds=args.seconds, connections=args.connections

@@ -31,3 +31,15 @@ class ScreenshotPermissionDenied(MediaToolsError):
 
 class TooManyScreenshots(MediaToolsError):
     """Too many screenshots uploaded to one package in a short time (ContentDB: 20 in 30 minutes)."""
+
+
+class LimitReached(MediaToolsError):
+    """Too many of something in a window (media_tools.limits): come back after `retry_after` s."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class UploadLimitReached(LimitReached):
+    """The account stored more uploads in the window than settings.RATELIMIT_UPLOADS allows."""

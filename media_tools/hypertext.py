@@ -24,6 +24,7 @@ the body is then plain text (no tags, no escaping, link targets in parentheses) 
 
 import hashlib
 import re
+from collections.abc import Callable
 
 from django.core.cache import cache
 
@@ -122,11 +123,15 @@ def markdown_to_hypertext(
 
     A stored text longer than the renderer's limit is cut there (see `media_tools.markdown`).
     """
-    plain = formspec_version < HYPERTEXT_FORMSPEC_VERSION
     image_prefix = _image_prefix(link_prefix, image_prefix)
-    digest = hashlib.sha256((text or "").encode()).hexdigest()
-    options = f"{int(plain)}:{int(include_images)}:{link_prefix}:{image_prefix}:{base_url or ''}"
-    key = f"hypertext:v{HYPERTEXT_VERSION}.{RENDERER_VERSION}:{digest}:{hashlib.sha256(options.encode()).hexdigest()[:32]}"
+    key = _markdown_key(
+        text,
+        formspec_version=formspec_version,
+        include_images=include_images,
+        base_url=base_url,
+        link_prefix=link_prefix,
+        image_prefix=image_prefix,
+    )
     answer = cache.get(key)
     if answer is None:
         answer = html_to_hypertext(
@@ -138,6 +143,64 @@ def markdown_to_hypertext(
             image_prefix=image_prefix,
         )
         cache.set(key, answer, CACHE_TIMEOUT)
+    return answer
+
+
+def _markdown_key(
+    text: str | None,
+    *,
+    formspec_version: int,
+    include_images: bool,
+    base_url: str | None,
+    link_prefix: str,
+    image_prefix: str,
+) -> str:
+    plain = formspec_version < HYPERTEXT_FORMSPEC_VERSION
+    digest = hashlib.sha256((text or "").encode()).hexdigest()
+    options = f"{int(plain)}:{int(include_images)}:{link_prefix}:{image_prefix}:{base_url or ''}"
+    options_digest = hashlib.sha256(options.encode()).hexdigest()[:32]
+    return f"hypertext:v{HYPERTEXT_VERSION}.{RENDERER_VERSION}:{digest}:{options_digest}"
+
+
+def posted_hypertext(
+    text: str,
+    *,
+    is_markdown: bool,
+    formspec_version: int,
+    include_images: bool,
+    before_converting: Callable[[], None] = lambda: None,
+) -> dict:
+    """Posted Markdown or HTML (POST /api/hypertext/) as a hypertext object, cached by the text's
+    hash and the options: the same text posted again costs a cache read, not a conversion.
+
+    `before_converting` runs only when a conversion is about to happen; the face counts
+    conversions per client address there and raises to refuse one.
+    """
+    if is_markdown:
+        key = _markdown_key(
+            text,
+            formspec_version=formspec_version,
+            include_images=include_images,
+            base_url=None,
+            link_prefix="link_",
+            image_prefix="image_",
+        )
+    else:
+        plain = formspec_version < HYPERTEXT_FORMSPEC_VERSION
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        key = f"hypertext-html:v{HYPERTEXT_VERSION}:{int(plain)}:{int(include_images)}:{digest}"
+    answer = cache.get(key)
+    if answer is not None:
+        return answer
+    before_converting()
+    if is_markdown:  # caches itself under the same key
+        return markdown_to_hypertext(
+            text, formspec_version=formspec_version, include_images=include_images
+        )
+    answer = posted_html_to_hypertext(
+        text, formspec_version=formspec_version, include_images=include_images
+    )
+    cache.set(key, answer, CACHE_TIMEOUT)
     return answer
 
 

@@ -22,6 +22,7 @@ from media_tools.errors import (
     ScreenshotPermissionDenied,
     TooManyScreenshots,
 )
+from media_tools.limits import count_upload
 from media_tools.models import Screenshot
 from media_tools.storage import files_removed_on_error, save_file
 from media_tools.thumbnails import EXTENSIONS, check_image, delete_thumbnails
@@ -61,6 +62,7 @@ def add_screenshot(
     is_cover_image: bool = False,
 ) -> Screenshot:
     """Store a checked image as the package's last screenshot (approved at once for its people)."""
+    count_upload(user_id=by.pk)
     if not can(by, Action.ADD_SCREENSHOTS, package):
         raise ScreenshotPermissionDenied(
             refusal_message(by, Action.ADD_SCREENSHOTS, package, default=NO_CREATE)

@@ -8,12 +8,12 @@ about, with everything the user typed kept.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
-from media_tools.errors import MediaToolsError, ScreenshotPermissionDenied
+from media_tools.errors import LimitReached, MediaToolsError, ScreenshotPermissionDenied
 from media_tools.models import Screenshot
 from media_tools.screenshots import (
     add_screenshot,
@@ -47,6 +47,15 @@ def package_for(request, author: str, name: str, action: Action) -> Package:
 
 def detail_url(package: Package) -> str:
     return reverse("packages:detail", args=[package.author.username, package.name])
+
+
+def limit_reached(form, error: LimitReached, render_page) -> HttpResponse:
+    """A limit of the services (media_tools.limits) as a form error: the page again, with what the
+    user typed, status 429 and Retry-After, as the API faces answer."""
+    form.add_error(None, error.message)
+    response = render_page(status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def put_error_on_field(form, error: Exception, *, default: str | None = None) -> None:
@@ -95,6 +104,14 @@ class PackageCreateView(LoginRequiredMixin, View):
                 )
             except PackageEditDenied as error:
                 raise PermissionDenied(str(error)) from error
+            except LimitReached as error:
+                return limit_reached(
+                    form,
+                    error,
+                    lambda status: render(
+                        request, self.template_name, {"form": form, "creating": True}, status=status
+                    ),
+                )
             except PackageExists as error:
                 form.add_error("name", str(error))
             except ProtectedTagRefused as error:
@@ -179,6 +196,10 @@ class ReleaseCreateView(LoginRequiredMixin, PackagePageMixin, View):
                 )
         except ReleasePermissionDenied as error:
             raise PermissionDenied(error.message) from error
+        except LimitReached as error:
+            return limit_reached(
+                form, error, lambda status: self.render_page(request, package, form, status=status)
+            )
         except (InvalidReleaseZip, InvalidLuantiContent) as error:
             form.add_error("file", error.message)
         except ReleaseExists as error:
@@ -242,6 +263,10 @@ class ScreenshotsView(LoginRequiredMixin, PackagePageMixin, View):
             )
         except ScreenshotPermissionDenied as error:
             raise PermissionDenied(error.message) from error
+        except LimitReached as error:
+            return limit_reached(
+                form, error, lambda status: self.render_page(request, package, form, status=status)
+            )
         except MediaToolsError as error:
             field = "title" if error.message.startswith("Title") else "file"
             form.add_error(field, error.message)

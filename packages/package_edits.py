@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.audit import changes, record
 from accounts.models import AuditSeverity, User
+from media_tools.limits import count_upload
 from packages.aliases import check_key_free, keep_old_name
 from packages.errors import (
     InvalidPackageData,
@@ -353,6 +354,7 @@ def create_package(
     **fields: Any,
 ) -> Package:
     """A new Luanti package in the work-in-progress state (public once approved)."""
+    count_upload(user_id=author.pk)  # a new package counts as an upload (media_tools.limits)
     if not can(author, Action.CREATE_PACKAGE):
         raise PackageEditDenied(
             refusal_message(author, Action.CREATE_PACKAGE, default=NO_CREATE_PERMISSION)

@@ -43,6 +43,15 @@ SORTS = [
 ]
 SORT_FIELDS = {"date": "created_at"}
 FORMATS = {"keys", "short", "vcs"}
+# Read by presence only (`?random`, `?lucky`); every other parameter is a filter below.
+FLAG_PARAMS = frozenset({"random", "lucky"})
+# Bounds on each parameter, generous for any real value (usernames have at most 150 characters,
+# tags and licenses 100): a longer value is refused with a 400 before it reaches the database,
+# whose own limits (SQLite's LIKE pattern length) would otherwise fail the query. The whole query
+# string is bounded too (registry.security.QueryStringLimitMiddleware).
+MAX_TEXT = 200
+MAX_ITEM = 100
+MAX_ITEMS = 50
 
 
 def luanti_packages() -> QuerySet[Package]:
@@ -104,7 +113,12 @@ class ListField(forms.Field):
             return []
         if isinstance(value, str):
             value = [value]
-        return [item.strip() for item in value if item and item.strip()]
+        items = [item.strip() for item in value if item and item.strip()]
+        if len(items) > MAX_ITEMS:
+            raise forms.ValidationError(f"Ensure there are at most {MAX_ITEMS} values.")
+        if any(len(item) > MAX_ITEM for item in items):
+            raise forms.ValidationError(f"Ensure each value has at most {MAX_ITEM} characters.")
+        return items
 
 
 class ListFilter(django_filters.Filter):
@@ -127,20 +141,20 @@ def _through_exists(relation: str, **lookups) -> Exists:
 
 class PackageQuery(django_filters.FilterSet):
     type = ListFilter(method="filter_type")
-    q = django_filters.CharFilter(method="filter_q")
-    author = django_filters.CharFilter(method="filter_author")
+    q = django_filters.CharFilter(method="filter_q", max_length=MAX_TEXT)
+    author = django_filters.CharFilter(method="filter_author", max_length=MAX_TEXT)
     tag = ListFilter(method="filter_tag")
     flag = ListFilter(method="filter_flag")
     hide = ListFilter(method="filter_hide")
     license = ListFilter(method="filter_license")
-    game = django_filters.CharFilter(method="filter_game")
-    lang = django_filters.CharFilter(method="filter_lang")
+    game = django_filters.CharFilter(method="filter_game", max_length=MAX_TEXT)
+    lang = django_filters.CharFilter(method="filter_lang", max_length=MAX_ITEM)
     protocol_version = IntFilter(method=_keep, min_value=0, max_value=2**31 - 1)
     engine_version = django_filters.CharFilter(method=_keep, max_length=50)
     sort = django_filters.ChoiceFilter(choices=[(s, s) for s in SORTS], method=_keep)
     order = django_filters.ChoiceFilter(choices=[("asc", "asc"), ("desc", "desc")], method=_keep)
     limit = IntFilter(method=_keep, min_value=0, max_value=2**31 - 1)
-    fmt = django_filters.CharFilter(method=_keep)
+    fmt = django_filters.CharFilter(method=_keep, max_length=MAX_ITEM)
 
     class Meta:
         model = Package
@@ -165,6 +179,33 @@ class PackageQuery(django_filters.FilterSet):
             raise InvalidPackageQuery(f"{field}: {messages[0]}")
         # `random` decides the order on its own; only then are sort/order unchecked in ContentDB
         return self
+
+    @classmethod
+    def known_params(cls) -> frozenset[str]:
+        return frozenset(cls.base_filters) | FLAG_PARAMS
+
+    @classmethod
+    def cache_params(cls, data) -> dict:
+        """What decides the answer to `data` (a QueryDict), normalised: the key a cached answer
+        is stored under. Unknown parameters are left out, as the filters ignore them, so
+        `?cachebust=N` cannot make a new entry; the values of a repeated parameter are sorted
+        (their order changes nothing); a single-valued one keeps the value the form reads, the
+        last. Made without building the form, so that a cache lookup costs microseconds: an
+        answer is only ever stored once `checked()` has accepted the query."""
+        params: dict = {}
+        for name in sorted(cls.known_params() & set(data)):
+            if name in FLAG_PARAMS:
+                params[name] = True
+            elif isinstance(cls.base_filters[name], ListFilter):
+                params[name] = sorted(data.getlist(name))
+            else:
+                params[name] = data.get(name)
+        return params
+
+    @property
+    def has_own_order(self) -> bool:
+        """Whether the query orders or cuts the list itself (else featured packages come first)."""
+        return any(param in self.data for param in ("sort", "order", "q", "limit"))
 
     @property
     def params(self) -> dict:

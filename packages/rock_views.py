@@ -14,8 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from media_tools.errors import LimitReached
 from packages.charts import downloads_chart
 from packages.forms import ConfirmForm, RockspecUploadForm, RockUploadForm
+from packages.luanti_views import limit_reached
 from packages.models import Package
 from packages.permissions import Action, can, refusal_message
 from packages.web_access import PackagePageMixin, web_package
@@ -140,6 +142,12 @@ class VersionView(PackagePageMixin, View):
             result = upload_rock(
                 user=request.user, release=release, filename=upload.name, content=upload.read()
             )
+        except LimitReached as error:
+            return limit_reached(
+                form,
+                error,
+                lambda status: self.page(request, package, release, form, status=status),
+            )
         except ReleasesError as error:
             form.add_error("rock_file", error.message)
             return self.page(request, package, release, form, status=400)
@@ -174,6 +182,12 @@ class RockspecUploadView(LoginRequiredMixin, View):
         upload = form.cleaned_data["rockspec_file"]
         try:
             result = upload_rockspec(user=request.user, filename=upload.name, content=upload.read())
+        except LimitReached as error:
+            return limit_reached(
+                form,
+                error,
+                lambda status: render(request, self.template_name, {"form": form}, status=status),
+            )
         except ReleasesError as error:
             form.add_error("rockspec_file", error.message)
             return render(request, self.template_name, {"form": form}, status=400)

@@ -1,8 +1,9 @@
 """Built response bodies served from cache, with ETag, 304s and a gzip copy made once.
 
 A face names a body by a key that already holds the cache generation (`releases.cache`) and
-whatever else selects it (query string, package). Layout:
-- shared cache (Redis with several servers): `body-ptr:<key>` -> (generation, etag), and
+whatever else selects it (the validated, normalised parameters, the package). Layout:
+- shared cache (Redis with several servers, else the store on disk every process of the machine
+  shares): `body-ptr:<key>` -> (generation, etag), and
   `body:<key>:<etag>` ->
   the Body (plain bytes and, when worth it, their gzip, compressed once at build time);
 - per process: the Body by `<key>:<etag>`, used only when the shared pointer names that etag, so a
@@ -60,11 +61,13 @@ def cached_body_response(
     build: Callable[[], bytes],
     timeout: int,
     content_type: str,
+    replayable: bool = True,
 ) -> HttpResponse:
     """`body_response` of `cached_body`, marked for the replay layer (registry/replay.py) with
-    the two cache values that prove it current."""
+    the two cache values that prove it current, unless `replayable` is false."""
     body, proof = _cached(scope=scope, key=key, build=build, timeout=timeout)
-    return mark_replayable(body_response(request, body, content_type=content_type), proof)
+    response = body_response(request, body, content_type=content_type)
+    return mark_replayable(response, proof) if replayable else response
 
 
 def _cached(*, scope: str, key: str, build: Callable[[], bytes], timeout: int):

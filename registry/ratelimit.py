@@ -1,30 +1,25 @@
-"""Abuse limits shared by both API faces, counted in the Django cache (Redis when CACHE_URL is set,
-so every app server sees the same counts; the local-memory cache otherwise).
+"""Per-client-address limits of the faces, counted in the counter store (media_tools.limits).
 
-- Failed authentications per client address: an unknown, revoked or malformed key or token counts.
-  Past the limit, every authenticated request from that address is refused until the window ends,
-  so guessing secrets costs a full window per RATELIMIT_FAILED_AUTHS attempts.
-- Uploads per account (rockspecs, rocks, new packages, release zips, screenshots).
+- Failed authentications per client address: an unknown, revoked or malformed key or token
+  counts. Past the limit, further *failures* from that address answer 429 until the window ends,
+  so guessing secrets costs a full window per RATELIMIT_FAILED_AUTHS attempts. A valid key or
+  token always works, even from a locked-out address: one guesser behind a shared address (NAT)
+  must not lock everyone else out, and keys and tokens are too long to guess anyway
+  (accounts/secrets.py), so the lock-out only bounds the noise.
+- Hypertext conversions per client address (POST /api/hypertext/): each may cost seconds of CPU.
 
-Fixed windows: one counter per (limit, who, window start), which needs only `add` and `incr` and
-so is atomic on Redis and in the local cache alike. The limits are far above what an honest user
-does (settings.RATELIMIT_*), and a refusal says when to come back (`Retry-After`).
+Uploads per account are counted by the domain services (media_tools.limits.count_upload).
 """
 
-import time
-from dataclasses import dataclass
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from rest_framework.exceptions import APIException
 
+from accounts.addresses import client_address
+from media_tools.limits import Limit, hit, retry_after
 
-@dataclass(frozen=True)
-class Limit:
-    name: str
-    count: int
-    window: int  # seconds
+TOO_MANY_FAILED_AUTHS = "Too many failed authentication attempts; try again later"
+TOO_MANY_CONVERSIONS = "Too many conversions; try again later"
 
 
 def failed_auth_limit() -> Limit:
@@ -32,70 +27,23 @@ def failed_auth_limit() -> Limit:
     return Limit("failed-auth", count, window)
 
 
-def upload_limit() -> Limit:
-    count, window = settings.RATELIMIT_UPLOADS
-    return Limit("uploads", count, window)
+def hypertext_limit() -> Limit:
+    count, window = settings.RATELIMIT_HYPERTEXT
+    return Limit("hypertext", count, window)
 
 
-def client_address(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or the header a trusted front proxy sets (settings.CLIENT_ADDRESS_HEADER)."""
-    header = settings.CLIENT_ADDRESS_HEADER
-    if header:
-        forwarded = request.META.get(header, "").split(",")[0].strip()
-        if forwarded:
-            return forwarded[:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
+def record_failed_auth(request: HttpRequest) -> int | None:
+    """Count a failed authentication from the request's address; seconds to wait when the
+    address is over the limit (answer 429 instead of the failure), else None."""
+    limit = failed_auth_limit()
+    address = client_address(request)
+    # An address already over the limit is refused without counting further.
+    return retry_after(limit, address) or hit(limit, address)
 
 
-def _window(limit: Limit) -> tuple[int, int]:
-    """(start of the current window, seconds until it ends)."""
-    now = int(time.time())
-    start = now - now % limit.window
-    return start, start + limit.window - now
-
-
-def _key(limit: Limit, who: str, start: int) -> str:
-    return f"ratelimit:{limit.name}:{who}:{start}"
-
-
-def retry_after(limit: Limit, who: str) -> int | None:
-    """Seconds to wait when `who` is already over the limit, else None (counts nothing)."""
-    start, remaining = _window(limit)
-    if cache.get(_key(limit, who, start), 0) >= limit.count:
-        return max(remaining, 1)
-    return None
-
-
-def hit(limit: Limit, who: str) -> int | None:
-    """Count one event for `who`; seconds to wait when this event is over the limit, else None."""
-    start, remaining = _window(limit)
-    key = _key(limit, who, start)
-    if cache.add(key, 1, timeout=limit.window + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: a new window
-            cache.set(key, 1, timeout=limit.window + 1)
-            count = 1
-    return max(remaining, 1) if count > limit.count else None
-
-
-TOO_MANY_FAILED_AUTHS = "Too many failed authentication attempts; try again later"
-TOO_MANY_UPLOADS = "Too many uploads; try again later"
-
-
-def failed_auth_block(request: HttpRequest) -> int | None:
-    return retry_after(failed_auth_limit(), client_address(request))
-
-
-def record_failed_auth(request: HttpRequest) -> None:
-    hit(failed_auth_limit(), client_address(request))
-
-
-def upload_block(user_id: int) -> int | None:
-    """Count an upload by the account; seconds to wait when it is over the limit."""
-    return hit(upload_limit(), str(user_id))
+def hypertext_block(request: HttpRequest) -> int | None:
+    """Count a hypertext conversion from the request's address; seconds to wait when over."""
+    return hit(hypertext_limit(), client_address(request))
 
 
 class TooManyRequests(APIException):
@@ -106,18 +54,3 @@ class TooManyRequests(APIException):
     def __init__(self, message: str, wait: int) -> None:
         super().__init__(detail=message)
         self.wait = wait
-
-
-class UploadThrottle:
-    """DRF throttle of the ContentDB face's upload views: counts the token owner's upload."""
-
-    def allow_request(self, request, view) -> bool:
-        if request.method != "POST" or request.auth is None:
-            return True  # anonymous writes are refused by the view with 401
-        wait = upload_block(request.auth.user_id)
-        if wait:
-            raise TooManyRequests(TOO_MANY_UPLOADS, wait)
-        return True
-
-    def wait(self) -> None:
-        return None

@@ -69,3 +69,25 @@ class RefuseNulMiddleware:
                 NUL_REFUSED, content_type="text/plain"
             )
         return self.get_response(request)
+
+
+MAX_QUERY_STRING = 4096  # bytes as sent (percent-encoded); the Luanti client sends about 150
+QUERY_TOO_LONG = f"Query string too long: at most {MAX_QUERY_STRING} bytes"
+
+
+class QueryStringLimitMiddleware:
+    """Bound the whole query string of every face, so no parameter, whichever view reads it, is
+    longer than this (the Package Query form bounds each of its parameters far lower, with
+    messages that name them). A longer one is 414 in the face's format, before any view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
+            from registry.errors import face_error
+
+            return face_error(request, 414, QUERY_TOO_LONG) or HttpResponse(
+                QUERY_TOO_LONG, status=414, content_type="text/plain"
+            )
+        return self.get_response(request)

@@ -12,12 +12,13 @@ that address count that day.
 
 from datetime import datetime
 
-from django.core.cache import BaseCache, caches
+from django.core.cache import BaseCache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from media_tools.counters import counter_store
 from packages.downloads import record_daily_download
 from packages.models import Package
 from packages.scoring import add_download_score
@@ -28,8 +29,9 @@ SEEN_TIMEOUT = 25 * 3600
 
 
 def download_seen_store() -> BaseCache:
-    """Where the once-a-day marks live: the one place to point them at another cache alias."""
-    return caches["default"]
+    """Where the once-a-day marks live: the counter store, which cache pressure cannot evict (a
+    flood of cached answers must not make a repeat count again)."""
+    return counter_store()
 
 
 def is_first_download_today(*, client: str, package_id: int, now: datetime | None = None) -> bool:

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Rank, User
+from media_tools.limits import count_upload
 from packages.models import LUANTI_TYPES, LuantiVersion, MetaPackage, Package, PackageDependency
 from packages.permissions import Action, can, refusal_message
 from releases.cache import invalidate_luanti_lists
@@ -127,8 +128,10 @@ def create_zip_release(
     """A release from an uploaded zip, live at once when `by` may approve releases.
 
     min/max Luanti versions given here win over the `.conf` keys. Raises InvalidReleaseRequest,
-    InvalidReleaseZip, InvalidLuantiContent, ReleasePermissionDenied, ReleaseExists, TooManyReleases.
+    InvalidReleaseZip, InvalidLuantiContent, ReleasePermissionDenied, ReleaseExists, TooManyReleases,
+    UploadLimitReached.
     """
+    count_upload(user_id=by.pk)
     name, title = _names(name, title)
     notes = _clean_text(release_notes, what="release_notes", limit=MAX_NOTES)
     if commit is not None and commit != "":
@@ -255,6 +258,7 @@ def create_git_release(
     """A release imported from the package's repository; PENDING until the import task finishes."""
     from releases.tasks import import_git_release  # the task module imports this one
 
+    count_upload(user_id=by.pk)
     name, title = _names(name, title)
     notes = _clean_text(release_notes, what="release_notes", limit=MAX_NOTES)
     ref = (ref or "").strip()

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from media_tools.limits import count_upload
 from media_tools.links import is_web_url
 from packages.aliases import check_key_free
 from packages.errors import PackageNameReserved
@@ -64,8 +65,9 @@ def upload_rockspec(*, user: User, filename: str, content: bytes) -> RockspecUpl
     approved, in the root manifest if no other user's rock holds that name). An existing version
     (matched case-insensitively) gets the new rockspec and its revision bumped. `filename` is the name
     the file was uploaded as; it is not trusted: the stored name is `<name>-<version>.rockspec`.
-    Raises InvalidRockspec, UploadNotAllowed.
+    Raises InvalidRockspec, UploadNotAllowed, UploadLimitReached.
     """
+    count_upload(user_id=user.pk)
     spec = parse_rockspec(content)  # untrusted Lua runs before any row is locked
     with files_removed_on_error():
         return _store_rockspec(user=user, spec=spec, content=content)
@@ -76,8 +78,9 @@ def upload_rock(*, user: User, release: Release, filename: str, content: bytes) 
 
     Allowed for the package's author and maintainers and for editors and above. The arch comes from
     the file name; the content is not inspected (as on luarocks.org). Raises InvalidRock, NotOwner,
-    UploadNotAllowed (the package was deleted by moderation).
+    UploadNotAllowed (the package was deleted by moderation), UploadLimitReached.
     """
+    count_upload(user_id=user.pk)
     package = release.package
     if package.type != PackageType.ROCK or not can(user, Action.MAKE_RELEASE, package):
         raise NotOwner(refusal_message(user, Action.MAKE_RELEASE, package, default=NO_PERMISSION))

@@ -1,7 +1,7 @@
 """Settings for every environment, read from environment variables with defaults that run on a laptop.
 
 Each variable is read once, here. A fresh clone runs with none set: SQLite file, local media folder,
-local-memory cache, in-process tasks.
+a cache on disk shared by the processes of this machine, in-process tasks.
 """
 
 import ipaddress
@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "registry.errors.FaceErrorMiddleware",
     "registry.faults.TransientFaultMiddleware",  # database/storage faults: 503 in the face's format
     "registry.security.RefuseNulMiddleware",
+    "registry.security.QueryStringLimitMiddleware",  # 414 past 4096 bytes, on every face
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,22 +156,52 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# The cache holds built manifests and package lists; Redis when several app servers share it.
+# Caches (docs/security.md "Resource abuse"). Two aliases:
+# - "default": built manifests, package lists and rendered text. Redis with CACHE_URL (several app
+#   servers; bound it with Redis' own `maxmemory` and an `allkeys-lru` policy); otherwise a cache on
+#   disk that every process of this machine shares (so a write is seen by every worker at once),
+#   bounded to CACHE_MAX_BYTES, the entries stored longest ago dropped first.
+# - "counters": failed authentications, log-in failures, uploads per account, per-address limits.
+#   Never evicted while live, so no flood of cached answers can reset them: a store on disk shared
+#   by this machine's processes, or COUNTERS_CACHE_URL, a Redis that must not evict (its own
+#   server, or one with `maxmemory-policy noeviction`).
+CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache"))
+CACHE_MAX_BYTES = int(os.environ.get("CACHE_MAX_BYTES", str(256 * 1024 * 1024)))
+
+
+def disk_cache(directory: Path, *, max_bytes: int | None) -> dict:
+    """A diskcache store in `directory` (registry/cache_backends.py); `max_bytes=None` never evicts
+    a live entry (expired ones are still removed as new ones are written)."""
+    return {
+        "BACKEND": "registry.cache_backends.SharedDiskCache",
+        "LOCATION": str(directory),
+        "SHARDS": 4,  # writers of different keys rarely wait for each other
+        "DATABASE_TIMEOUT": 0.25,  # seconds a writer waits for another's lock before retrying
+        "OPTIONS": {
+            "size_limit": max_bytes or 2**62,
+            "eviction_policy": "least-recently-stored" if max_bytes else "none",
+        },
+    }
+
+
+def redis_cache(url: str) -> dict:
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
 _cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
-if _cache_url:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _cache_url,
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "lua-registry",
-        }
-    }
+_counters_url = os.environ.get("COUNTERS_CACHE_URL")
+CACHES = {
+    "default": (
+        redis_cache(_cache_url)
+        if _cache_url
+        else disk_cache(CACHE_DIR / "shared", max_bytes=CACHE_MAX_BYTES)
+    ),
+    "counters": (
+        redis_cache(_counters_url)
+        if _counters_url
+        else disk_cache(CACHE_DIR / "counters", max_bytes=None)
+    ),
+}
 
 # Tasks run in-process by default; TASK_BACKEND=database queues them for `manage.py db_worker`.
 _task_backends = {
@@ -198,9 +229,12 @@ MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(15 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_SIZE + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# Abuse limits of both API faces (registry/ratelimit.py): (count, window in seconds).
+# Abuse limits, counted in the "counters" cache: (count, window in seconds). Failed key/token
+# authentications and hypertext conversions per client address (registry/ratelimit.py); uploads
+# per account, on every entry point (media_tools/limits.py).
 RATELIMIT_FAILED_AUTHS = (int(os.environ.get("RATELIMIT_FAILED_AUTHS", "20")), 300)
 RATELIMIT_UPLOADS = (int(os.environ.get("RATELIMIT_UPLOADS", "60")), 3600)
+RATELIMIT_HYPERTEXT = (int(os.environ.get("RATELIMIT_HYPERTEXT", "10")), 60)
 # Behind a proxy, the header carrying the client address (e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
 CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 

@@ -38,13 +38,15 @@ def rock_package(user):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: built manifests and generations of earlier tests'
-    (rolled back) data must not leak into the next test."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: built manifests and generations of earlier tests'
+    (rolled back) data must not leak into the next test, nor counters (failed logins, uploads)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "counters"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "counters"):
+        caches[alias].clear()
 
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}

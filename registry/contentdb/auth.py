@@ -37,13 +37,14 @@ class BearerAuthentication(BaseAuthentication):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header:
             return None
-        wait = ratelimit.failed_auth_block(request)  # registry/ratelimit.py: per client address
-        if wait:
-            raise BearerAuthFailed(ratelimit.TOO_MANY_FAILED_AUTHS, 429, wait=wait)
         try:
             return self._authenticate(header)
         except BearerAuthFailed:
-            ratelimit.record_failed_auth(request)
+            # only failures are throttled, per client address (registry/ratelimit.py): a valid
+            # token works from any address
+            wait = ratelimit.record_failed_auth(request)
+            if wait:
+                raise BearerAuthFailed(ratelimit.TOO_MANY_FAILED_AUTHS, 429, wait=wait) from None
             raise
 
     def _authenticate(self, header: str):

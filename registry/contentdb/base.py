@@ -59,7 +59,9 @@ def contentdb_exception_handler(exc: Exception, context: dict):
         return error_response(str(exc) or "Permission denied", status=403)
     status = status_for(exc)
     if status is not None:
-        return error_response(error_message(exc), status=status)
+        if getattr(exc, "retry_after", None):  # a limit (media_tools.limits)
+            headers["Retry-After"] = str(int(exc.retry_after))
+        return error_response(error_message(exc), status=status, headers=headers)
     return None  # a bug: Django's handler500 answers in the face's shape (registry/errors.py)
 
 

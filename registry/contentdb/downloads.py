@@ -11,12 +11,12 @@ from urllib.parse import quote
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
 
+from accounts.addresses import client_address
 from packages.errors import NoSuchPackage, PackageMoved
 from packages.models import Package
 from packages.permissions import Action, can
 from packages.queries import resolve_luanti_version
 from packages.selectors import package_for_action
-from registry.ratelimit import client_address
 from releases.downloads import count_luanti_download
 from releases.models import Release, TaskState
 from releases.selectors import latest_compatible_release, release_zip

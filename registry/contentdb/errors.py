@@ -10,6 +10,7 @@ from accounts.errors import AccountsError, UnknownPackageScope, UnknownUser
 from media_tools.errors import (
     InvalidImage,
     InvalidScreenshotRequest,
+    LimitReached,
     MediaToolsError,
     ScreenshotPermissionDenied,
     TooManyScreenshots,
@@ -66,6 +67,8 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     InvalidScreenshotRequest: 400,
     ScreenshotPermissionDenied: 403,
     TooManyScreenshots: 429,
+    # limits of every entry point (media_tools.limits), sent with Retry-After
+    LimitReached: 429,
 }
 
 

@@ -10,8 +10,9 @@ from urllib.parse import quote
 from django.conf import settings
 from rest_framework.response import Response
 
-from media_tools.hypertext import markdown_to_hypertext, posted_html_to_hypertext
+from media_tools.hypertext import markdown_to_hypertext, posted_hypertext
 from media_tools.markdown import MAX_SOURCE_LENGTH, ensure_renderable
+from registry import ratelimit
 from registry.contentdb.base import ContentDBError, ContentDBView
 from registry.contentdb.views.common import PackageView, int_param, is_yes
 
@@ -36,7 +37,12 @@ def package_page_url(package) -> str:
 
 
 class HypertextConvertView(ContentDBView):
-    """POST /api/hypertext/: the body is the text; its Content-Type says Markdown or HTML."""
+    """POST /api/hypertext/: the body is the text; its Content-Type says Markdown or HTML.
+
+    A conversion may cost seconds of CPU (media_tools.bounded), so conversions are limited per
+    client address (settings.RATELIMIT_HYPERTEXT); answers are cached by the text's hash and the
+    options, and a cached answer counts nothing.
+    """
 
     def post(self, request) -> Response:
         formspec_version, include_images = hypertext_options(request)
@@ -56,14 +62,20 @@ class HypertextConvertView(ContentDBView):
         except (LookupError, UnicodeDecodeError):
             raise ContentDBError(NOT_TEXT, 400) from None
         ensure_renderable(text)
-        if content_type in MARKDOWN_TYPES:
-            answer = markdown_to_hypertext(
-                text, formspec_version=formspec_version, include_images=include_images
-            )
-        else:  # posted HTML is not cleaned first: the converter writes only tags it generates
-            answer = posted_html_to_hypertext(
-                text, formspec_version=formspec_version, include_images=include_images
-            )
+
+        def count_conversion() -> None:
+            wait = ratelimit.hypertext_block(request)
+            if wait:
+                raise ratelimit.TooManyRequests(ratelimit.TOO_MANY_CONVERSIONS, wait)
+
+        # posted HTML is not cleaned first: the converter writes only tags it generates
+        answer = posted_hypertext(
+            text,
+            is_markdown=content_type in MARKDOWN_TYPES,
+            formspec_version=formspec_version,
+            include_images=include_images,
+            before_converting=count_conversion,
+        )
         return Response(answer)
 
 

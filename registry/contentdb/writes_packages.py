@@ -18,7 +18,6 @@ from packages.selectors import PACKAGE_NOT_FOUND, package_for_action
 from registry.contentdb.base import ContentDBError, ContentDBView, require_token, require_token_for
 from registry.contentdb.errors import error_response
 from registry.contentdb.package_answers import package_answer
-from registry.ratelimit import UploadThrottle
 
 TOKEN_LIMITED = "This API token is limited to one package and cannot create packages"  # noqa: S105
 REQUIRED = ("type", "name", "title", "short_description", "license", "media_license")
@@ -56,8 +55,6 @@ def json_object(request) -> dict:
 
 
 class PackageCreateView(ContentDBView):
-    throttle_classes = [UploadThrottle]  # uploads per account (registry/ratelimit.py)
-
     def post(self, request):
         user, token = require_token(request)
         if token.package_id is not None:

@@ -19,7 +19,6 @@ from registry.contentdb.base import (
 )
 from registry.contentdb.serializers import release_dict
 from registry.contentdb.writes_packages import package_for_write
-from registry.ratelimit import UploadThrottle
 from releases.luanti_conf import luanti_version
 from releases.luanti_releases import create_git_release, create_zip_release, delete_release
 from releases.models import FileKind, Release, TaskState
@@ -57,8 +56,6 @@ def release_answer(release: Release) -> dict:
 
 
 class ReleaseCreateView(ContentDBView):
-    throttle_classes = [UploadThrottle]  # uploads per account (registry/ratelimit.py)
-
     def post(self, request, author: str, name: str):
         package = package_for_write(request, author, name)
         user, _ = require_token(request)

@@ -21,7 +21,6 @@ from packages.permissions import Action, can, refusal_message
 from registry.contentdb.base import ContentDBError, ContentDBView, require_token, require_token_for
 from registry.contentdb.serializers import screenshot_dict
 from registry.contentdb.writes_packages import package_for_write
-from registry.ratelimit import UploadThrottle
 
 YES = {"true", "yes", "on", "1"}
 
@@ -32,8 +31,6 @@ def _is_yes(value) -> bool:
 
 
 class ScreenshotCreateView(ContentDBView):
-    throttle_classes = [UploadThrottle]  # uploads per account (registry/ratelimit.py)
-
     def post(self, request, author: str, name: str):
         package = package_for_write(request, author, name)
         user, _ = require_token(request)

@@ -15,7 +15,7 @@ from accounts.models import ApiKey
 from accounts.services import record_api_key_action
 from packages.permissions import Action, can, refusal_message
 from registry.luarocks.auth import path_key_view
-from registry.luarocks.errors import domain_error_response, errors_response
+from registry.luarocks.errors import DOMAIN_ERRORS, domain_error_response, errors_response
 from registry.luarocks.serializers import (
     manifests,
     module_json,
@@ -24,7 +24,6 @@ from registry.luarocks.serializers import (
     timestamp,
     version_json,
 )
-from releases.errors import ReleasesError
 from releases.rock_selectors import (
     current_release_id,
     rock_release,
@@ -79,7 +78,7 @@ def upload(request: HttpRequest, key: ApiKey) -> JsonResponse:
         return failure
     try:
         result = upload_rockspec(user=key.user, filename=uploaded.name, content=uploaded.read())
-    except ReleasesError as error:
+    except DOMAIN_ERRORS as error:
         return domain_error_response(error)
     record_api_key_action(key=key)
     package = result.package
@@ -115,7 +114,7 @@ def rock_upload(request: HttpRequest, key: ApiKey, version_id: str) -> JsonRespo
         result = upload_rock(
             user=key.user, release=release, filename=uploaded.name, content=uploaded.read()
         )
-    except ReleasesError as error:
+    except DOMAIN_ERRORS as error:
         return domain_error_response(error)
     record_api_key_action(key=key)
     return JsonResponse(

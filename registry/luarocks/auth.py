@@ -44,7 +44,10 @@ def authenticate(secret: str) -> ApiKey:
 
 
 def path_key_view(*methods: str) -> Callable:
-    """Decorate `view(request, key, **kwargs)`: methods checked, key authenticated, CSRF exempt."""
+    """Decorate `view(request, key, **kwargs)`: methods checked, key authenticated, CSRF exempt.
+
+    Uploads per account are counted by the upload services themselves (media_tools.limits).
+    """
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @csrf_exempt
@@ -54,18 +57,14 @@ def path_key_view(*methods: str) -> Callable:
                 return errors_response(
                     METHOD_NOT_ALLOWED, status=405, headers={"Allow": ", ".join(methods)}
                 )
-            wait = ratelimit.failed_auth_block(request)
-            if wait:
-                return _too_many(ratelimit.TOO_MANY_FAILED_AUTHS, wait)
             try:
                 api_key = authenticate(key)
             except AuthenticationFailed as failure:
-                ratelimit.record_failed_auth(request)
-                return errors_response(failure.message, status=failure.status)
-            if request.method == "POST":  # every POST of this API is an upload
-                wait = ratelimit.upload_block(api_key.user_id)
+                # only failures are throttled: a valid key works from any address
+                wait = ratelimit.record_failed_auth(request)
                 if wait:
-                    return _too_many(ratelimit.TOO_MANY_UPLOADS, wait)
+                    return _too_many(ratelimit.TOO_MANY_FAILED_AUTHS, wait)
+                return errors_response(failure.message, status=failure.status)
             return view(request, api_key, **kwargs)
 
         return wrapped

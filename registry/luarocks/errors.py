@@ -6,6 +6,7 @@ The client only checks for the presence of `errors` and prints them; the first m
 
 from django.http import JsonResponse
 
+from media_tools.errors import LimitReached
 from releases.errors import InvalidRock, InvalidRockspec, NotOwner, ReleasesError, UploadNotAllowed
 
 # The one table from domain errors to statuses on this face. luarocks.org answers every validation
@@ -15,14 +16,18 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     InvalidRock: 400,
     NotOwner: 403,
     UploadNotAllowed: 403,
+    LimitReached: 429,  # with Retry-After
 }
+# What the face's upload views catch from the services.
+DOMAIN_ERRORS = (ReleasesError, LimitReached)
 
 
 def errors_response(*messages: str, status: int = 400, headers: dict | None = None) -> JsonResponse:
     return JsonResponse({"errors": list(messages)}, status=status, headers=headers)
 
 
-def domain_error_response(error: ReleasesError) -> JsonResponse:
+def domain_error_response(error: ReleasesError | LimitReached) -> JsonResponse:
     """The face's answer to a domain error: its message, with the status from ERROR_STATUSES."""
     status = next((ERROR_STATUSES[c] for c in type(error).__mro__ if c in ERROR_STATUSES), 400)
-    return errors_response(error.message, status=status)
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, LimitReached) else None
+    return errors_response(error.message, status=status, headers=headers)

@@ -11,8 +11,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_safe
 
+from accounts.addresses import client_address
 from accounts.selectors import user_by_username
-from registry.ratelimit import client_address
 from releases.downloads import count_download
 from releases.manifests import ManifestScope, file_for_download
 from releases.models import FileKind, ReleaseFile

@@ -4,9 +4,9 @@ A write that changes a manifest bumps its generation in `releases.cache` when it
 request misses the cache and rebuilds. Each cached entry carries its own ETag and Last-Modified.
 Last-Modified only ever moves forward for a URL (at least one second per rebuild): the client
 revalidates with HEAD and compares that header as a string (docs/protocols/luarocks.md 4.5), so two builds
-within one second must not share it.
+within one second must not share it; and every process serves the same one for a generation.
 
-Layout in the shared cache (Redis in production), per URL variant:
+Layout in the shared cache (Redis, or the store on disk every process shares), per URL variant:
 - a small pointer `lr-manifest-ptr:<scope>:<lua>:<fmt>` -> (generation, etag, last_modified);
 - the built entry under `lr-manifest:<scope>:<lua>:<fmt>:<etag>:<last_modified>`.
 Each process also keeps recently served entries by that same key, so a request costs two small
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from registry.luarocks.lua import lua_manifest
-from releases.cache import generation
+from releases.cache import generation, generation_key
 from releases.manifests import ManifestScope, Repository, manifest_repository
 
 FORMATS = ("lua", "zip", "json")
@@ -62,14 +62,35 @@ def get_manifest(
     `gzipped` asks for the gzip-encoded variant of the Lua or JSON form, made from the plain one
     on first request; it shares the plain variant's Last-Modified.
     """
+    return manifest_and_proof(scope=scope, lua_version=lua_version, fmt=fmt, gzipped=gzipped)[0]
+
+
+def manifest_and_proof(
+    *, scope: ManifestScope, lua_version: str | None, fmt: str, gzipped: bool = False
+) -> tuple[BuiltManifest, dict]:
+    """`get_manifest`, and the shared cache values that prove this build current: the scope's
+    generation and the variant's pointer (what registry/replay.py checks before replaying)."""
     gen = generation(scope.generation_scope)
     if gzipped and fmt != "zip":
-        return _get(scope, gen, lua_version, f"{fmt}.gz")
-    return _get(scope, gen, lua_version, fmt)
+        fmt = f"{fmt}.gz"
+    built = _get(scope, gen, lua_version, fmt)
+    proof = {
+        generation_key(scope.generation_scope): gen,
+        f"lr-manifest-ptr:{_variant(scope, lua_version, fmt)}": (
+            gen,
+            built.etag,
+            built.last_modified,
+        ),
+    }
+    return built, proof
+
+
+def _variant(scope: ManifestScope, lua_version: str | None, fmt: str) -> str:
+    return f"{scope.key}:{lua_version or 'all'}:{fmt}"
 
 
 def _get(scope: ManifestScope, gen: int, lua_version: str | None, fmt: str) -> BuiltManifest:
-    variant = f"{scope.key}:{lua_version or 'all'}:{fmt}"
+    variant = _variant(scope, lua_version, fmt)
     pointer = cache.get(f"lr-manifest-ptr:{variant}")
     if pointer is not None and pointer[0] == gen:
         key = f"lr-manifest:{variant}:{pointer[1]}:{pointer[2]}"
@@ -80,7 +101,7 @@ def _get(scope: ManifestScope, gen: int, lua_version: str | None, fmt: str) -> B
                 _local.put(key, built)
         if built is not None:
             return built
-    built = _build(scope, gen, lua_version, fmt, lm_key=f"lr-manifest-lm:{variant}")
+    built = _build(scope, gen, lua_version, fmt, variant=variant)
     key = f"lr-manifest:{variant}:{built.etag}:{built.last_modified}"
     cache.set(key, built, CACHE_TIMEOUT)
     cache.set(f"lr-manifest-ptr:{variant}", (gen, built.etag, built.last_modified), CACHE_TIMEOUT)
@@ -89,7 +110,7 @@ def _get(scope: ManifestScope, gen: int, lua_version: str | None, fmt: str) -> B
 
 
 def _build(
-    scope: ManifestScope, gen: int, lua_version: str | None, fmt: str, *, lm_key: str
+    scope: ManifestScope, gen: int, lua_version: str | None, fmt: str, *, variant: str
 ) -> BuiltManifest:
     if fmt.endswith(".gz"):
         return _gzipped(_get(scope, gen, lua_version, fmt[: -len(".gz")]))
@@ -102,7 +123,7 @@ def _build(
         body=body,
         content_type=CONTENT_TYPES[fmt],
         etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
-        last_modified=_next_last_modified(lm_key),
+        last_modified=_last_modified(variant, gen),
     )
 
 
@@ -177,9 +198,26 @@ def _gzipped(plain: BuiltManifest) -> BuiltManifest:
     )
 
 
-def _next_last_modified(key: str) -> int:
+def _last_modified(variant: str, gen: int) -> int:
+    """The Last-Modified of a variant's build for generation `gen`: the same in every process
+    that builds it (the first to finish decides), and later than that of any earlier build.
+
+    Each build draws a distinct number from one counter per variant with atomic `incr` (moved up
+    to the clock when it lags), so two generations built at once by two processes never share it.
+    """
+    agreed_key = f"lr-manifest-lm:{variant}:{gen}"
+    agreed = cache.get(agreed_key)
+    if agreed is not None:
+        return agreed
+    counter = f"lr-manifest-lm:{variant}"
     now = int(time.time())
-    previous = cache.get(key) or 0
-    value = max(now, previous + 1)
-    cache.set(key, value, None)
-    return value
+    cache.add(counter, now - 1, None)
+    try:
+        value = cache.incr(counter)
+        if value < now:
+            value = cache.incr(counter, now - value)
+    except ValueError:  # evicted between add and incr: start again from the clock
+        value = now
+        cache.set(counter, value, None)
+    cache.add(agreed_key, value, CACHE_TIMEOUT)
+    return cache.get(agreed_key) or value

@@ -5,16 +5,14 @@ the client caches a manifest for 60 s, then sends HEAD and refetches only if Las
 Conditional GETs (If-None-Match / If-Modified-Since) get 304.
 """
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from accounts.selectors import user_by_username
-from registry.luarocks.manifest_cache import BuiltManifest, get_manifest
+from registry.luarocks.manifest_cache import BuiltManifest, manifest_and_proof
 from registry.replay import mark_replayable
-from releases.cache import generation_key
 from releases.manifests import ManifestScope
 
 # Proxies and browsers may keep a manifest briefly but must revalidate: writes show up at once.
@@ -42,17 +40,10 @@ def _serve(request: HttpRequest, scope: ManifestScope, lua: str | None, fmt: str
     fmt = fmt or "lua"
     varies = fmt != "zip"  # the Lua and JSON forms also come gzip-encoded to clients that ask
     wants_gzip = varies and "gzip" in request.headers.get("Accept-Encoding", "")
-    built = get_manifest(scope=scope, lua_version=lua, fmt=fmt, gzipped=wants_gzip)
-    response = manifest_response(request, built, varies=varies)
+    built, proof = manifest_and_proof(scope=scope, lua_version=lua, fmt=fmt, gzipped=wants_gzip)
     # Replayable in front of Django (registry/replay.py) while the generation and this variant's
     # pointer (manifest_cache._get) still name exactly this build.
-    variant = f"{scope.key}:{lua or 'all'}:{fmt}{'.gz' if wants_gzip and fmt != 'zip' else ''}"
-    proof_keys = [generation_key(scope.generation_scope), f"lr-manifest-ptr:{variant}"]
-    proof = cache.get_many(proof_keys)
-    pointer = proof.get(proof_keys[1])
-    if pointer == (proof.get(proof_keys[0]), built.etag, built.last_modified):
-        mark_replayable(response, proof)
-    return response
+    return mark_replayable(manifest_response(request, built, varies=varies), proof)
 
 
 @require_safe

@@ -112,10 +112,14 @@ def env(tmp_path):
         SECRET_KEY="scale-out-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         MEDIA_ROOT=str(tmp_path / "media"),  # one media folder for all processes, as S3 would be
+        CACHE_DIR=str(
+            tmp_path / "cache"
+        ),  # the counter store of this machine (no COUNTERS_CACHE_URL)
         GIT_IMPORT_ALLOWED_SCHEMES="file",
         LOG_LEVEL="WARNING",
     )
     environment.pop("REDIS_URL", None)
+    environment.pop("COUNTERS_CACHE_URL", None)
     yield environment
     redis.Redis.from_url(REDIS_URL).flushdb()
 

@@ -58,10 +58,21 @@ def int_param(request, name: str, *, required: bool = False) -> int | None:
     return value
 
 
+VERSION_PARAMS = frozenset({"protocol_version", "engine_version"})
+
+
+def version_params(request) -> dict:
+    """`protocol_version` (checked) and `engine_version` (cut to 50 characters), as used."""
+    return {
+        "protocol_version": int_param(request, "protocol_version"),
+        "engine_version": request.query_params.get("engine_version", "")[:50],
+    }
+
+
 def requested_version(request) -> LuantiVersion | None:
     """The Luanti version named by `protocol_version`/`engine_version`, or None for no filter."""
-    protocol = int_param(request, "protocol_version")
-    engine = request.query_params.get("engine_version", "")[:50]
+    params = version_params(request)
+    protocol, engine = params["protocol_version"], params["engine_version"]
     if protocol is None and not engine:
         return None
     return resolve_luanti_version(protocol=protocol, engine=engine)

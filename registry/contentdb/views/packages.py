@@ -31,7 +31,14 @@ from registry.contentdb.serializers import (
     short_dict,
     type_name,
 )
-from registry.contentdb.views.common import PackageView, int_param, is_yes, requested_version
+from registry.contentdb.views.common import (
+    VERSION_PARAMS,
+    PackageView,
+    int_param,
+    is_yes,
+    requested_version,
+    version_params,
+)
 from releases.cache import LUANTI_LISTS
 from releases.models import Release
 from releases.selectors import latest_compatible_release, zip_size
@@ -43,12 +50,18 @@ def json_bytes(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def cached_json(request, prefix: str, build) -> HttpResponse:
-    """Serve the JSON bytes built for this exact query string until a Luanti write bumps the
-    generation (releases.cache) or the max-age passes; `random` answers are never cached."""
-    if "random" in request.GET:
-        return HttpResponse(json_bytes(build()), content_type="application/json")
-    digest = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()
+def cached_json(
+    request, prefix: str, build, *, params: dict, known: frozenset[str]
+) -> HttpResponse:
+    """Serve the JSON bytes built for `params` (what the answer depends on, normalised) until a
+    Luanti write bumps the generation (releases.cache) or the max-age passes.
+
+    The key is made of `params` only, never of the raw query string: unknown parameters
+    (`?cachebust=N`) and reorderings of one query share one entry, so a flood of them cannot
+    fill the cache. Such a request is answered from that entry but not recorded for the replay
+    layer, which is keyed by the raw query string (registry/replay.py)."""
+    canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
     # ETag/304, a gzip copy for clients that ask, and a per-process copy (registry/cached_bodies.py)
     return cached_body_response(
         request,
@@ -57,12 +70,30 @@ def cached_json(request, prefix: str, build) -> HttpResponse:
         build=lambda: json_bytes(build()),
         timeout=LIST_CACHE_SECONDS,
         content_type="application/json",
+        replayable=set(request.GET) <= known,
     )
 
 
-def listed(request) -> list[dict]:
+def cached_query_json(request, prefix: str, build) -> HttpResponse:
+    """`cached_json` of `build(query)` for a Package Query; `random` answers are never cached.
+
+    The query is checked when the answer is built, so a bad value is a 400 and nothing is
+    stored under its key."""
+    if "random" in request.GET:
+        return HttpResponse(
+            json_bytes(build(PackageQuery(request.GET).checked())), content_type="application/json"
+        )
+    return cached_json(
+        request,
+        prefix,
+        lambda: build(PackageQuery(request.GET).checked()),
+        params=PackageQuery.cache_params(request.GET),
+        known=PackageQuery.known_params(),
+    )
+
+
+def listed(query: PackageQuery) -> list[dict]:
     """`/api/packages/` items: a plain array, short dicts unless `fmt` says keys or vcs."""
-    query = PackageQuery(request.GET).checked()
     packages = query.qs
     if query.max_results:
         packages = packages[: query.max_results]
@@ -73,7 +104,7 @@ def listed(request) -> list[dict]:
         ]
     vcs = query.output_format == "vcs"
     rows = short_package_rows(packages)
-    if not any(param in request.GET for param in ("sort", "order", "q", "limit")):
+    if not query.has_own_order:
         rows = featured_first(rows)
     return [short_dict(row, vcs=vcs) for row in rows]
 
@@ -95,7 +126,7 @@ class PackageListView(ContentDBView):
     cache_max_age = 300
 
     def get(self, request):
-        return cached_json(request, "packages", lambda: listed(request))
+        return cached_query_json(request, "packages", listed)
 
 
 class UpdatesView(ContentDBView):
@@ -104,8 +135,8 @@ class UpdatesView(ContentDBView):
     cache_max_age = 300
 
     def get(self, request):
-        def build() -> dict[str, int]:
-            packages = PackageQuery(request.GET).checked().qs.order_by()
+        def build(query: PackageQuery) -> dict[str, int]:
+            packages = query.qs.order_by()
             rows = [r for r in short_package_rows(packages, with_aliases=False) if r["release"]]
             # An old name answers for its package, as the download routes resolve it: a package
             # made under an old name before aliases reserved their keys never takes it over.
@@ -121,7 +152,7 @@ class UpdatesView(ContentDBView):
                     answer[alias] = row["release"]
             return answer
 
-        return cached_json(request, "updates", build)
+        return cached_query_json(request, "updates", build)
 
 
 class ScoresView(ContentDBView):
@@ -199,7 +230,13 @@ class PackageDetailView(PackageView):
         if request.auth is not None:  # owners and staff see more: never from the shared cache
             return Response(build())
         # Anonymous answers change on Luanti writes (generation) or within the max-age (counters)
-        return cached_json(request, f"detail:{author.lower()}/{name.lower()}", build)
+        return cached_json(
+            request,
+            f"detail:{author.lower()}/{name.lower()}",
+            build,
+            params=version_params(request),
+            known=VERSION_PARAMS,
+        )
 
 
 def human_size(size: int) -> str:
