@@ -129,7 +129,7 @@ def test_concurrent_zip_releases_of_one_package(live_server, alice, user):
     assert ReleaseFile.objects.filter(release__package=package).count() == made.count()
 
 
-def test_concurrent_downloads_lose_no_counts(live_server, alice, user):
+def test_concurrent_downloads_lose_no_counts(live_server, alice, user, settings):
     from packages.models import Package, PackageDailyStats
     from releases.models import Release, ReleaseFile
     from tests.factories import PackageFactory
@@ -146,23 +146,31 @@ def test_concurrent_downloads_lose_no_counts(live_server, alice, user):
     release_id = made.json()["release"]["id"]
     publish(user, "luafmt", "1.0-1", rocks=("src",))
     downloads = 100
+    # a download counts once per client address, package and day: each request its own address
+    settings.CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
 
-    def get(i):
+    def get(i, address=None):
         path = (
             f"/packages/alice/farming/releases/{release_id}/download/?reason=new"
             if i % 2
             else "/manifests/alice/luafmt-1.0-1.src.rock"
         )
         # the LuaRocks face counts only the client's own fetchers (docs/protocols/luarocks.md 3.4)
-        headers = {"User-Agent": "LuaRocks/3.11.1 linux-x86_64 via curl"}
+        headers = {
+            "User-Agent": "LuaRocks/3.11.1 linux-x86_64 via curl",
+            "X-Real-IP": address or f"10.0.{i // 256}.{i % 256}",
+        }
         response = requests.get(f"{live_server.url}{path}", headers=headers, timeout=60)
         return response.status_code
 
     statuses = Counter(_together(downloads, get))
-    print(f"\n{downloads} concurrent downloads (zip and rock): {dict(statuses)}")
     assert statuses == {200: downloads}
+    # the same from one address at once: served every time, counted once per package
+    repeated = Counter(_together(downloads, lambda i: get(i, address="192.0.2.1")))
+    assert repeated == {200: downloads}
+    downloads += 2  # what the repeated burst adds: one zip and one rock download
     zip_release = Release.objects.get(pk=release_id)
-    assert zip_release.downloads == downloads // 2
+    assert zip_release.downloads == downloads // 2  # 50 addresses + the repeated one
     assert Package.objects.get(name="farming").downloads == downloads // 2
     daily = PackageDailyStats.objects.filter(package__name="farming")
     assert sum(row.reason_new for row in daily) == downloads // 2
