@@ -388,3 +388,23 @@ def test_the_golden_table_gives_contentdbs_answers_or_says_why_not(
 ):
     differs = _effective(ours) != _effective(contentdb)
     assert differs is ((action, state, relation) in DIFFERS_FROM_CONTENTDB)
+
+
+def test_the_table_cannot_be_changed_while_the_site_runs():
+    from dataclasses import FrozenInstanceError
+
+    from packages.permissions import PERMISSIONS
+
+    with pytest.raises(FrozenInstanceError):
+        PERMISSIONS[A.EDIT_PACKAGE].anyone_from = BANNED
+
+
+def test_a_packages_own_people_are_its_author_and_maintainers():
+    from packages.permissions import is_own_package
+
+    p = package(W)
+    assert is_own_package(actor(MEMBER, AUTHOR_PK), p)
+    assert is_own_package(actor(MEMBER, MAINTAINER_PK), p)
+    assert not is_own_package(actor(MEMBER, STRANGER_PK), p)
+    assert not is_own_package(actor(MEMBER, MAINTAINER_PK), p, author_only=True)
+    assert is_own_package(actor(MEMBER, AUTHOR_PK), p, author_only=True)
