@@ -116,7 +116,8 @@ def _count_entries(content: bytes, limit: int) -> None:
     """Walk the central directory's headers, stopping after `limit`: Python's zipfile builds an
     object per entry first (seconds for 100,000 entries), so the count is checked before it runs.
     A malformed directory is left for zipfile to refuse."""
-    eocd = content.rfind(b"PK\x05\x06", max(0, len(content) - 65_557))
+    # where zipfile looks for it: the record (22 bytes), the longest comment and one byte more
+    eocd = content.rfind(b"PK\x05\x06", max(0, len(content) - 22 - 65_536))
     if eocd < 0 or eocd + 22 > len(content):
         return
     (size,) = struct.unpack_from("<I", content, eocd + 12)

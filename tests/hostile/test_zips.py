@@ -600,3 +600,40 @@ def test_the_root_folder_listing():
     assert z.listdir("pack/a") == ([], ["init.lua", "mod.conf"])
     assert z.is_dir("pack/b") and z.is_dir("pack") and not z.is_dir("README")
     assert z.read_text("pack/a/mod.conf") == "name = a\n"
+
+
+def test_every_end_record_zipfile_reads_is_counted_first():
+    """zipfile looks for the end record in the last 65,558 bytes (22 + the longest comment + one):
+    the fast count must find it there too, or a zip with junk after its end record skips it."""
+    content = _five_with_a_broken_last_header() + bytes(65536)
+    assert _refusal(content, max_entries=3) == "The zip has more than 3 entries"
+    farther = _five_with_a_broken_last_header() + bytes(65537)
+    assert _refusal(farther, max_entries=3) == "The file is not a valid zip archive"
+
+
+def _directory_walk_into_the_comment(fake_at_from_end: int) -> bytes:
+    """A two-entry zip whose last directory header claims a comment long enough to make a walker
+    jump into the end record's own comment, where a third header begins `fake_at_from_end` bytes
+    before the end of the file. zipfile reads two entries (it stops at the directory's size)."""
+    fake = b"PK\x01\x02" + bytes(42)
+    padding = 200
+    plain = build_zip(MOD, comment=bytes(padding))
+    length = len(plain)
+    fake_at = length - fake_at_from_end
+    content = bytearray(plain)
+    content[fake_at : fake_at + len(fake)] = fake[: length - fake_at]
+    last = content.rindex(b"PK\x01\x02", 0, content.index(b"PK\x05\x06"))
+    name, extra = int.from_bytes(content[last + 28 : last + 30], "little"), 0
+    jump = fake_at - (last + 46 + name + extra)
+    content[last + 32 : last + 34] = jump.to_bytes(2, "little")
+    return bytes(content)
+
+
+def test_a_whole_header_at_the_end_of_the_file_is_counted():
+    content = _directory_walk_into_the_comment(46)
+    assert _refusal(content, max_entries=2) == "The zip has more than 2 entries"
+
+
+def test_a_header_cut_by_the_end_of_the_file_is_not_read():
+    content = _directory_walk_into_the_comment(45)
+    assert open_safe_zip(content, limits=ZipLimits(max_entries=2)).exists("farming/mod.conf")

@@ -287,7 +287,7 @@ def mutants(module: str, *, source: str | None = None) -> list[Mutant]:
                 Mutant(
                     module=module,
                     id=mutant_id,
-                    line=getattr(node, "lineno", 0),
+                    line=next((n.lineno for n in ast.walk(node) if hasattr(n, "lineno")), 0),
                     index=len(found),
                     source=text,
                     _apply=apply,
