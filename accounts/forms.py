@@ -36,7 +36,9 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "throttled": "Too many failed log-in attempts. Please wait 15 minutes and try again.",
+        # the wait is the throttle's window, so the message cannot drift from it
+        "throttled": "Too many failed log-in attempts. Please wait "
+        f"{login_throttle.WINDOW_SECONDS // 60} minutes and try again.",
     }
 
     def _address(self) -> str:

@@ -327,3 +327,13 @@ def test_a_rockspec_using_the_string_library_within_its_bounds_is_stored(upload,
 
     assert Package.objects.get().short_description == "ABABAB, 65536"
     assert Release.objects.get().source_url == "https://e.org/foo-1.0.tar.gz"
+
+
+def test_a_rockspec_of_exactly_512_kib_is_evaluated():
+    head = HEAD.encode() + b"-- "
+    exactly = head + b"x" * (512 * 1024 - len(head))
+    assert len(exactly) == 512 * 1024
+    assert evaluate_rockspec(exactly) == {b"package": b"foo", b"version": b"1.0-1"}
+    with pytest.raises(InvalidRockspec) as caught:
+        evaluate_rockspec(exactly + b"x")
+    assert caught.value.message == "Invalid rockspec (larger than 524288 bytes)"

@@ -70,8 +70,9 @@ def _run_module(module: str, args, scratch) -> runner.ModuleResult:
     if baseline.outcome != runner.SURVIVED:
         raise SystemExit(f"{module}: its tests fail without any mutant ({' '.join(tests)})")
     result.baseline_seconds = baseline.seconds
-    # a mutant may make the tests slower (a loop that runs longer) but never legitimately 5x
-    timeout = 5 * baseline.seconds + 20
+    # a mutant that loops forever is killed by the timeout; generous, so that a busy machine
+    # never turns a slow survivor into a "killed" one (timeouts are counted apart in the table)
+    timeout = 10 * baseline.seconds + 60
 
     selected = [m for m in mutants(module) if not args.match or args.match in m.id]
     jobs = [runner.Job(mutant=m, tests=tests, timeout=timeout) for m in selected]
@@ -92,6 +93,7 @@ def _run_module(module: str, args, scratch) -> runner.ModuleResult:
     for job in jobs:
         if job.outcome in (runner.KILLED, runner.TIMEOUT):
             result.killed += 1
+            result.timeouts += job.outcome == runner.TIMEOUT
             if job.mutant.id in equivalent:
                 result.stale_equivalents.append(f"{job.mutant.id} (killed now)")
         elif job.mutant.id in equivalent:
@@ -106,14 +108,18 @@ def _run_module(module: str, args, scratch) -> runner.ModuleResult:
 
 def _print_table(results: list[runner.ModuleResult]) -> None:
     print()
-    print("| module | mutants | killed | equivalent | survived | score | time |")
+    print("| module | mutants | killed (by timeout) | equivalent | survived | score | time |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
-            f"| {r.module} | {r.mutants} | {r.killed} | {len(r.equivalent)} | {len(r.survivors)} "
-            f"| {r.score:.1f} % | {r.seconds:.0f} s |"
+            f"| {r.module} | {r.mutants} | {r.killed} ({r.timeouts}) | {len(r.equivalent)} "
+            f"| {len(r.survivors)} | {r.score:.1f} % | {r.seconds:.0f} s |"
         )
     for r in results:
+        if r.equivalent:
+            print(f"\nEquivalent survivors in {r.module} (left out of the score):")
+            for job, reason in r.equivalent:
+                print(f"  {r.module}:{job.mutant.line}: {job.mutant.id}\n      {reason}")
         if r.survivors:
             print(f"\nSurvivors in {r.module}:")
             for job in r.survivors:

@@ -205,6 +205,7 @@ class ModuleResult:
     module: str
     mutants: int = 0
     killed: int = 0
+    timeouts: int = 0
     equivalent: list[tuple[Job, str]] = field(default_factory=list)
     survivors: list[Job] = field(default_factory=list)
     stale_equivalents: list[str] = field(default_factory=list)

@@ -150,3 +150,15 @@ def test_failed_authentications_do_not_use_up_uploads(client, user):
     failed_luarocks_auths(client, 2)
     assert create_package(client, token, "one").status_code == 201
     assert create_package(client, token, "two").status_code == 201
+
+
+@override_settings(RATELIMIT_FAILED_AUTHS=(1, WINDOW), RATELIMIT_UPLOADS=(1, 3600))
+def test_a_limit_of_one(client, user):
+    """Nothing is counted before the first event, and the first event is one."""
+    _, secret = create_api_key(user=user)
+    _, token = create_api_token(user=user)
+    assert client.get(f"/api/1/{secret}/status").status_code == 200
+    assert create_package(client, token, "one").status_code == 201
+    assert create_package(client, token, "two").status_code == 429
+    failed_luarocks_auths(client, 1)
+    assert client.get(f"/api/1/{secret}/status").status_code == 429
