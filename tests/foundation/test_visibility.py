@@ -55,8 +55,8 @@ def test_the_contentdb_face_never_finds_a_rock(client, world):
 
 
 def test_a_rock_and_a_mod_of_one_name_live_side_by_side(client, user):
+    RockFactory(author=user, name="twin", title="Twin rock")  # first: the one a lookup finds
     mod = PackageFactory(author=user, name="twin", title="Twin mod")
-    RockFactory(author=user, name="twin", title="Twin rock")
     _, token = create_api_token(user=user)
     response = client.put(
         "/api/packages/Alice/TWIN/",
@@ -89,3 +89,50 @@ def test_aliases_are_case_insensitive(client, user):
     PackageAlias.objects.create(package=mod, author="alice", name="oldname")
     response = client.get("/api/packages/ALICE/OldName/")
     assert response["Location"] == "/api/packages/alice/newname/"
+
+
+def test_an_empty_site_counts_zero_luanti_packages(client, db):
+    body = " ".join(client.get("/").content.decode().split())
+    assert "<strong>0</strong> Luanti packages" in body
+
+
+# --- what the selectors fetch (their callers count on it) --------------------------------------
+def test_the_default_luanti_lookup_fetches_what_the_detail_shows(user, django_assert_num_queries):
+    from packages.selectors import luanti_package_by_key
+
+    PackageFactory(author=user, name="farming")
+    package = luanti_package_by_key(author="alice", name="farming")
+    with django_assert_num_queries(0):
+        list(package.maintainers.all()), list(package.tags.all()), list(package.screenshots.all())
+        assert package.license.name == "MIT" and package.author.username == "alice"
+    plain = luanti_package_by_key(author="alice", name="farming", detailed=False)
+    with django_assert_num_queries(1):
+        list(plain.tags.all())
+
+
+def test_a_package_without_game_support_costs_one_query(user, django_assert_num_queries):
+    from packages.selectors import game_support_rows
+
+    package = PackageFactory(author=user, name="farming")
+    with django_assert_num_queries(1):
+        assert game_support_rows(package=package) == []
+
+
+def test_game_support_rows_name_the_game_without_its_aliases(user):
+    from packages.selectors import game_support_rows
+
+    game = PackageFactory(author=user, name="valley_game", type=PackageType.GAME)
+    PackageAlias.objects.create(package=game, author="alice", name="old_valley")
+    package = PackageFactory(author=user, name="farming")
+    package.game_support.create(game=game, supports=True, confidence=8)
+    (row,) = game_support_rows(package=package)
+    assert (row["supports"], row["confidence"], row["game"]["name"]) == (True, 8, "valley_game")
+    assert "aliases" not in row["game"]
+
+
+def test_no_rows_cost_no_query(db, django_assert_num_queries):
+    from packages.models import Package
+    from packages.selectors import short_package_rows
+
+    with django_assert_num_queries(0):
+        assert short_package_rows(Package.objects.none()) == []

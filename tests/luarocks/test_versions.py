@@ -328,3 +328,24 @@ def test_constraints_agree_with_the_installed_luarocks(pairs):
         except ConstraintError:
             ours = "E"
         assert line == ours, (version, dependency)
+
+
+# The words' exact weights, as pairs the client calls equal (luarocks 3.8 `vers.parse_version`
+# gives both sides the same numbers): each weight is pinned to a number or to its neighbour plus
+# the number that follows it (a number after a word adds number / 100000).
+EQUAL_WEIGHTS = [
+    ("1.dev", "1.120000000"),
+    ("1.scm", "1.110000000"),
+    ("1.cvs", "1.100000000"),
+    ("1.0rc", "1.0pre900000000"),
+    ("1.0pre", "1.0beta9000000000"),
+    ("1.0beta", "1.0alpha90000000000"),
+    ("1.0rc1", "1.0rc00001"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), EQUAL_WEIGHTS)
+def test_word_weights_are_the_clients(a, b):
+    assert parse_version(a).components == parse_version(b).components
+    assert not version_lt(a, b) and not version_lt(b, a)
+    assert compare_versions(a, b) == 0

@@ -26,6 +26,11 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1, help="children at a time (default 1)")
     parser.add_argument("--list", action="store_true", help="list the mutants without running")
     parser.add_argument("--match", help="only mutants whose id contains this text")
+    parser.add_argument(
+        "--only",
+        type=argparse.FileType(),
+        help="only the mutants named in this file, e.g. a previous run's output (re-check survivors)",
+    )
     parser.add_argument("--target", type=float, default=90.0, help="minimum score per module")
     parser.add_argument("--verbose", action="store_true", help="show the children's pytest output")
     args = parser.parse_args()
@@ -33,11 +38,12 @@ def main() -> int:
     unknown = [m for m in modules if m not in TARGETS]
     if unknown:
         parser.error(f"not in tests/mutation/targets.py: {unknown}")
+    args.only = args.only.read() if args.only else None
 
     if args.list:
         for module in modules:
             for mutant in mutants(module):
-                if not args.match or args.match in mutant.id:
+                if _selected(mutant, args):
                     print(f"{module}:{mutant.line}: {mutant.id}")
         return 0
 
@@ -74,7 +80,7 @@ def _run_module(module: str, args, scratch) -> runner.ModuleResult:
     # never turns a slow survivor into a "killed" one (timeouts are counted apart in the table)
     timeout = 10 * baseline.seconds + 60
 
-    selected = [m for m in mutants(module) if not args.match or args.match in m.id]
+    selected = [m for m in mutants(module) if _selected(m, args)]
     jobs = [runner.Job(mutant=m, tests=tests, timeout=timeout) for m in selected]
     equivalent = EQUIVALENT.get(module, {})
     done = 0
@@ -100,10 +106,16 @@ def _run_module(module: str, args, scratch) -> runner.ModuleResult:
             result.equivalent.append((job, equivalent[job.mutant.id]))
         else:
             result.survivors.append(job)
-    if not args.match:
+    if not args.match and not args.only:
         result.stale_equivalents += [f"{i} (no such mutant)" for i in equivalent if i not in ids]
     result.seconds = time.monotonic() - started
     return result
+
+
+def _selected(mutant, args) -> bool:
+    if args.match and args.match not in mutant.id:
+        return False
+    return not args.only or f"{mutant.module}:{mutant.line}: {mutant.id}\n" in args.only + "\n"
 
 
 def _print_table(results: list[runner.ModuleResult]) -> None:
