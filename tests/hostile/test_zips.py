@@ -118,6 +118,18 @@ REFUSED = {
         "The zip contains an absolute path: 'c:evil.lua'",
     ),
     "bare drive": (lambda: _mod(Entry("C:")), "The zip contains an absolute path: 'C:'"),
+    "absolute path": (
+        lambda: _mod(Entry("/etc/cron.d/evil")),
+        "The zip contains an absolute path: '/etc/cron.d/evil'",
+    ),
+    "parent path": (
+        lambda: _mod(Entry("farming/../../evil.lua")),
+        "The zip contains an unsafe path: 'farming/../../evil.lua'",
+    ),
+    "file twice": (
+        lambda: _mod(Entry("farming/init.lua")),
+        "The zip contains 'farming/init.lua' twice",
+    ),
     "empty part": (
         lambda: _mod(Entry("farming//evil.lua")),
         "The zip contains an unsafe path: 'farming//evil.lua'",
