@@ -4,14 +4,19 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 from tests.factories import PackageFactory, RockFactory, UserFactory
 
 # Property tests check answers, never speed: hypothesis' default 200 ms deadline per example fails on
 # a loaded machine. Timings belong in bench/.
 settings.register_profile("registry", deadline=None)
-settings.load_profile("registry")
+# `make mutate` (tests/mutation) only needs to know that a property fails, not its smallest example:
+# shrinking a failure can take minutes per mutant
+settings.register_profile(
+    "mutation", deadline=None, database=None, phases=[Phase.explicit, Phase.generate]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "registry"))
 
 
 def _run_dir() -> Path | None:

@@ -115,10 +115,10 @@ def _child(job: Job, scratch: Path, verbose: bool) -> None:
         # every temporary file of this child (the test run's media folder included) goes under
         # the scratch folder the parent removes, even when the child is killed on a timeout
         os.environ["TMPDIR"] = str(scratch)
+        os.environ["HYPOTHESIS_PROFILE"] = (
+            "mutation"  # tests/conftest.py: no shrinking, no database
+        )
         tempfile.tempdir = None
-        import hypothesis.configuration
-
-        hypothesis.configuration.set_hypothesis_home_dir(str(scratch / "hypothesis"))
         if job.mutant is not None:
             path = ROOT / job.mutant.module
             code = job.mutant.code()
