@@ -337,3 +337,13 @@ def test_a_rockspec_of_exactly_512_kib_is_evaluated():
     with pytest.raises(InvalidRockspec) as caught:
         evaluate_rockspec(exactly + b"x")
     assert caught.value.message == "Invalid rockspec (larger than 524288 bytes)"
+
+
+def test_the_memory_limit_stops_a_big_string_built_in_a_few_instructions():
+    """Nine doublings of 64 KiB are 32 MiB in about fifty instructions: only the 16 MiB memory
+    limit can stop them (the instruction and time limits are far away). Six (4 MiB) fit."""
+    doubling = HEAD + 'local s = ("x"):rep(65536) for i = 1, {n} do s = s .. s end'
+    assert evaluate_rockspec(doubling.format(n=6).encode())[b"package"] == b"foo"
+    with pytest.raises(InvalidRockspec) as caught:
+        evaluate_rockspec(doubling.format(n=9).encode())
+    assert caught.value.message == EVAL

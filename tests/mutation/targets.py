@@ -88,6 +88,45 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "hit: constant 1 -> 2 #4": RACE,
         "hit: constant 1 -> 0 #4": RACE,
     },
+    "releases/rockspecs.py": {
+        **{
+            f"MAX_MEMORY: constant {a} -> {b}{n}": "Lua's allocator refuses the allocation that "
+            "crosses the limit: a limit 1 KiB or 1 MiB away changes which of two allocations fails, "
+            "which no deterministic rockspec can pin (the 32 MiB test pins that the limit exists "
+            "and its size)"
+            for a, b in [(16, 17), (16, 15), (1024, 1025), (1024, 1023)]
+            for n in (["", " #2"] if a == 1024 else [""])
+        },
+        "INSTRUCTION_LIMIT: constant 500000 -> 500001": "the budget is INSTRUCTION_LIMIT // "
+        "HOOK_INTERVAL hooks: 500,001 gives the same 50,000",
+        "INSTRUCTION_LIMIT: constant 500000 -> 499999": NO_CLOCK + "ten instructions fewer; on a "
+        "busy machine the 0.5 s wall-clock limit may end a long loop first",
+        "HOOK_INTERVAL: constant 10 -> 11": NO_CLOCK + "a budget about 500,000 instructions either "
+        "way; which of the instruction and wall-clock limits ends a loop depends on the machine",
+        "HOOK_INTERVAL: constant 10 -> 9": NO_CLOCK + "a budget about 500,000 instructions either "
+        "way; which of the instruction and wall-clock limits ends a loop depends on the machine",
+        "evaluate_rockspec: arith INSTRUCTION_LIMIT // HOOK_INTERVAL -> INSTRUCTION_LIMIT * "
+        "HOOK_INTERVAL": NO_CLOCK + "with a budget of 5,000,000 hooks an endless loop is still "
+        "ended, by the 0.5 s wall-clock limit",
+        "TIME_LIMIT: constant 0.5 -> 1.5": NO_CLOCK + "a rockspec is stopped after 1.5 s instead "
+        "of 0.5 s",
+        "_refuse_attributes: delete raise AttributeError(name) -> pass": "no Python object is "
+        "reachable from the rockspec (the clock is an upvalue of the runner's hook), so lupa never "
+        "asks the filter; it is defence in depth",
+        "evaluate_rockspec: compare newline < 0 -> newline <= 0": "the content starts with '#', so "
+        "a newline is at index 1 or later: < 0, <= 0 and < 1 agree",
+        "evaluate_rockspec: constant 0 -> 1": "the content starts with '#', so a newline is at "
+        "index 1 or later: < 0, <= 0 and < 1 agree",
+        "evaluate_rockspec.register_eval: constant False -> True": "it adds python.eval to the "
+        "runtime's globals, which the rockspec never sees: its chunk runs in an empty environment",
+        "evaluate_rockspec.register_builtins: constant False -> True": "it adds `python` to the "
+        "runtime's globals, which the rockspec never sees: its chunk runs in an empty environment",
+        "evaluate_rockspec: delete raise InvalidRockspec(EVAL_FAILED) from error -> pass": "Lua "
+        "runs only inside the coroutine, whose errors come back as values; copying the result "
+        "allocates nothing in Lua, so this handler is defence in depth",
+        "_Copier.copy: delete return value -> pass #2": "a bool falls through to the number "
+        "branch, which returns it unchanged (bool is an int, and finite)",
+    },
     "packages/selectors.py": {
         "_thumbnail_file: constant 1 -> 2": "on SQLite a scalar subquery takes its first row, so "
         "[:2] reads the same thumbnail; PostgreSQL refuses a two-row subquery, and the same tests "
