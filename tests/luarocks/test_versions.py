@@ -349,3 +349,18 @@ def test_word_weights_are_the_clients(a, b):
     assert parse_version(a).components == parse_version(b).components
     assert not version_lt(a, b) and not version_lt(b, a)
     assert compare_versions(a, b) == 0
+
+
+def test_an_unknown_word_weighs_its_first_letter():
+    assert parse_version("1.0ab").components == (1.0, 0.0, ord("a") / 1000)
+    assert parse_version("1.0ba").components == (1.0, 0.0, ord("b") / 1000)
+    assert version_lt("1.0ab", "1.0ba")
+
+
+def test_parsed_versions_are_shared_and_cannot_be_changed():
+    """parse_version caches its answers: one caller changing one would change it for all."""
+    from dataclasses import FrozenInstanceError
+
+    assert parse_version("1.2-3") is parse_version("1.2-3")
+    with pytest.raises(FrozenInstanceError):
+        parse_version("1.2-3").revision = 4
