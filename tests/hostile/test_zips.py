@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from releases.errors import InvalidLuantiContent, InvalidReleaseZip
 from releases.models import Release
-from releases.zips import MiB, ZipLimits, inspect_release_zip, open_safe_zip
+from releases.zips import ZipLimits, inspect_release_zip, open_safe_zip
 from tests.factories import PackageFactory
 from tests.hostile.conftest import contentdb_error
 from tests.hostile.zipcraft import (
@@ -35,6 +35,8 @@ from tests.hostile.zipcraft import (
 )
 
 pytestmark = pytest.mark.django_db
+
+MiB = 1024 * 1024  # our own: the module's constant is under test too
 
 API = "/api/packages/alice/farming/releases/new/"
 WEB = "/packages/alice/farming/releases/new/"

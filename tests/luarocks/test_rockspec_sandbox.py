@@ -146,7 +146,7 @@ BYTES = (
 
 def test_the_copy_holds_at_most_2_mib_of_strings_keys_included():
     """`x` (1 byte) and a value of 2 MiB - 1 bytes: exactly 2 MiB; one byte more is refused."""
-    assert len(evaluate_rockspec(BYTES.format(tail=65535).encode())[b"x"]) == MAX_BYTES - 1
+    assert len(evaluate_rockspec(BYTES.format(tail=65535).encode())[b"x"]) == 2 * 1024 * 1024 - 1
     with pytest.raises(InvalidRockspec) as caught:
         evaluate_rockspec(BYTES.format(tail=65536).encode())
     assert caught.value.message == COMPLEX
