@@ -347,3 +347,12 @@ def test_the_memory_limit_stops_a_big_string_built_in_a_few_instructions():
     with pytest.raises(InvalidRockspec) as caught:
         evaluate_rockspec(doubling.format(n=9).encode())
     assert caught.value.message == EVAL
+
+
+def test_dependency_strings_are_read_up_to_1000_characters():
+    def constraint_of(names: int) -> str:
+        text = spec_with("", dependencies=f'{{ ("n"):rep({names}) .. " >= 1" }}')
+        return parsed(text).dependencies[0].constraint
+
+    assert constraint_of(998) == ">"  # " >" are the 999th and 1000th characters
+    assert constraint_of(999) == ""

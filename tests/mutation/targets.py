@@ -126,6 +126,22 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "allocates nothing in Lua, so this handler is defence in depth",
         "_Copier.copy: delete return value -> pass #2": "a bool falls through to the number "
         "branch, which returns it unchanged (bool is an int, and finite)",
+        **{
+            f"_sort_key: {change}": "the key only makes numbers and strings sortable together: "
+            "keys that are exactly 1..n sort to 1..n whichever group comes first, and any string "
+            "key makes the table a dict"
+            for change in [
+                "negate isinstance(key, int | float) -> not isinstance(key, int | float)",
+                "constant 0 -> 1",
+                "constant 0 -> -1",
+                "constant 1 -> 2",
+                "constant 1 -> 0",
+                "constant 0 -> 1 #2",
+                "constant 0 -> -1 #2",
+            ]
+        },
+        "Dependency.frozen: constant True -> False": "nothing changes a Dependency after parsing",
+        "Rockspec.frozen: constant True -> False": "nothing changes a Rockspec after parsing",
     },
     "packages/selectors.py": {
         "_thumbnail_file: constant 1 -> 2": "on SQLite a scalar subquery takes its first row, so "
