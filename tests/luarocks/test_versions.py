@@ -36,6 +36,7 @@ KNOWN_ORDER = [
     ("0.9-1", "1.0-1"),
     ("1.0.0-1", "1.0.1-1"),
     ("1.2.3rc1-1", "1.2.3-1"),
+    ("1.rc99950000", "1"),  # -1000 + 999.5: a component between -1 and 0, below the padding 0
 ]
 # pairs the client considers neither lower nor higher
 UNORDERED = [("1.0", "1.0.0"), ("1.0", "1.0-1"), ("1.0-1", "1.0.0-1"), ("1.0_0", "1.0.0")]
@@ -263,6 +264,8 @@ def test_blank_and_unparsable_dependencies_in_every_or_no_manifest(lua_version):
         ["1.0-1", "1.0.0-2"],
         ["1.0-2", "1.0.0-1", "1.0", "1.0.0.0-3", "1-4"],
         ["2.0", "1.0.0.0.0-1", "1.0rc1-9", "scm-1"],
+        ["1.0-0", "1.0"],  # no revision counts as 0: a tie, kept in the given order
+        ["1.0", "1.0-0"],
         [],
     ],
 )

@@ -143,6 +143,21 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "Dependency.frozen: constant True -> False": "nothing changes a Dependency after parsing",
         "Rockspec.frozen: constant True -> False": "nothing changes a Rockspec after parsing",
     },
+    "releases/versions.py": {
+        "parse_version.maxsize: constant 65536 -> 65537": "the size of a cache, not an answer",
+        "parse_version.maxsize: constant 65536 -> 65535": "the size of a cache, not an answer",
+        "lua_dependency_allows.maxsize: constant 4096 -> 4097": "the size of a cache, not an answer",
+        "lua_dependency_allows.maxsize: constant 4096 -> 4095": "the size of a cache, not an answer",
+        "_lt: compare ai < bi -> ai <= bi": "it runs only when ai != bi, where <= and < agree",
+        "compare_versions: compare ai < bi -> ai <= bi": "it runs only when ai != bi, where <= and "
+        "< agree",
+        "sort_versions.default: constant 0 -> 1": "the default width applies to an empty list, "
+        "which sorts to [] whatever the width",
+        "sort_versions.default: constant 0 -> -1": "the default width applies to an empty list, "
+        "which sorts to [] whatever the width",
+        "Constraint.frozen: constant True -> False": "constraints are built per parse and never "
+        "changed (unlike versions, they are not cached)",
+    },
     "packages/selectors.py": {
         "_thumbnail_file: constant 1 -> 2": "on SQLite a scalar subquery takes its first row, so "
         "[:2] reads the same thumbnail; PostgreSQL refuses a two-row subquery, and the same tests "
