@@ -342,6 +342,15 @@ ACCEPTED = {
         ),
         ["farming"],
     ),
+    "extra fields and comments": (
+        lambda: build_zip(
+            [
+                Entry(e.name, e.data, extra=TIMESTAMP, comment=b"made by zip 3.0")
+                for e in mod_entries()
+            ]
+        ),
+        ["farming"],
+    ),
     "stored entries": (
         lambda: build_zip([Entry(e.name, e.data, method=STORED) for e in MOD]),
         ["farming"],
@@ -472,15 +481,23 @@ def _refusal(content: bytes, **limits) -> str:
     return caught.value.message
 
 
-def _five_with_a_broken_last_header(**options) -> bytes:
+# an extended-timestamp extra field, as Info-ZIP's zip writes for every entry
+TIMESTAMP = b"UT\x05\x00\x03\x00\x00\x00\x00"
+
+
+def _five_with_a_broken_last_header(*, extras: bool = False, **options) -> bytes:
     """Four good central-directory headers, then a spoiled one: zipfile refuses the directory,
     the fast count stops at the fifth and has counted four."""
-    entries = [*MOD, Entry("farming/a"), Entry("farming/b"), Entry("farming/c")]
+    entries = [*mod_entries(), Entry("farming/a"), Entry("farming/b"), Entry("farming/c")]
+    if extras:
+        for number, entry in enumerate(entries):
+            entry.extra, entry.comment = TIMESTAMP, b"c" * number
     return build_zip(entries, broken_directory_entry=4, **options)
 
 
 LAYOUTS = {
     "plain": {},
+    "extra fields and comments": {"extras": True},
     "Zip64": {"zip64": True},
     "longest comment": {"comment": bytes(65535)},
     "data before": {"prepend": b"MZ" * 100},
@@ -498,7 +515,12 @@ def test_entries_are_counted_from_the_central_directory_before_zipfile_reads_it(
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))
 def test_a_zip_with_exactly_the_entry_limit_is_read(layout):
-    content = build_zip([*MOD, Entry("farming/a")], **LAYOUTS[layout])
+    options = dict(LAYOUTS[layout])
+    entries = [*mod_entries(), Entry("farming/a")]
+    if options.pop("extras", False):
+        for entry in entries:
+            entry.extra, entry.comment = TIMESTAMP, b"note"
+    content = build_zip(entries, **options)
     assert open_safe_zip(content, limits=ZipLimits(max_entries=3)).exists("farming/a")
     assert _refusal(content, max_entries=2) == "The zip has more than 2 entries"
 
@@ -651,3 +673,12 @@ def test_a_whole_header_at_the_end_of_the_file_is_counted():
 def test_a_header_cut_by_the_end_of_the_file_is_not_read():
     content = _directory_walk_into_the_comment(45)
     assert open_safe_zip(content, limits=ZipLimits(max_entries=2)).exists("farming/mod.conf")
+
+
+def test_a_zip64_end_record_without_its_locator_is_ignored_as_zipfile_does():
+    """Without the locator zipfile reads only the classic end record, whose Zip64 placeholders
+    point nowhere: it is not a zip. The count must not read the orphan record either."""
+    content = bytearray(_five_with_a_broken_last_header(zip64=True))
+    locator = content.rindex(b"PK\x06\x07")
+    content[locator : locator + 4] = b"PK\x00\x00"
+    assert _refusal(bytes(content), max_entries=3) == "The file is not a valid zip archive"

@@ -27,6 +27,8 @@ class Entry:
     crc: int | None = None
     shares_data_of: int | None = None  # no data of its own: point at entry N's local header
     offset_shift: int = 0  # move the recorded header offset (overlaps, gaps)
+    extra: bytes = b""  # extra field, in the local header and the directory (as Info-ZIP writes)
+    comment: bytes = b""  # the entry's comment, in the directory
 
 
 def deflate(data: bytes) -> bytes:
@@ -69,9 +71,9 @@ def build_zip(
         offset = len(body) - len(prepend)
         body += struct.pack(
             "<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, entry.method, 0, 0x21,
-            crc, packed, size, len(name), 0,
+            crc, packed, size, len(name), len(entry.extra),
         )  # fmt: skip
-        body += name + payload
+        body += name + entry.extra + payload
         records.append((name, flags, entry.method, crc, packed, size, offset + entry.offset_shift))
 
     directory_start = len(body) - len(prepend)
@@ -82,9 +84,10 @@ def build_zip(
         signature = b"PK\x01\x02" if position != broken_directory_entry else b"PK\x09\x09"
         directory += struct.pack(
             "<4sHHHHHHIIIHHHHHII", signature, (3 << 8) | 20, 20, flags, method, 0, 0x21,
-            crc, packed, size, len(name), 0, 0, 0, 0, mode << 16, offset,
+            crc, packed, size, len(name), len(entry.extra), len(entry.comment), 0, 0, mode << 16,
+            offset,
         )  # fmt: skip
-        directory += name
+        directory += name + entry.extra + entry.comment
     body += directory
     count = len(records)
     if zip64:
