@@ -157,6 +157,8 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "which sorts to [] whatever the width",
         "Constraint.frozen: constant True -> False": "constraints are built per parse and never "
         "changed (unlike versions, they are not cached)",
+        "sort_versions: constant 0 -> -1": "revision 0 is falsy, so it and a missing revision both "
+        "take the default, which sorts below every revision from 1 up whether it is 0 or -1",
     },
     "packages/selectors.py": {
         "_thumbnail_file: constant 1 -> 2": "on SQLite a scalar subquery takes its first row, so "
