@@ -81,6 +81,25 @@ def _running_into_directory() -> bytes:
     )
 
 
+def _running_to_the_end() -> bytes:
+    """mod.conf's data claims to run exactly to the last byte: over the directory."""
+    plain = build_zip(MOD)
+    start = plain.index(b"farming/mod.conf") + len("farming/mod.conf")  # its local data
+    return build_zip(
+        [MOD[0], Entry("farming/mod.conf", MOD[1].data, compress_size=len(plain) - start)]
+    )
+
+
+def _header_ending_the_file() -> bytes:
+    """An empty stored entry recorded 30 bytes before the end: its "header" is the end record's
+    last bytes, its name and extra lengths read as 0."""
+    entries = [*MOD, Entry("farming/empty", method=STORED)]
+    plain = build_zip(entries)
+    real = plain.rindex(b"PK\x03\x04")
+    entries[2] = Entry("farming/empty", method=STORED, offset_shift=len(plain) - 30 - real)
+    return build_zip(entries)
+
+
 def _running_past_the_end() -> bytes:
     return build_zip([MOD[0], Entry("farming/mod.conf", b"name = farming\n", compress_size=4096)])
 
@@ -211,6 +230,33 @@ REFUSED = {
     "header past the end": (
         lambda: build_zip([MOD[0], Entry("farming/mod.conf", b"name = x\n", offset_shift=10_000)]),
         "The zip is truncated",
+    ),
+    "overlap by one byte with extra fields": (
+        lambda: build_zip(
+            [
+                Entry("farming/init.lua", b"print('hi')\n", extra=TIMESTAMP),
+                Entry("farming/mod.conf", b"name = farming\n", extra=TIMESTAMP, offset_shift=-1),
+            ]
+        ),
+        "The zip's entries overlap; such archives are refused",
+    ),
+    "data running to the very end of the file": (
+        _running_to_the_end,
+        "The zip's entries overlap; such archives are refused",
+    ),
+    "empty entry whose header ends the file": (
+        _header_ending_the_file,
+        "The zip's entries overlap; such archives are refused",
+    ),
+    "damaged data": (
+        lambda: build_zip([Entry("farming/init.lua", b"print('hi')", crc=12345), MOD[1]]),
+        "'farming/init.lua' in the zip is damaged",
+    ),
+    "two files below files": (
+        lambda: _mod(
+            Entry("farming/b"), Entry("farming/b/y"), Entry("farming/a"), Entry("farming/a/x")
+        ),
+        "The zip contains 'farming/a' both as a file and a folder",
     ),
     "cut in half": (lambda: _mod()[: len(_mod()) // 2], "The file is not a valid zip archive"),
     "empty zip": (lambda: build_zip([]), "The zip is empty"),
@@ -376,6 +422,25 @@ ACCEPTED = {
     "legacy modpack.txt": (
         lambda: build_zip([Entry("farming/modpack.txt"), *mod_entries("a", top="farming/a")]),
         ["a"],
+    ),
+    "mod at the root beside its folders": (
+        lambda: build_zip([*mod_entries(top=""), Entry("textures/a.png"), Entry("sounds/b.ogg")]),
+        ["farming"],
+    ),
+    "mod at the root with one folder": (
+        lambda: build_zip([*mod_entries(top=""), Entry("textures/a.png")]),
+        ["farming"],
+    ),
+    "modpack mods named by their folders": (
+        lambda: build_zip(
+            [
+                Entry("farming/modpack.conf", b"name = farming\n"),
+                Entry("farming/crops/init.lua"),
+                Entry("farming/tools/init.lua"),
+                Entry("farming/tools/mod.conf", b"description = no name here\n"),
+            ]
+        ),
+        ["crops", "tools"],
     ),
     "mod with init.lua and modpack.conf": (
         lambda: _mod(Entry("farming/modpack.conf", b"name = farming\n")),

@@ -88,6 +88,47 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "hit: constant 1 -> 2 #4": RACE,
         "hit: constant 1 -> 0 #4": RACE,
     },
+    "releases/zips.py": {
+        "ZipLimits.frozen: constant True -> False": "limits are built per call and never changed",
+        "_count_entries: constant 0 -> 1": "the search starts at 1 instead of 0 only in a file "
+        "shorter than the search window: the record is missed only when it is at 0, the empty "
+        "zip, which has no directory to count",
+        "_count_entries: compare eocd < 0 -> eocd <= 0": "an end record at 0 is the empty zip: "
+        "nothing to count either way",
+        "_count_entries: constant 0 -> 1 #2": "an end record at 0 is the empty zip: nothing to "
+        "count either way",
+        "_count_entries: compare record >= 0 -> record > 0": "a Zip64 record at 0 has no "
+        "directory before it: nothing to count either way",
+        "_count_entries: constant 0 -> 1 #3": "a Zip64 record at 0 has no directory before it: "
+        "nothing to count either way",
+        "_count_entries: constant 0 -> -1 #3": "at record = -1 the record's slice is empty, never "
+        "its signature: the same as not looking",
+        "_count_entries: constant 0 -> 1 #4": "start is negative only when the recorded directory "
+        "size is larger than the file before the end record, which zipfile refuses as not a zip; "
+        "where the walk then begins changes only which of the two refusals is given",
+        "_count_entries: constant 0 -> -1 #4": "start is negative only when the recorded directory "
+        "size is larger than the file before the end record, which zipfile refuses as not a zip; "
+        "where the walk then begins changes only which of the two refusals is given",
+        "open_safe_zip: delete raise InvalidReleaseZip(f'The zip has more than "
+        "{limits.max_entries... -> pass": "a backstop: the fast count walks the same "
+        "headers zipfile reads (and goes on past the directory's recorded size), so it always "
+        "refuses first",
+        "open_safe_zip: constant 1 -> 2 #2": "max(compressed, 1) only guards the division-free "
+        "ratio against 0: an entry checked is over 1 MiB, so 100 x 1 or 2 bytes refuse it alike",
+        "open_safe_zip: constant 1 -> 0 #2": "max(compressed, 1) only guards the division-free "
+        "ratio against 0: an entry checked is over 1 MiB, so 100 x 0 or 1 bytes refuse it alike",
+        "_check_no_overlap: compare info.header_offset + 30 > len(content) -> info.header_offset "
+        "+ 30 >= len(content)": "a header ending exactly at the end of the file reads its lengths "
+        "from the end record; its stretch then ends at or past the end, refused as truncated or "
+        "as overlapping the directory",
+        "find_content_root: delete return '' -> pass #2": "without it the root is None, which "
+        'lists nothing: like "" here, the root was found to hold no content',
+        "find_content_root: constant 0 -> -1": "subdirs[0] and subdirs[-1] of a one-element list",
+        "_mod: constant 1 -> 2": "rsplit('/', 2)[-1] and rsplit('/', 1)[-1] are the same last part",
+        "_mod: delete raise InvalidLuantiContent('mod.conf must set name') -> pass": "unreachable: "
+        "the root mod falls back to the package's name and a nested mod to its folder's, never "
+        "empty",
+    },
     "releases/rockspecs.py": {
         **{
             f"MAX_MEMORY: constant {a} -> {b}{n}": "Lua's allocator refuses the allocation that "
