@@ -125,6 +125,7 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         'lists nothing: like "" here, the root was found to hold no content',
         "find_content_root: constant 0 -> -1": "subdirs[0] and subdirs[-1] of a one-element list",
         "_mod: constant 1 -> 2": "rsplit('/', 2)[-1] and rsplit('/', 1)[-1] are the same last part",
+        "inspect_release_zip: constant 0 -> -1": "mods[0] and mods[-1] of a mod's one-element list",
         "_mod: delete raise InvalidLuantiContent('mod.conf must set name') -> pass": "unreachable: "
         "the root mod falls back to the package's name and a nested mod to its folder's, never "
         "empty",
