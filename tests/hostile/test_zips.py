@@ -252,6 +252,10 @@ REFUSED = {
         lambda: build_zip([Entry("farming/init.lua", b"print('hi')", crc=12345), MOD[1]]),
         "'farming/init.lua' in the zip is damaged",
     ),
+    "empty entry with a wrong CRC": (
+        lambda: _mod(Entry("farming/empty", b"", method=STORED, crc=12345)),
+        "'farming/empty' in the zip is damaged",
+    ),
     "two files below files": (
         lambda: _mod(
             Entry("farming/b"), Entry("farming/b/y"), Entry("farming/a"), Entry("farming/a/x")

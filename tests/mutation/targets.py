@@ -117,10 +117,6 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "ratio against 0: an entry checked is over 1 MiB, so 100 x 1 or 2 bytes refuse it alike",
         "open_safe_zip: constant 1 -> 0 #2": "max(compressed, 1) only guards the division-free "
         "ratio against 0: an entry checked is over 1 MiB, so 100 x 0 or 1 bytes refuse it alike",
-        "_check_no_overlap: compare info.header_offset + 30 > len(content) -> info.header_offset "
-        "+ 30 >= len(content)": "a header ending exactly at the end of the file reads its lengths "
-        "from the end record; its stretch then ends at or past the end, refused as truncated or "
-        "as overlapping the directory",
         "find_content_root: delete return '' -> pass #2": "without it the root is None, which "
         'lists nothing: like "" here, the root was found to hold no content',
         "find_content_root: constant 0 -> -1": "subdirs[0] and subdirs[-1] of a one-element list",
