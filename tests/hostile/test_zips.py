@@ -90,13 +90,14 @@ def _running_to_the_end() -> bytes:
     )
 
 
-def _header_ending_the_file() -> bytes:
-    """An empty stored entry recorded 30 bytes before the end: its "header" is the end record's
-    last bytes, its name and extra lengths read as 0."""
+def _header_ending_the_file(before_the_end: int = 30) -> bytes:
+    """An empty stored entry recorded `before_the_end` bytes before the end: its "header" is the
+    end record's last bytes (at 30, its name and extra lengths read as 0; at 29, it is cut)."""
     entries = [*MOD, Entry("farming/empty", method=STORED)]
     plain = build_zip(entries)
     real = plain.rindex(b"PK\x03\x04")
-    entries[2] = Entry("farming/empty", method=STORED, offset_shift=len(plain) - 30 - real)
+    shift = len(plain) - before_the_end - real
+    entries[2] = Entry("farming/empty", method=STORED, offset_shift=shift)
     return build_zip(entries)
 
 
@@ -243,6 +244,10 @@ REFUSED = {
     "data running to the very end of the file": (
         _running_to_the_end,
         "The zip's entries overlap; such archives are refused",
+    ),
+    "header cut by the end of the file": (
+        lambda: _header_ending_the_file(before_the_end=29),
+        "The zip is truncated",
     ),
     "empty entry whose header ends the file": (
         _header_ending_the_file,
