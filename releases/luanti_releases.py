@@ -75,8 +75,9 @@ def _names(name: str | None, title: str | None) -> tuple[str, str]:
     if not name and not title:
         raise InvalidReleaseRequest("name is required in the POST data")
     name, title = name or title, title or name
-    _clean_text(title, what="title", limit=MAX_TITLE)
-    _clean_text(name, what="name", limit=MAX_TITLE)
+    # the cleaned values: a bare CR is a line end too, so "one\rtwo" is not one line
+    title = _clean_text(title, what="title", limit=MAX_TITLE)
+    name = _clean_text(name, what="name", limit=MAX_TITLE)
     if "\n" in name or "\n" in title:
         raise InvalidReleaseRequest("name and title must be one line")
     return name, title
