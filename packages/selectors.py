@@ -204,8 +204,12 @@ def _aliases(*, author: str, name: str, rock: bool) -> QuerySet[PackageAlias]:
 
 
 def alias_at(*, author: str, name: str, rock: bool) -> PackageAlias | None:
-    """The old name `author/name` of a namespace (case-insensitively), with its package."""
-    return _aliases(author=author, name=name, rock=rock).select_related("package__author").first()
+    """The old name `author/name` of a namespace (case-insensitively), with its package; an old
+    name never leads into the other namespace, whatever its row says."""
+    aliases = _aliases(author=author, name=name, rock=rock).select_related("package__author")
+    if rock:
+        return aliases.filter(package__type=PackageType.ROCK).first()
+    return aliases.exclude(package__type=PackageType.ROCK).first()
 
 
 def _moved_to(*, author: str, name: str, rock: bool) -> Package | None:

@@ -115,7 +115,7 @@ def test_a_package_without_game_support_costs_one_query(user, django_assert_num_
 
     package = PackageFactory(author=user, name="farming")
     with django_assert_num_queries(1):
-        assert game_support_rows(package=package) == []
+        assert game_support_rows(package=package, viewer=None) == []
 
 
 def test_game_support_rows_name_the_game_without_its_aliases(user):
@@ -125,7 +125,7 @@ def test_game_support_rows_name_the_game_without_its_aliases(user):
     PackageAlias.objects.create(package=game, author="alice", name="old_valley")
     package = PackageFactory(author=user, name="farming")
     package.game_support.create(game=game, supports=True, confidence=8)
-    (row,) = game_support_rows(package=package)
+    (row,) = game_support_rows(package=package, viewer=None)
     assert (row["supports"], row["confidence"], row["game"]["name"]) == (True, 8, "valley_game")
     assert "aliases" not in row["game"]
 

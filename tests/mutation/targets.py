@@ -56,38 +56,8 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "and -1 are all below MAX_FAILURES (5)",
         "is_locked_out: constant 0 -> -1": "the default applies when no failure is recorded: 0, 1 "
         "and -1 are all below MAX_FAILURES (5)",
-        "record_failure: constant 1 -> 2 #2": RACE,
-        "record_failure: constant 1 -> 0 #2": RACE,
     },
-    "registry/ratelimit.py": {
-        "Limit.frozen: constant True -> False": "a Limit is built per call from the settings and "
-        "never changed, frozen or not",
-        "retry_after: constant 0 -> -1": "the default applies when nothing was counted: 0 and -1 "
-        "are both below any limit of at least one",
-        "retry_after: constant 1 -> 2": GUARD + "a 2 differs only in a window's last second",
-        "retry_after: constant 1 -> 0": GUARD + "a 0 never wins",
-        "hit: constant 1 -> 2 #5": GUARD + "a 2 differs only in a window's last second",
-        "hit: constant 1 -> 0 #5": GUARD + "a 0 never wins",
-        "retry_after: delete return None -> pass": "a function that falls off its end returns None",
-        "UploadThrottle.wait: delete return None -> pass": "a function that falls off its end "
-        "returns None (DRF asks for wait() only after a refusal, which raises instead)",
-        "hit: constant 1 -> 0 #2": "the first event counts 0 instead of 1: 0 is over no limit of "
-        "at least one, as 1 is not over a limit of one",
-        "hit.timeout: arith limit.window + 1 -> limit.window - 1": NO_CLOCK + "the key names its "
-        "window, so its expiry only frees memory; expiring two seconds earlier shows only in a "
-        "window's last second",
-        "hit.timeout: constant 1 -> 2": NO_CLOCK + "the key names its window, so a later expiry "
-        "only keeps it in memory a second longer",
-        "hit.timeout: constant 1 -> 0": NO_CLOCK + "the key names its window; expiring as it ends "
-        "or a second later is the same",
-        "hit: constant 1 -> 2 #3": RACE,
-        "hit: constant 1 -> 0 #3": RACE,
-        "hit.timeout: arith limit.window + 1 -> limit.window - 1 #2": RACE,
-        "hit.timeout: constant 1 -> 2 #2": RACE,
-        "hit.timeout: constant 1 -> 0 #2": RACE,
-        "hit: constant 1 -> 2 #4": RACE,
-        "hit: constant 1 -> 0 #4": RACE,
-    },
+    "registry/ratelimit.py": {},
     "releases/zips.py": {
         "ZipLimits.frozen: constant True -> False": "limits are built per call and never changed",
         "_count_entries: constant 0 -> 1": "the search starts at 1 instead of 0 only in a file "
