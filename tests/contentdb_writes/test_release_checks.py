@@ -182,13 +182,13 @@ def test_repository_urls_other_than_the_allowed_schemes_are_refused(
 
 
 def test_the_allowed_schemes_are_named_in_the_refusal(client, token, wip_mod, settings):
-    settings.GIT_IMPORT_ALLOWED_SCHEMES = ["https", "git"]
+    settings.GIT_IMPORT_ALLOWED_SCHEMES = ["https", "http"]
     wip_mod.repo = "ssh://example.org/x"
     wip_mod.save()
     response = client.post(
         URL, {"method": "git", "ref": "", "title": "1.0"}, content_type="application/json", **token
     )
-    assert response.json()["error"] == "The repository URL must start with https:// or git://"
+    assert response.json()["error"] == "The repository URL must start with https:// or http://"
 
 
 # --- the release request, shared by uploads and imports -----------------------------------------

@@ -1,7 +1,8 @@
 """The abuse limits (registry/ratelimit.py) at their boundaries, through both faces: exactly the
-limit is allowed and one more is refused, Retry-After is the rest of the fixed window, the client
-address comes from the configured proxy header (its first address, at most 64 characters), and
-each limit counts only its own events for its own client or account."""
+limit of failures is answered as a failure and one more is refused, Retry-After is the rest of the
+fixed window, valid credentials always work (only failures are throttled), the client address comes
+from the configured proxy header (its first address, at most 64 characters), and each limit counts
+only its own events for its own client or account."""
 
 import time
 
@@ -23,6 +24,10 @@ def failed_luarocks_auths(client, times: int, **extra) -> None:
         assert client.get("/api/1/not-a-key-at-all/status", **extra).status_code == 401
 
 
+def one_more_failure(client, **extra):
+    return client.get("/api/1/not-a-key-at-all/status", **extra)
+
+
 def retry_after_is_the_rest_of_the_window(response, before: int, after: int) -> bool:
     """Retry-After is the seconds from one of the request's seconds to its window's end."""
     wait = int(response["Retry-After"])
@@ -36,11 +41,12 @@ def test_up_to_the_limit_of_failures_the_address_is_not_blocked(client, user):
     assert client.get(f"/api/1/{secret}/status").status_code == 200
     failed_luarocks_auths(client, 1)
     before = int(time.time())
-    refused = client.get(f"/api/1/{secret}/status")
+    refused = one_more_failure(client)
     after = int(time.time())
     assert refused.status_code == 429
     assert refused.json() == {"errors": [BLOCKED]}
     assert retry_after_is_the_rest_of_the_window(refused, before, after)
+    assert client.get(f"/api/1/{secret}/status").status_code == 200  # a valid key always works
 
 
 @LIMITS
@@ -48,11 +54,13 @@ def test_a_blocked_address_is_not_counted_further_and_tokens_share_its_count(cli
     _, token = create_api_token(user=user)
     failed_luarocks_auths(client, 3)
     before = int(time.time())
-    refused = client.get("/api/whoami/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    refused = client.get("/api/whoami/", HTTP_AUTHORIZATION="Bearer " + "x" * 32)
     after = int(time.time())
     assert refused.status_code == 429
     assert refused.json() == {"success": False, "error": BLOCKED}
     assert retry_after_is_the_rest_of_the_window(refused, before, after)
+    valid = client.get("/api/whoami/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert valid.status_code == 200
 
 
 @LIMITS
@@ -67,10 +75,10 @@ def test_successes_are_not_failures(client, user):
 def test_behind_a_proxy_the_first_forwarded_address_is_the_client(client, user):
     _, secret = create_api_key(user=user)
     failed_luarocks_auths(client, 3, HTTP_X_REAL_IP=" 198.51.100.1 , 10.0.0.1")
-    blocked = client.get(f"/api/1/{secret}/status", HTTP_X_REAL_IP="198.51.100.1")
-    assert blocked.status_code == 429
+    assert one_more_failure(client, HTTP_X_REAL_IP="198.51.100.1").status_code == 429
     # the proxy's own address (REMOTE_ADDR, the same for everyone) is not what is counted
-    assert client.get(f"/api/1/{secret}/status", HTTP_X_REAL_IP="198.51.100.2").status_code == 200
+    assert one_more_failure(client, HTTP_X_REAL_IP="198.51.100.2").status_code == 401
+    assert client.get(f"/api/1/{secret}/status", HTTP_X_REAL_IP="198.51.100.1").status_code == 200
 
 
 @override_settings(CLIENT_ADDRESS_HEADER="HTTP_X_REAL_IP")
@@ -78,8 +86,9 @@ def test_behind_a_proxy_the_first_forwarded_address_is_the_client(client, user):
 def test_without_the_header_the_connection_address_is_the_client(client, user):
     _, secret = create_api_key(user=user)
     failed_luarocks_auths(client, 3, HTTP_X_REAL_IP="", REMOTE_ADDR="192.0.2.1")
-    assert client.get(f"/api/1/{secret}/status", REMOTE_ADDR="192.0.2.1").status_code == 429
-    assert client.get(f"/api/1/{secret}/status", REMOTE_ADDR="192.0.2.2").status_code == 200
+    assert one_more_failure(client, REMOTE_ADDR="192.0.2.1").status_code == 429
+    assert one_more_failure(client, REMOTE_ADDR="192.0.2.2").status_code == 401
+    assert client.get(f"/api/1/{secret}/status", REMOTE_ADDR="192.0.2.1").status_code == 200
 
 
 @override_settings(CLIENT_ADDRESS_HEADER="HTTP_X_REAL_IP")
@@ -88,8 +97,9 @@ def test_forwarded_addresses_are_cut_at_64_characters(client, user):
     _, secret = create_api_key(user=user)
     long = "2001:db8:" + "a" * 55  # 64 characters
     failed_luarocks_auths(client, 3, HTTP_X_REAL_IP=long + "1")
-    assert client.get(f"/api/1/{secret}/status", HTTP_X_REAL_IP=long + "2").status_code == 429
-    assert client.get(f"/api/1/{secret}/status", HTTP_X_REAL_IP=long[:-1]).status_code == 200
+    assert one_more_failure(client, HTTP_X_REAL_IP=long + "2").status_code == 429
+    assert one_more_failure(client, HTTP_X_REAL_IP=long[:-1]).status_code == 401
+    assert client.get(f"/api/1/{secret}/status", HTTP_X_REAL_IP=long + "2").status_code == 200
 
 
 @LIMITS
@@ -97,8 +107,9 @@ def test_connection_addresses_are_cut_at_64_characters(client, user):
     _, secret = create_api_key(user=user)
     long = "x" * 64
     failed_luarocks_auths(client, 3, REMOTE_ADDR=long + "1")
-    assert client.get(f"/api/1/{secret}/status", REMOTE_ADDR=long + "2").status_code == 429
-    assert client.get(f"/api/1/{secret}/status", REMOTE_ADDR=long[:-1]).status_code == 200
+    assert one_more_failure(client, REMOTE_ADDR=long + "2").status_code == 429
+    assert one_more_failure(client, REMOTE_ADDR=long[:-1]).status_code == 401
+    assert client.get(f"/api/1/{secret}/status", REMOTE_ADDR=long + "2").status_code == 200
 
 
 def create_package(client, token: str, name: str):
@@ -161,4 +172,5 @@ def test_a_limit_of_one(client, user):
     assert create_package(client, token, "one").status_code == 201
     assert create_package(client, token, "two").status_code == 429
     failed_luarocks_auths(client, 1)
-    assert client.get(f"/api/1/{secret}/status").status_code == 429
+    assert one_more_failure(client).status_code == 429
+    assert client.get(f"/api/1/{secret}/status").status_code == 200
