@@ -92,9 +92,10 @@ def prepare_data(args, env) -> None:
 
 
 def time_cold_rebuilds(args) -> dict:
+    from media_tools.generations import bump
+    from packages.invalidation import ROOT_MANIFESTS
     from registry.luarocks.lua import lua_manifest
     from registry.luarocks.manifest_cache import get_manifest, render_manifest
-    from releases.cache import ROOT_MANIFESTS, bump
     from releases.manifests import ManifestScope, manifest_repository
 
     scope = ManifestScope.root()

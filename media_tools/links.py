@@ -12,6 +12,9 @@ it with those schemes: no whitespace or control characters anywhere (browsers dr
 inside URLs, so `java\\tscript:` would be `javascript:` to them), a real host.
 """
 
+import re
+from urllib.parse import parse_qs, urlsplit
+
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
@@ -36,3 +39,23 @@ def validate_web_url(value: str) -> None:
     if value and not is_web_url(value):
         raise ValidationError(NOT_A_WEB_URL, code="not_web_url")  # not "invalid": forms would
         # show their own generic message for that code instead of this one
+
+
+YOUTUBE_HOSTS = ("youtube.com", "m.youtube.com")
+YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def youtube_video_id(url: str | None) -> str | None:
+    """The video id of a YouTube watch link (`youtube.com/watch?v=ID`, also `www.` and `m.`) or a
+    short link (`youtu.be/ID`); None for any other URL. ContentDB stores such links in one form
+    and shows their thumbnails."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    video: str | None = None
+    if host == "youtu.be":
+        video = parts.path.strip("/")
+    elif host in YOUTUBE_HOSTS and parts.path == "/watch":
+        video = (parse_qs(parts.query).get("v") or [None])[0]
+    return video if video and YOUTUBE_ID.fullmatch(video) else None

@@ -107,7 +107,8 @@ def stored_thumbnail(*, name: str, level: int, extension: str) -> bytes:
     return data
 
 
-def delete_thumbnails(name: str) -> None:
-    for level in LEVELS:
-        for extension in CONTENT_TYPES:
-            default_storage.delete(thumbnail_name(name, level, extension))
+def thumbnail_names(name: str) -> list[str]:
+    """Every name a thumbnail of the stored image `name` may have been stored under."""
+    return [
+        thumbnail_name(name, level, extension) for level in LEVELS for extension in CONTENT_TYPES
+    ]

@@ -134,23 +134,6 @@ READ_ONLY_ACTIONS = frozenset(
 # What puts content in front of other people: a throwaway account must verify an email address first.
 PUBLISH_ACTIONS = frozenset({Action.CREATE_PACKAGE, Action.MAKE_RELEASE, Action.ADD_SCREENSHOTS})
 
-# Which action lets a staff member open a model's admin pages (packages.admin_moderation's
-# RankAccessMixin reads it): the same rule as everywhere else, declared once per model. None, or a
-# model missing here, is open to Django's per-model permissions only (superusers).
-ADMIN_PAGES: dict[str, Action | None] = {
-    "packages.Package": Action.VIEW_MODERATION_QUEUE,
-    "packages.PackageAlias": Action.VIEW_MODERATION_QUEUE,
-    "packages.Review": Action.VIEW_MODERATION_QUEUE,
-    "packages.Report": Action.SEE_REPORTS,
-    "releases.Release": Action.VIEW_MODERATION_QUEUE,
-    "releases.ReleaseFile": None,  # which bytes a URL serves: superusers only
-    "media_tools.Screenshot": Action.VIEW_MODERATION_QUEUE,
-    "accounts.User": Action.SUSPEND_USER,
-    "accounts.ApiKey": Action.SUSPEND_USER,
-    "accounts.ApiToken": Action.SUSPEND_USER,
-    "accounts.AuditLogEntry": Action.VIEW_AUDIT_LOG,
-}
-
 Target = Package | User | Review | object | None
 
 

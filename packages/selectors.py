@@ -1,17 +1,19 @@
 """Read-only queries over packages, with their joins already made."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Lower
 
 from accounts.models import User
 from packages.errors import NoSuchPackage, NotAllowed, PackageMoved
 from packages.models import (
+    LUANTI_TYPES,
     CollectionItem,
-    GameSupport,
+    LuantiVersion,
     Package,
     PackageAlias,
     PackageState,
     PackageType,
+    Screenshot,
 )
 from packages.permissions import Action, can, refusal_message, visible_filter
 
@@ -38,14 +40,19 @@ def _with_key(packages: QuerySet[Package], *, author: str, name: str) -> QuerySe
     )
 
 
-def package_by_key(*, author: str, name: str, rock: bool | None = None) -> Package | None:
-    """Look a package up by author/name, case-insensitively; `rock` narrows to one namespace."""
+def package_by_key(
+    *, author: str, name: str, rock: bool | None = None, detailed: bool = False
+) -> Package | None:
+    """A package by author/name, case-insensitively and without a permission check (operators'
+    commands; answers built after a write the caller was allowed to make). `rock` narrows to one
+    namespace; `detailed` also fetches everything the ContentDB detail dict shows (licenses,
+    maintainers, tags, warnings, provides, screenshots)."""
     packages = _with_key(Package.objects.select_related("author"), author=author, name=name)
     if rock is True:
         packages = packages.filter(type=PackageType.ROCK)
     elif rock is False:
-        packages = packages.exclude(type=PackageType.ROCK)
-    return packages.first()
+        packages = _luanti(packages)
+    return (_detailed(packages) if detailed else packages).first()
 
 
 def site_counts() -> dict[str, int]:
@@ -62,50 +69,6 @@ def site_counts() -> dict[str, int]:
     }
 
 
-# ContentDB face reads -----------------------------------------------------------------------
-
-
-def _thumbnail_file() -> Subquery:
-    """Per package row: the file of its first approved screenshot by order (ContentDB's thumbnail,
-    which is not the cover image)."""
-    from media_tools.models import Screenshot
-
-    return Subquery(
-        Screenshot.objects.filter(package_id=OuterRef("pk"), approved=True)
-        .order_by("order", "id")
-        .values("file")[:1]
-    )
-
-
-SHORT_FIELDS = ("id", "name", "title", "short_description", "type", "dev_state", "repo")
-
-
-def short_package_rows(packages: QuerySet[Package], *, with_aliases: bool = True) -> list[dict]:
-    """Plain rows for the short dict, in two queries whatever the number of packages.
-
-    `packages` must carry the `release` annotation (see packages.queries.latest_release_id);
-    each row gets `author__username`, `release`, `thumbnail` (a storage name) and `aliases`.
-    """
-    from packages.queries import latest_release_id
-
-    if "release" not in packages.query.annotations:
-        packages = packages.annotate(release=latest_release_id(None))
-    rows = list(
-        packages.values(*SHORT_FIELDS, "author__username", "release", thumbnail=_thumbnail_file())
-    )
-    if with_aliases and rows:
-        aliases: dict[int, list[str]] = {}
-        for package_id, author, name in PackageAlias.objects.filter(
-            package__state=PackageState.APPROVED, is_rock=False
-        ).values_list("package_id", "author", "name"):
-            aliases.setdefault(package_id, []).append(f"{author}/{name}")
-        for row in rows:
-            row["aliases"] = aliases.get(row["id"], [])
-    for row in rows:
-        row["author"] = row.pop("author__username")
-    return rows
-
-
 def old_names(*, rock: bool) -> dict[int, list[str]]:
     """Every old name (`author/name`) of a namespace by package id, whatever the package's state
     (aliases are few: renames and transfers), in one query."""
@@ -115,16 +78,6 @@ def old_names(*, rock: bool) -> dict[int, list[str]]:
     ):
         names.setdefault(package_id, []).append(f"{author}/{name}")
     return names
-
-
-def luanti_package_by_key(*, author: str, name: str, detailed: bool = True) -> Package | None:
-    """A Luanti package (any state but never a rock), without a permission check: for answers
-    built after a write the caller was allowed to make. `detailed` also fetches everything its
-    detail dict shows (licenses, maintainers, tags, warnings, provides, screenshots)."""
-    packages = _luanti(
-        _with_key(Package.objects.select_related("author"), author=author, name=name)
-    )
-    return (_detailed(packages) if detailed else packages).first()
 
 
 NOT_ALLOWED = "You may not do that to this package."
@@ -185,8 +138,6 @@ def _luanti(packages: QuerySet[Package]) -> QuerySet[Package]:
 
 
 def _detailed(packages: QuerySet[Package]) -> QuerySet[Package]:
-    from media_tools.models import Screenshot
-
     return packages.select_related("license", "media_license").prefetch_related(
         "maintainers",
         "tags",
@@ -223,27 +174,6 @@ def _moved_to(*, author: str, name: str, rock: bool) -> Package | None:
     ).first()
 
 
-def game_support_rows(*, package: Package, viewer: User | None) -> list[dict]:
-    """`{"supports", "confidence", "game": short row}` for each game-support row whose game
-    `viewer` may see (a deleted or unapproved game is not shown to who may not see it), in two
-    queries."""
-    supports = {
-        game_id: (is_supported, confidence)
-        for game_id, is_supported, confidence in GameSupport.objects.filter(
-            package=package
-        ).values_list("game_id", "supports", "confidence")
-    }
-    if not supports:
-        return []
-    games = short_package_rows(
-        visible_packages(viewer=viewer).filter(pk__in=supports).order_by("id"), with_aliases=False
-    )
-    return [
-        {"supports": supports[row["id"]][0], "confidence": supports[row["id"]][1], "game": row}
-        for row in games
-    ]
-
-
 FEATURED_COLLECTION = ("ContentDB", "featured")  # ContentDB's rule: this user's collection
 
 
@@ -257,3 +187,30 @@ def featured_package_ids() -> list[int]:
         .order_by("order", "id")
         .values_list("package_id", flat=True)
     )
+
+
+def luanti_packages() -> QuerySet[Package]:
+    """What this face ever lists: approved Luanti content (never rocks)."""
+    return Package.objects.filter(state=PackageState.APPROVED, type__in=LUANTI_TYPES)
+
+
+def resolve_luanti_version(
+    *, protocol: int | None, engine: str | None, versions: list[LuantiVersion] | None = None
+) -> LuantiVersion | None:
+    """ContentDB's `LuantiRelease.get`: the engine version cut to major.minor matches a row name
+    (minus `-dev`, plus protocol equality when both are given); failing that, with a protocol, the
+    row with the highest protocol not above it. None when nothing matches (then: no filter)."""
+    if versions is None:
+        versions = list(LuantiVersion.objects.all())
+    if engine:
+        major_minor = ".".join(engine.split("-", 1)[0].split(".")[:2])
+        for version in versions:
+            if version.name.removesuffix("-dev") == major_minor and (
+                protocol is None or version.protocol_version == protocol
+            ):
+                return version
+    if protocol is not None:
+        older = [v for v in versions if v.protocol_version <= protocol]
+        if older:
+            return max(older, key=lambda v: (v.protocol_version, v.pk))
+    return None

@@ -2,8 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from media_tools.models import Screenshot
-from packages.models import License, Package, PackageState, PackageType, Tag
+from packages.models import License, Package, PackageState, PackageType, Screenshot, Tag
 from packages.selectors import public_packages, visible_packages
 
 SEARCH_ORDERS = {

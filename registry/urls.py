@@ -1,4 +1,12 @@
-"""Root URLconf: the two API faces first (their own error formats), then the web pages and admin."""
+"""Root URL map: the API faces first (their own error formats), then the moderators' admin and the
+web face.
+
+- registry/luarocks/urls.py: the LuaRocks face (upload API, manifests, rock and rockspec files);
+- registry/contentdb/urls.py: the ContentDB face (/api/..., downloads, thumbnails);
+- admin/: the moderators' face (registry/admin/), whose site (registry/admin/site.py) adds the
+  moderation queue, admin/packages/package/moderation-queue/ (registry/admin/queue.py);
+- registry/web/urls.py: the web face (account, package, release, module and browsing pages).
+"""
 
 from django.conf import settings
 from django.contrib import admin
@@ -9,8 +17,6 @@ urlpatterns = [
     path("", include("registry.luarocks.urls")),
     path("", include("registry.contentdb.urls")),
     path("admin/", admin.site.urls),
-    path("", include("accounts.urls")),
-    path("", include("packages.urls")),
     path("", include("registry.web.urls")),
 ]
 

@@ -35,7 +35,7 @@ MiB = 1024 * 1024
 
 @dataclass(frozen=True)
 class ZipLimits:
-    """Why these numbers: see the module docstring of releases.luanti_releases and the issue note."""
+    """Why these numbers: see the module docstring of releases.zip_releases and the issue note."""
 
     max_size: int = 15 * MiB
     max_total_uncompressed: int = 300 * MiB  # ContentDB's own limit for a release's content

@@ -12,7 +12,7 @@ from rest_framework.exceptions import APIException
 
 from accounts.selectors import api_token_by_secret
 from accounts.services import record_api_token_use
-from registry import ratelimit
+from registry.common import ratelimit
 
 TOKEN_TOO_SHORT = "API token is too short"  # noqa: S105 - a message, not a secret
 UNKNOWN_TOKEN = "Unknown API token"  # noqa: S105 - a message, not a secret

@@ -15,8 +15,7 @@ from accounts.addresses import client_address
 from packages.errors import NoSuchPackage, PackageMoved
 from packages.models import Package
 from packages.permissions import Action, can
-from packages.queries import resolve_luanti_version
-from packages.selectors import package_for_action
+from packages.selectors import package_for_action, resolve_luanti_version
 from releases.downloads import count_luanti_download
 from releases.models import Release, TaskState
 from releases.selectors import latest_compatible_release, release_zip

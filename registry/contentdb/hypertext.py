@@ -12,9 +12,10 @@ from rest_framework.response import Response
 
 from media_tools.hypertext import markdown_to_hypertext, posted_hypertext
 from media_tools.markdown import MAX_SOURCE_LENGTH, ensure_renderable
-from registry import ratelimit
+from registry.common import ratelimit
 from registry.contentdb.base import ContentDBError, ContentDBView
-from registry.contentdb.views.common import PackageView, int_param, is_yes
+from registry.contentdb.inputs import is_yes
+from registry.contentdb.views.common import PackageView, int_param
 
 MARKDOWN_TYPES = frozenset({"text/markdown", "text/x-markdown"})
 HTML_TYPES = frozenset({"text/html"})

@@ -2,11 +2,13 @@
 same builder as GET /api/packages/<author>/<name>/, so a write answers what a read would show."""
 
 from packages.models import Package
-from packages.selectors import luanti_package_by_key
+from packages.selectors import package_by_key
 from registry.contentdb.views.packages import detail
 
 
 def package_answer(package: Package, request) -> dict:
-    fresh = luanti_package_by_key(author=package.author.username, name=package.name)
+    fresh = package_by_key(
+        author=package.author.username, name=package.name, rock=False, detailed=True
+    )
     data, _ = detail(fresh, request, include_unapproved=True)
     return data

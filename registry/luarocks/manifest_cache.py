@@ -1,6 +1,6 @@
 """Built manifests: rendered once per (scope, generation, Lua version, format), then served from cache.
 
-A write that changes a manifest bumps its generation in `releases.cache` when it commits, so the next
+A write that changes a manifest bumps its generation in `media_tools.generations` when it commits, so the next
 request misses the cache and rebuilds. Each cached entry carries its own ETag and Last-Modified.
 Last-Modified only ever moves forward for a URL (at least one second per rebuild): the client
 revalidates with HEAD and compares that header as a string (docs/protocols/luarocks.md 4.5), so two builds
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from media_tools.generations import generation, generation_key
 from registry.luarocks.lua import lua_manifest
-from releases.cache import generation, generation_key
 from releases.manifests import ManifestScope, Repository, manifest_repository
 
 FORMATS = ("lua", "zip", "json")

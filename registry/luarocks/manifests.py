@@ -11,8 +11,8 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from accounts.selectors import user_by_username
+from registry.common.replay import mark_replayable
 from registry.luarocks.manifest_cache import BuiltManifest, manifest_and_proof
-from registry.replay import mark_replayable
 from releases.manifests import ManifestScope
 
 # Proxies and browsers may keep a manifest briefly but must revalidate: writes show up at once.

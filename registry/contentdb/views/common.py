@@ -7,8 +7,7 @@ from django.http import HttpResponseRedirect
 from packages.errors import PackageMoved
 from packages.models import LuantiVersion, Package
 from packages.permissions import Action, can
-from packages.queries import resolve_luanti_version
-from packages.selectors import package_for_action
+from packages.selectors import package_for_action, resolve_luanti_version
 from registry.contentdb.base import ContentDBError, ContentDBView
 
 
@@ -76,10 +75,3 @@ def requested_version(request) -> LuantiVersion | None:
     if protocol is None and not engine:
         return None
     return resolve_luanti_version(protocol=protocol, engine=engine)
-
-
-def is_yes(value: str | None, *, default: bool) -> bool:
-    """ContentDB's `is_yes`: true/yes/on/1, case-insensitive; anything else is false."""
-    if value is None:
-        return default
-    return value.strip().lower() in {"true", "yes", "on", "1"}

@@ -5,8 +5,7 @@ from datetime import date
 from django.http import JsonResponse
 from rest_framework.response import Response
 
-from media_tools.models import Screenshot
-from packages.models import Review
+from packages.models import Review, Screenshot
 from packages.stats import package_stats
 from registry.contentdb.base import ContentDBError
 from registry.contentdb.hypertext_fields import reviews_hypertext

@@ -9,18 +9,15 @@ from django.http import HttpResponse
 from rest_framework.response import Response
 
 from packages.dependency_selectors import dependency_graph, raw_dependencies
+from packages.invalidation import LUANTI_LISTS
 from packages.models import Package
-from packages.queries import PackageQuery
-from packages.selectors import (
-    featured_package_ids,
-    game_support_rows,
-    old_names,
-    short_package_rows,
-)
-from registry.cached_bodies import cached_body_response
+from packages.selectors import featured_package_ids, old_names
+from registry.common.cached_bodies import cached_body_response
 from registry.contentdb import hypertext_fields as ht
 from registry.contentdb.base import ContentDBView
+from registry.contentdb.inputs import is_yes
 from registry.contentdb.pagination import paginate
+from registry.contentdb.queries import PackageQuery
 from registry.contentdb.serializers import (
     absolute,
     iso,
@@ -35,13 +32,16 @@ from registry.contentdb.views.common import (
     VERSION_PARAMS,
     PackageView,
     int_param,
-    is_yes,
     requested_version,
     version_params,
 )
-from releases.cache import LUANTI_LISTS
 from releases.models import Release
-from releases.selectors import latest_compatible_release, zip_size
+from releases.selectors import (
+    game_support_rows,
+    latest_compatible_release,
+    short_package_rows,
+    zip_size,
+)
 
 LIST_CACHE_SECONDS = 300
 
@@ -54,7 +54,7 @@ def cached_json(
     request, prefix: str, build, *, params: dict, known: frozenset[str]
 ) -> HttpResponse:
     """Serve the JSON bytes built for `params` (what the answer depends on, normalised) until a
-    Luanti write bumps the generation (releases.cache) or the max-age passes.
+    Luanti write bumps the generation (media_tools.generations) or the max-age passes.
 
     The key is made of `params` only, never of the raw query string: unknown parameters
     (`?cachebust=N`) and reorderings of one query share one entry, so a flood of them cannot

@@ -21,15 +21,20 @@ from packages.models import (
     Review,
     Tag,
 )
-from packages.queries import luanti_packages, resolve_luanti_version
-from packages.selectors import package_for_action, short_package_rows, visible_packages
+from packages.selectors import (
+    luanti_packages,
+    package_for_action,
+    resolve_luanti_version,
+    visible_packages,
+)
 from packages.stats import all_packages_stats, user_stats
 from registry.contentdb.base import ContentDBError, ContentDBView
+from registry.contentdb.inputs import is_yes
 from registry.contentdb.pagination import paginate
 from registry.contentdb.serializers import iso, release_dict, review_dict, short_dict, user_dict
 from registry.contentdb.views.common import int_param
 from registry.contentdb.views.package_parts import date_param
-from releases.selectors import recent_releases, zip_size
+from releases.selectors import recent_releases, short_package_rows, zip_size
 
 USER_NOT_FOUND = "User not found"
 
@@ -67,7 +72,7 @@ class ReviewListView(ContentDBView):
         if rating is not None:
             reviews = reviews.filter(rating=rating)
         if params.get("is_positive"):
-            positive = params["is_positive"].strip().lower() in {"true", "yes", "on", "1"}
+            positive = is_yes(params["is_positive"])
             reviews = reviews.filter(rating__gt=3) if positive else reviews.filter(rating__lte=3)
         if params.get("q"):
             reviews = reviews.filter(title__icontains=params["q"][:100])

@@ -1,0 +1,812 @@
+"""A deterministic, realistic data set for `make bench` (bench/README.md).
+
+Default: 10,000 packages by 1,500 authors - 7,000 rocks with 50,000 versions (a rockspec per version,
+a source rock for some) and 3,000 Luanti packages (mods, games, texture packs) with 15,000 releases,
+tags, content warnings, screenshots rows, game support and 30 days of download stats. The same seed
+gives the same rows. Rows are written with bulk_create in batches, so the 10k set takes seconds, not
+minutes, on SQLite. File rows point at storage names that are not written: manifests and lists only
+read rows, and the upload benchmarks write their own files.
+
+`--scale 0.05` makes a set 20 times smaller with the same shape (the bench compares SQL query counts
+on both to show they do not grow with the number of packages).
+"""
+
+import hashlib
+import json
+import random
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+
+from accounts.models import Rank, User
+from accounts.services import create_api_key, create_api_token
+from packages.models import (
+    ContentWarning,
+    DevState,
+    GameSupport,
+    License,
+    LuantiVersion,
+    MetaPackage,
+    Package,
+    PackageDailyStats,
+    PackageState,
+    PackageType,
+    Screenshot,
+    Tag,
+)
+from releases.models import FileKind, Release, ReleaseFile, TaskState
+
+BATCH = 2000
+BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
+STATS_DAYS = 30
+BENCH_USER = "benchuser"
+BENCH_MODS = 20
+
+WORDS = [
+    "alpha",
+    "amber",
+    "anvil",
+    "apple",
+    "arrow",
+    "atlas",
+    "aurora",
+    "autumn",
+    "badger",
+    "basalt",
+    "beacon",
+    "birch",
+    "blaze",
+    "bloom",
+    "boulder",
+    "bramble",
+    "breeze",
+    "bridge",
+    "brook",
+    "cactus",
+    "canyon",
+    "castle",
+    "cavern",
+    "cedar",
+    "chalk",
+    "cherry",
+    "cinder",
+    "citadel",
+    "clay",
+    "cliff",
+    "cloud",
+    "clover",
+    "cobalt",
+    "comet",
+    "copper",
+    "coral",
+    "crane",
+    "crater",
+    "crystal",
+    "dawn",
+    "delta",
+    "desert",
+    "dragon",
+    "drift",
+    "dune",
+    "dusk",
+    "eagle",
+    "ember",
+    "emerald",
+    "falcon",
+    "farm",
+    "feather",
+    "fern",
+    "field",
+    "flame",
+    "flint",
+    "forest",
+    "forge",
+    "fossil",
+    "fox",
+    "frost",
+    "garden",
+    "garnet",
+    "geyser",
+    "glacier",
+    "glade",
+    "granite",
+    "grove",
+    "harbor",
+    "hawk",
+    "hazel",
+    "heath",
+    "hollow",
+    "honey",
+    "horizon",
+    "iron",
+    "island",
+    "ivy",
+    "jade",
+    "jasper",
+    "juniper",
+    "kelp",
+    "lagoon",
+    "lantern",
+    "lava",
+    "leaf",
+    "lichen",
+    "lily",
+    "lotus",
+    "lunar",
+    "maple",
+    "marble",
+    "marsh",
+    "meadow",
+    "mesa",
+    "meteor",
+    "mist",
+    "moss",
+    "mountain",
+    "nebula",
+    "nectar",
+    "night",
+    "oak",
+    "oasis",
+    "obsidian",
+    "ocean",
+    "onyx",
+    "orchid",
+    "otter",
+    "owl",
+    "peak",
+    "pebble",
+    "pine",
+    "plains",
+    "planet",
+    "pollen",
+    "prairie",
+    "quarry",
+    "quartz",
+    "rain",
+    "raven",
+    "reef",
+    "ridge",
+    "river",
+    "robin",
+    "ruby",
+    "rust",
+    "saffron",
+    "sage",
+    "sand",
+    "sapphire",
+    "shadow",
+    "shore",
+    "silver",
+    "sky",
+    "slate",
+    "snow",
+    "solar",
+    "spark",
+    "spruce",
+    "star",
+    "stone",
+    "storm",
+    "stream",
+    "summit",
+    "sun",
+    "swamp",
+    "thistle",
+    "thunder",
+    "tide",
+    "timber",
+    "topaz",
+    "torch",
+    "tundra",
+    "valley",
+    "velvet",
+    "violet",
+    "volcano",
+    "walnut",
+    "wave",
+    "willow",
+    "wind",
+    "winter",
+    "wolf",
+    "wood",
+    "zephyr",
+]
+TOPICS = [
+    "json",
+    "parser",
+    "http",
+    "client",
+    "socket",
+    "server",
+    "logging",
+    "testing",
+    "async",
+    "coroutine",
+    "string",
+    "utf8",
+    "regex",
+    "path",
+    "file",
+    "sqlite",
+    "redis",
+    "template",
+    "markdown",
+    "yaml",
+    "toml",
+    "crypto",
+    "hash",
+    "base64",
+    "argparse",
+    "cli",
+    "color",
+    "terminal",
+    "date",
+    "time",
+    "uuid",
+    "queue",
+    "cache",
+    "event",
+    "signal",
+    "math",
+    "vector",
+    "matrix",
+    "geometry",
+    "physics",
+    "image",
+    "audio",
+    "network",
+    "router",
+    "middleware",
+    "orm",
+    "validation",
+    "serializer",
+    "compression",
+    "zip",
+    "lpeg",
+    "ffi",
+]
+THINGS = [
+    "mobs",
+    "farming",
+    "furniture",
+    "tools",
+    "armor",
+    "weapons",
+    "ores",
+    "biomes",
+    "trees",
+    "flowers",
+    "doors",
+    "chests",
+    "lighting",
+    "vehicles",
+    "boats",
+    "trains",
+    "mesecons",
+    "pipes",
+    "machines",
+    "food",
+    "potions",
+    "spells",
+    "quests",
+    "shops",
+    "economy",
+    "skins",
+    "hud",
+    "chat",
+    "protection",
+    "teleport",
+    "mapgen",
+    "caves",
+    "dungeons",
+    "castles",
+    "villages",
+    "animals",
+    "fish",
+    "birds",
+    "weather",
+    "seasons",
+    "music",
+    "sounds",
+    "textures",
+    "blocks",
+    "stairs",
+    "walls",
+    "fences",
+    "signs",
+    "books",
+]
+LUA_CONSTRAINTS = (
+    "",
+    "lua >= 5.1",
+    "lua >= 5.1, < 5.4",
+    "lua >= 5.1, < 5.5",
+    "lua ~> 5.1",
+    "lua >= 5.3",
+)
+DEV_STATES = [s.value for s in DevState]
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _counts(rng: random.Random, n: int, total: int, low: int, high: int) -> list[int]:
+    """n counts in [low, high] (skewed like real registries) that add up to `total` exactly."""
+    counts = [
+        min(high, low + int(rng.expovariate(1.0 / max(1, total / n - low)))) for _ in range(n)
+    ]
+    i = 0
+    while (diff := total - sum(counts)) != 0:
+        step = 1 if diff > 0 else -1
+        j = i % n
+        if low <= counts[j] + step <= high:
+            counts[j] += step
+        i += 1
+    return counts
+
+
+def _bulk(model, rows: list[dict]) -> list[dict]:
+    """Insert rows (dicts keyed by column attname) with executemany; fill in their `id`.
+
+    bulk_create spends ~30 us per value compiling SQL; the generator writes ~3 million values,
+    so it writes plain tuples instead (the tables are empty or hold only reference data, so ids
+    are handed out here and PostgreSQL's sequences are reset afterwards).
+    """
+    if not rows:
+        return rows
+    fields = [f for f in model._meta.concrete_fields]
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # table and column names come from our models, never from input
+        cursor.execute(f"SELECT MAX({quote('id')}) FROM {quote(table)}")  # noqa: S608
+        next_id = (cursor.fetchone()[0] or 0) + 1
+        converters = [_converter(field) for field in fields]
+        defaults = [_default(field) for field in fields]
+        values = []
+        for row in rows:
+            row["id"] = next_id
+            next_id += 1
+            values.append(
+                tuple(
+                    convert(row[f.attname] if f.attname in row else default())
+                    for f, convert, default in zip(fields, converters, defaults, strict=True)
+                )
+            )
+        columns = ", ".join(quote(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        if connection.vendor == "postgresql":
+            # COPY: executemany sends one statement per row and waits on each round trip
+            with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+        else:
+            sql = f"INSERT INTO {quote(table)} ({columns}) VALUES ({marks})"  # noqa: S608
+            for start in range(0, len(values), BATCH):
+                cursor.executemany(sql, values[start : start + BATCH])
+    _reset_sequence(model)
+    return rows
+
+
+def _default(field):
+    """A per-row default: a callable default (a fresh uuid4 task id) is called for every row."""
+    if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+        return lambda: BASE_TIME
+    if callable(field.default):
+        return field.get_default
+    value = field.get_default()  # "" for text fields without a default, as Django would store
+    return lambda: value
+
+
+def _converter(field):
+    sqlite = connection.vendor == "sqlite"
+    if isinstance(field, models.DateTimeField):
+        if sqlite:  # what Django's SQLite backend stores: naive UTC ISO text
+            return lambda v: (
+                None if v is None else v.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+            )
+        return lambda v: v
+    if isinstance(field, models.DateField):
+        return (lambda v: None if v is None else v.isoformat()) if sqlite else (lambda v: v)
+    if isinstance(field, models.JSONField):
+        return lambda v: json.dumps(v)
+    if isinstance(field, models.UUIDField) and sqlite:  # Django stores 32 hex digits there
+        return lambda v: None if v is None else v.hex
+    return lambda v: v
+
+
+def _reset_sequence(model) -> None:
+    sql = connection.ops.sequence_reset_sql(no_style(), [model])
+    if sql:
+        with connection.cursor() as cursor:
+            for statement in sql:
+                cursor.execute(statement)
+
+
+class Command(BaseCommand):
+    help = "Fill the database with the deterministic benchmark data set (10,000 packages)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=20261123)
+        parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 10,000 packages")
+        parser.add_argument(
+            "--credentials",
+            type=Path,
+            help="write the bench user's LuaRocks API key and ContentDB token here (JSON)",
+        )
+
+    def handle(self, *args, seed: int, scale: float, credentials: Path | None, **options):
+        if Package.objects.exists():
+            raise CommandError(
+                "The database already holds packages; bench_data needs an empty one."
+            )
+        rng = random.Random(seed)
+        sizes = {
+            "authors": max(10, round(1500 * scale)),
+            "rocks": max(10, round(7000 * scale)),
+            "rock_versions": max(20, round(50000 * scale)),
+            "luanti": max(10, round(3000 * scale)),
+            "luanti_releases": max(20, round(15000 * scale)),
+        }
+        with transaction.atomic():
+            authors = self._authors(sizes["authors"])
+            rocks = self._rocks(rng, authors, sizes["rocks"], sizes["rock_versions"])
+            luanti = self._luanti(rng, authors, sizes["luanti"], sizes["luanti_releases"])
+            secrets = self._bench_account()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics, so plans match a live database
+        if credentials:
+            credentials.write_text(json.dumps(secrets, indent=2) + "\n")
+        self.stdout.write(
+            f"bench data: {len(authors)} authors, {rocks[0]} rocks with {rocks[1]} versions, "
+            f"{luanti[0]} Luanti packages with {luanti[1]} releases"
+        )
+
+    # accounts --------------------------------------------------------------------------------
+
+    def _authors(self, n: int) -> list[dict]:
+        return _bulk(
+            User,
+            [
+                {
+                    "username": f"author{i:04d}",
+                    "display_name": f"Author {i}",
+                    "password": "!",  # unusable: these accounts never sign in
+                    "rank": Rank.MEMBER,
+                    "date_joined": BASE_TIME,
+                    "first_name": "",
+                    "last_name": "",
+                    "email": "",
+                }
+                for i in range(n)
+            ],
+        )
+
+    def _bench_account(self) -> dict:
+        """The account the upload benchmarks write with: a key, a token and a mod."""
+        user = User(username=BENCH_USER, rank=Rank.TRUSTED_MEMBER, verified_by_operator=True)
+        user.set_unusable_password()
+        user.save()
+        _key, key_secret = create_api_key(user=user, comment="bench")
+        _token, token_secret = create_api_token(user=user, name="bench")
+        mit = License.objects.get(name="MIT")
+        mods = []
+        # ContentDB allows a few releases per package per 5 minutes: one mod per upload
+        for n in range(BENCH_MODS):
+            mod = Package.objects.create(
+                author=user,
+                name=f"benchmod{n}",
+                title=f"Bench Mod {n}",
+                type=PackageType.MOD,
+                state=PackageState.APPROVED,
+                short_description="A mod the release upload benchmark writes to.",
+                license=mit,
+                media_license=mit,
+            )
+            mod.maintainers.add(user)
+            mods.append(f"{user.username}/{mod.name}")
+        return {
+            "username": user.username,
+            "api_key": key_secret,
+            "api_token": token_secret,
+            "mods": mods,
+        }
+
+    # rocks -----------------------------------------------------------------------------------
+
+    def _rocks(self, rng, authors, n: int, n_versions: int) -> tuple[int, int]:
+        licenses = [
+            "MIT",
+            "MIT/X11",
+            "Apache-2.0",
+            "BSD-3-Clause",
+            "ISC",
+            "LGPL-2.1",
+            "Public Domain",
+        ]
+        names: set[str] = set()
+        packages = []
+        for i in range(n):
+            topic, word = rng.choice(TOPICS), rng.choice(WORDS)
+            name = f"{topic}-{word}"
+            if name in names:
+                name = f"{name}-{i}"
+            names.add(name)
+            author = authors[rng.randrange(len(authors))]
+            created = BASE_TIME + timedelta(minutes=rng.randrange(600_000))
+            packages.append(
+                _package(
+                    author_id=author["id"],
+                    name=name,
+                    title=name,
+                    type=PackageType.ROCK,
+                    state=PackageState.APPROVED,
+                    short_description=f"A {word} {topic} library for Lua.",
+                    long_description=f"{name} does {topic} the {word} way. "
+                    f"It works with {rng.choice(TOPICS)} and {rng.choice(TOPICS)}.",
+                    declared_license=rng.choice(licenses),
+                    labels=[topic],
+                    repo=f"https://example.org/{author['username']}/{name}",
+                    in_root_manifest=True,
+                    downloads=int(rng.paretovariate(1.2) * 50),
+                    created_at=created,
+                    approved_at=created,
+                )
+            )
+        packages = _bulk(Package, packages)
+
+        releases = []
+        counts = _counts(rng, n, n_versions, 1, 40)
+        for package, count in zip(packages, counts, strict=True):
+            is_dev_last = rng.random() < 0.05 and count > 1
+            lua = rng.choice(LUA_CONSTRAINTS)
+            major = rng.randrange(0, 4)
+            for v in range(count):
+                if is_dev_last and v == count - 1:
+                    version, dev = "scm-1", True
+                else:
+                    version, dev = f"{major}.{v // 4}.{v % 4}-1", False
+                when = package["created_at"] + timedelta(days=30 * v)
+                releases.append(
+                    _release(
+                        package_id=package["id"],
+                        name=version,
+                        approved_at=when,
+                        lua_constraint=lua,
+                        is_development=dev,
+                        source_url=f"git+https://example.org/{package['name']}.git",
+                        downloads=rng.randrange(0, 200),
+                        created_at=when,
+                    )
+                )
+        releases = _bulk(Release, releases)
+
+        files = []
+        by_id = {p["id"]: p for p in packages}
+        for release in releases:
+            package = by_id[release["package_id"]]
+            stem = f"{package['name']}-{release['name']}"
+            files.append(_file(package, release, FileKind.ROCKSPEC, "", f"{stem}.rockspec"))
+            if rng.random() < 0.3:
+                files.append(_file(package, release, FileKind.ROCK, "src", f"{stem}.src.rock"))
+        _bulk(ReleaseFile, files)
+        return len(packages), len(releases)
+
+    # Luanti ----------------------------------------------------------------------------------
+
+    def _luanti(self, rng, authors, n: int, n_releases: int) -> tuple[int, int]:
+        licenses = list(License.objects.order_by("id"))
+        foss = [lic for lic in licenses if lic.is_foss]
+        tags = list(Tag.objects.order_by("id"))
+        warnings = list(ContentWarning.objects.order_by("id"))
+        versions = list(LuantiVersion.objects.order_by("id"))
+
+        types = [PackageType.GAME] * round(n * 0.1) + [PackageType.TXP] * round(n * 0.17)
+        types += [PackageType.MOD] * (n - len(types))
+        rng.shuffle(types)
+        names: set[tuple[int, str]] = set()
+        packages = []
+        for i, kind in enumerate(types):
+            author = authors[rng.randrange(len(authors))]
+            thing, word = rng.choice(THINGS), rng.choice(WORDS)
+            name = f"{word}_{thing}"
+            if (author["id"], name) in names:
+                name = f"{name}_{i}"
+            names.add((author["id"], name))
+            roll = rng.random()
+            state = (
+                PackageState.APPROVED
+                if roll < 0.92
+                else PackageState.WIP
+                if roll < 0.96
+                else PackageState.READY_FOR_REVIEW
+            )
+            created = BASE_TIME + timedelta(minutes=rng.randrange(600_000))
+            downloads = int(rng.paretovariate(1.1) * 100)
+            license = rng.choice(foss if rng.random() < 0.9 else licenses)
+            media = license if rng.random() < 0.8 else rng.choice(licenses)
+            packages.append(
+                _package(
+                    author_id=author["id"],
+                    name=name,
+                    title=f"{word.title()} {thing.title()}",
+                    type=kind,
+                    state=state,
+                    short_description=f"Adds {word} {thing} to your world, with "
+                    f"{rng.choice(THINGS)} and {rng.choice(THINGS)}.",
+                    long_description=f"# {word.title()} {thing.title()}\n\nA {kind.lower()} "
+                    f"about {thing}. " + " ".join(rng.choice(WORDS) for _ in range(40)),
+                    dev_state=rng.choice(DEV_STATES),
+                    license_id=license.pk,
+                    media_license_id=media.pk,
+                    repo=f"https://git.example.org/{author['username']}/{name}",
+                    forums=rng.randrange(1, 30000) if rng.random() < 0.5 else None,
+                    downloads=downloads,
+                    score=downloads / 10 + rng.random() * 50,
+                    score_downloads=downloads / 10,
+                    created_at=created,
+                    approved_at=created if state == PackageState.APPROVED else None,
+                )
+            )
+        packages = _bulk(Package, packages)
+
+        self._luanti_relations(rng, packages, tags, warnings)
+        n_rel = self._luanti_releases(rng, packages, n_releases, versions)
+        return len(packages), n_rel
+
+    def _luanti_relations(self, rng, packages, tags, warnings) -> None:
+        tag_rows, warning_rows, maintainer_rows, provide_rows, shots = [], [], [], [], []
+        metas = _bulk(MetaPackage, [{"name": f"{p['name']}_{p['id']}"} for p in packages])
+        for package, meta in zip(packages, metas, strict=True):
+            pk = package["id"]
+            for tag in rng.sample(tags, rng.randint(1, 4)):
+                tag_rows.append({"package_id": pk, "tag_id": tag.pk})
+            if rng.random() < 0.08:
+                warning_rows.append(
+                    {"package_id": pk, "contentwarning_id": rng.choice(warnings).pk}
+                )
+            maintainer_rows.append({"package_id": pk, "user_id": package["author_id"]})
+            if package["type"] == PackageType.MOD:
+                provide_rows.append({"package_id": pk, "metapackage_id": meta["id"]})
+            for order in range(rng.randint(0, 4)):
+                shots.append(
+                    {
+                        "package_id": pk,
+                        "title": f"Screenshot {order + 1}",
+                        "file": f"screenshots/{pk}/{order}.png",
+                        "width": 1280,
+                        "height": 720,
+                        "order": order,
+                        "approved": True,
+                        "is_cover_image": order == 0,
+                        "created_at": package["created_at"],
+                    }
+                )
+        _bulk(Package.tags.through, tag_rows)
+        _bulk(Package.content_warnings.through, warning_rows)
+        _bulk(Package.maintainers.through, maintainer_rows)
+        _bulk(Package.provides.through, provide_rows)
+        _bulk(Screenshot, shots)
+
+        games = [p for p in packages if p["type"] == PackageType.GAME]
+        support = []
+        for package in packages:
+            if package["type"] == PackageType.MOD and games:
+                for game in rng.sample(games, min(len(games), rng.randint(0, 2))):
+                    support.append(
+                        {
+                            "package_id": package["id"],
+                            "game_id": game["id"],
+                            "supports": True,
+                            "confidence": 1,
+                        }
+                    )
+        _bulk(GameSupport, support)
+
+        today = date(2026, 11, 22)
+        stats = []
+        for package in packages:
+            if package["state"] != PackageState.APPROVED:
+                continue
+            for day in range(STATS_DAYS):
+                new = rng.randrange(0, 20)
+                stats.append(
+                    {
+                        "package_id": package["id"],
+                        "date": today - timedelta(days=day),
+                        "platform_minetest": new,
+                        "platform_other": rng.randrange(0, 5),
+                        "reason_new": new // 2,
+                        "reason_dependency": new // 4,
+                        "reason_update": new - new // 2 - new // 4,
+                        "views_luanti": 0,
+                    }
+                )
+        _bulk(PackageDailyStats, stats)
+
+    def _luanti_releases(self, rng, packages, n_releases: int, versions) -> int:
+        releases = []
+        counts = _counts(rng, len(packages), n_releases, 1, 30)
+        for package, count in zip(packages, counts, strict=True):
+            min_index = rng.choice([None, None, 0, 3, 5, 6, 7, 8])
+            for r in range(count):
+                when = package["created_at"] + timedelta(days=20 * r)
+                min_version = versions[min_index] if min_index is not None else None
+                # some newest releases need a newer engine than 5.6: the list falls back
+                if r == count - 1 and rng.random() < 0.15:
+                    min_version = versions[8]
+                releases.append(
+                    _release(
+                        package_id=package["id"],
+                        name=f"v{r // 3}.{r % 3}",
+                        title=f"Release {r + 1}",
+                        release_notes=f"Changes in release {r + 1}.",
+                        approved_at=when,
+                        min_luanti_version_id=min_version.pk if min_version else None,
+                        commit=_sha(f"{package['id']}:{r}")[:40],
+                        downloads=rng.randrange(0, 500),
+                        created_at=when,
+                    )
+                )
+        releases = _bulk(Release, releases)
+        by_id = {p["id"]: p for p in packages}
+        files = []
+        for release in releases:
+            package = by_id[release["package_id"]]
+            filename = f"{package['name']}-{release['name']}.zip"
+            files.append(_file(package, release, FileKind.ZIP, "", filename))
+        _bulk(ReleaseFile, files)
+        return len(releases)
+
+
+def _package(**values) -> dict:
+    row = {
+        "state_comment": "",
+        "declared_license": "",
+        "labels": [],
+        "supports_all_games": False,
+        "in_root_manifest": False,
+        "score": 0.0,
+        "score_downloads": 0.0,
+        "updated_at": values["created_at"],
+    }
+    row.update(values)
+    return row
+
+
+def _release(**values) -> dict:
+    row = {
+        "title": "",
+        "approved": True,
+        "task_state": TaskState.DONE,
+        "task_error": "",
+        "revision": 1,
+        "lua_constraint": "",
+        "is_development": False,
+        "is_archived": False,
+        "source_url": "",
+        "updated_at": values["created_at"],
+    }
+    row.update(values)
+    return row
+
+
+def _file(package: dict, release: dict, kind: str, arch: str, filename: str) -> dict:
+    path = f"{kind}s/{package['author_id']}/{package['id']}/{release['id']}/r1/{filename}"
+    return {
+        "release_id": release["id"],
+        "kind": kind,
+        "arch": arch,
+        "file": path,
+        "filename": filename,
+        "size": 1000 + len(filename) * 37,
+        "sha256": _sha(filename),
+        "revision": 1,
+        "downloads": 0,
+        "created_at": release["created_at"],
+        "updated_at": release["created_at"],
+    }
