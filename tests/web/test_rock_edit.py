@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import AuditLogEntry, Rank
+from packages.errors import InvalidRockDetails, RockEditDenied
 from packages.models import Package
 from packages.rock_details import update_rock_details
-from packages.errors import InvalidRockDetails, RockEditDenied
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
