@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.errors import AccountsError
+from accounts.usernames import check_email_is_free, check_new_username
 from media_tools.links import validate_web_url
 
 
@@ -33,9 +35,6 @@ class CaseInsensitiveUserManager(UserManager):
     def _create_user(self, username, email, password, **extra_fields):
         # `createsuperuser` and `create_user()` come through here: the same name and email rules as
         # sign-up (accounts/usernames.py), and an account an operator made is theirs to vouch for.
-        from accounts.errors import AccountsError
-        from accounts.usernames import check_email_is_free, check_new_username
-
         try:
             check_new_username(username)
             check_email_is_free(email or "")

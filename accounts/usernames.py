@@ -24,6 +24,7 @@ skeletons with the same replacements in SQL (`skeleton_of_username`), so the che
 import re
 import unicodedata
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Lower, Replace
 
@@ -92,7 +93,7 @@ def skeleton_of_username() -> Func:
 
 def check_new_username(username: str, *, renaming_pk: int | None = None) -> str:
     """Refuse a name for a new account (or for account `renaming_pk`); returns it unchanged."""
-    from accounts.models import User
+    User = get_user_model()  # the model imports these rules (its manager asks them)
 
     if not isinstance(username, str) or not NAME_PATTERN.fullmatch(username):
         raise InvalidUsername(NAME_RULE)
@@ -113,7 +114,7 @@ def check_new_username(username: str, *, renaming_pk: int | None = None) -> str:
 
 def check_email_is_free(email: str, *, owner_pk: int | None = None) -> str:
     """Refuse an address another account already uses (any case); returns it unchanged."""
-    from accounts.models import User
+    User = get_user_model()  # the model imports these rules (its manager asks them)
 
     if not email:
         return email

@@ -1,4 +1,4 @@
-"""A deterministic, realistic data set for `make bench` (bench/README.md).
+"""The deterministic, realistic data set of `make bench` (`python -m bench.data packages`).
 
 Default: 10,000 packages by 1,500 authors - 7,000 rocks with 50,000 versions (a rockspec per version,
 a source rock for some) and 3,000 Luanti packages (mods, games, texture packs) with 15,000 releases,
@@ -11,18 +11,17 @@ read rows, and the upload benchmarks write their own files.
 on both to show they do not grow with the number of packages).
 """
 
-import hashlib
 import json
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 
 from accounts.models import Rank, User
 from accounts.services import create_api_key, create_api_token
+from bench.data.rows import BASE_TIME, bulk, sha, skewed_counts
+from bench.data.words import THINGS, TOPICS, WORDS
 from packages.models import (
     ContentWarning,
     DevState,
@@ -39,285 +38,10 @@ from packages.models import (
 )
 from releases.models import FileKind, Release, ReleaseFile, TaskState
 
-BATCH = 2000
-BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 STATS_DAYS = 30
 BENCH_USER = "benchuser"
 BENCH_MODS = 20
 
-WORDS = [
-    "alpha",
-    "amber",
-    "anvil",
-    "apple",
-    "arrow",
-    "atlas",
-    "aurora",
-    "autumn",
-    "badger",
-    "basalt",
-    "beacon",
-    "birch",
-    "blaze",
-    "bloom",
-    "boulder",
-    "bramble",
-    "breeze",
-    "bridge",
-    "brook",
-    "cactus",
-    "canyon",
-    "castle",
-    "cavern",
-    "cedar",
-    "chalk",
-    "cherry",
-    "cinder",
-    "citadel",
-    "clay",
-    "cliff",
-    "cloud",
-    "clover",
-    "cobalt",
-    "comet",
-    "copper",
-    "coral",
-    "crane",
-    "crater",
-    "crystal",
-    "dawn",
-    "delta",
-    "desert",
-    "dragon",
-    "drift",
-    "dune",
-    "dusk",
-    "eagle",
-    "ember",
-    "emerald",
-    "falcon",
-    "farm",
-    "feather",
-    "fern",
-    "field",
-    "flame",
-    "flint",
-    "forest",
-    "forge",
-    "fossil",
-    "fox",
-    "frost",
-    "garden",
-    "garnet",
-    "geyser",
-    "glacier",
-    "glade",
-    "granite",
-    "grove",
-    "harbor",
-    "hawk",
-    "hazel",
-    "heath",
-    "hollow",
-    "honey",
-    "horizon",
-    "iron",
-    "island",
-    "ivy",
-    "jade",
-    "jasper",
-    "juniper",
-    "kelp",
-    "lagoon",
-    "lantern",
-    "lava",
-    "leaf",
-    "lichen",
-    "lily",
-    "lotus",
-    "lunar",
-    "maple",
-    "marble",
-    "marsh",
-    "meadow",
-    "mesa",
-    "meteor",
-    "mist",
-    "moss",
-    "mountain",
-    "nebula",
-    "nectar",
-    "night",
-    "oak",
-    "oasis",
-    "obsidian",
-    "ocean",
-    "onyx",
-    "orchid",
-    "otter",
-    "owl",
-    "peak",
-    "pebble",
-    "pine",
-    "plains",
-    "planet",
-    "pollen",
-    "prairie",
-    "quarry",
-    "quartz",
-    "rain",
-    "raven",
-    "reef",
-    "ridge",
-    "river",
-    "robin",
-    "ruby",
-    "rust",
-    "saffron",
-    "sage",
-    "sand",
-    "sapphire",
-    "shadow",
-    "shore",
-    "silver",
-    "sky",
-    "slate",
-    "snow",
-    "solar",
-    "spark",
-    "spruce",
-    "star",
-    "stone",
-    "storm",
-    "stream",
-    "summit",
-    "sun",
-    "swamp",
-    "thistle",
-    "thunder",
-    "tide",
-    "timber",
-    "topaz",
-    "torch",
-    "tundra",
-    "valley",
-    "velvet",
-    "violet",
-    "volcano",
-    "walnut",
-    "wave",
-    "willow",
-    "wind",
-    "winter",
-    "wolf",
-    "wood",
-    "zephyr",
-]
-TOPICS = [
-    "json",
-    "parser",
-    "http",
-    "client",
-    "socket",
-    "server",
-    "logging",
-    "testing",
-    "async",
-    "coroutine",
-    "string",
-    "utf8",
-    "regex",
-    "path",
-    "file",
-    "sqlite",
-    "redis",
-    "template",
-    "markdown",
-    "yaml",
-    "toml",
-    "crypto",
-    "hash",
-    "base64",
-    "argparse",
-    "cli",
-    "color",
-    "terminal",
-    "date",
-    "time",
-    "uuid",
-    "queue",
-    "cache",
-    "event",
-    "signal",
-    "math",
-    "vector",
-    "matrix",
-    "geometry",
-    "physics",
-    "image",
-    "audio",
-    "network",
-    "router",
-    "middleware",
-    "orm",
-    "validation",
-    "serializer",
-    "compression",
-    "zip",
-    "lpeg",
-    "ffi",
-]
-THINGS = [
-    "mobs",
-    "farming",
-    "furniture",
-    "tools",
-    "armor",
-    "weapons",
-    "ores",
-    "biomes",
-    "trees",
-    "flowers",
-    "doors",
-    "chests",
-    "lighting",
-    "vehicles",
-    "boats",
-    "trains",
-    "mesecons",
-    "pipes",
-    "machines",
-    "food",
-    "potions",
-    "spells",
-    "quests",
-    "shops",
-    "economy",
-    "skins",
-    "hud",
-    "chat",
-    "protection",
-    "teleport",
-    "mapgen",
-    "caves",
-    "dungeons",
-    "castles",
-    "villages",
-    "animals",
-    "fish",
-    "birds",
-    "weather",
-    "seasons",
-    "music",
-    "sounds",
-    "textures",
-    "blocks",
-    "stairs",
-    "walls",
-    "fences",
-    "signs",
-    "books",
-]
 LUA_CONSTRAINTS = (
     "",
     "lua >= 5.1",
@@ -329,120 +53,16 @@ LUA_CONSTRAINTS = (
 DEV_STATES = [s.value for s in DevState]
 
 
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+def generate(*, seed: int = 20261123, scale: float = 1.0, credentials: Path | None = None) -> str:
+    """Fill an empty database with the data set (scale 1.0: 10,000 packages); write the bench
+    user's LuaRocks API key and ContentDB token to `credentials` (JSON). Returns a summary line."""
+    if Package.objects.exists():
+        raise SystemExit("The database already holds packages; the data set needs an empty one.")
+    return _Generator().run(seed=seed, scale=scale, credentials=credentials)
 
 
-def _counts(rng: random.Random, n: int, total: int, low: int, high: int) -> list[int]:
-    """n counts in [low, high] (skewed like real registries) that add up to `total` exactly."""
-    counts = [
-        min(high, low + int(rng.expovariate(1.0 / max(1, total / n - low)))) for _ in range(n)
-    ]
-    i = 0
-    while (diff := total - sum(counts)) != 0:
-        step = 1 if diff > 0 else -1
-        j = i % n
-        if low <= counts[j] + step <= high:
-            counts[j] += step
-        i += 1
-    return counts
-
-
-def _bulk(model, rows: list[dict]) -> list[dict]:
-    """Insert rows (dicts keyed by column attname) with executemany; fill in their `id`.
-
-    bulk_create spends ~30 us per value compiling SQL; the generator writes ~3 million values,
-    so it writes plain tuples instead (the tables are empty or hold only reference data, so ids
-    are handed out here and PostgreSQL's sequences are reset afterwards).
-    """
-    if not rows:
-        return rows
-    fields = [f for f in model._meta.concrete_fields]
-    table = model._meta.db_table
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        # table and column names come from our models, never from input
-        cursor.execute(f"SELECT MAX({quote('id')}) FROM {quote(table)}")  # noqa: S608
-        next_id = (cursor.fetchone()[0] or 0) + 1
-        converters = [_converter(field) for field in fields]
-        defaults = [_default(field) for field in fields]
-        values = []
-        for row in rows:
-            row["id"] = next_id
-            next_id += 1
-            values.append(
-                tuple(
-                    convert(row[f.attname] if f.attname in row else default())
-                    for f, convert, default in zip(fields, converters, defaults, strict=True)
-                )
-            )
-        columns = ", ".join(quote(f.column) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        if connection.vendor == "postgresql":
-            # COPY: executemany sends one statement per row and waits on each round trip
-            with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-                for value in values:
-                    copy.write_row(value)
-        else:
-            sql = f"INSERT INTO {quote(table)} ({columns}) VALUES ({marks})"  # noqa: S608
-            for start in range(0, len(values), BATCH):
-                cursor.executemany(sql, values[start : start + BATCH])
-    _reset_sequence(model)
-    return rows
-
-
-def _default(field):
-    """A per-row default: a callable default (a fresh uuid4 task id) is called for every row."""
-    if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
-        return lambda: BASE_TIME
-    if callable(field.default):
-        return field.get_default
-    value = field.get_default()  # "" for text fields without a default, as Django would store
-    return lambda: value
-
-
-def _converter(field):
-    sqlite = connection.vendor == "sqlite"
-    if isinstance(field, models.DateTimeField):
-        if sqlite:  # what Django's SQLite backend stores: naive UTC ISO text
-            return lambda v: (
-                None if v is None else v.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-            )
-        return lambda v: v
-    if isinstance(field, models.DateField):
-        return (lambda v: None if v is None else v.isoformat()) if sqlite else (lambda v: v)
-    if isinstance(field, models.JSONField):
-        return lambda v: json.dumps(v)
-    if isinstance(field, models.UUIDField) and sqlite:  # Django stores 32 hex digits there
-        return lambda v: None if v is None else v.hex
-    return lambda v: v
-
-
-def _reset_sequence(model) -> None:
-    sql = connection.ops.sequence_reset_sql(no_style(), [model])
-    if sql:
-        with connection.cursor() as cursor:
-            for statement in sql:
-                cursor.execute(statement)
-
-
-class Command(BaseCommand):
-    help = "Fill the database with the deterministic benchmark data set (10,000 packages)."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=20261123)
-        parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 10,000 packages")
-        parser.add_argument(
-            "--credentials",
-            type=Path,
-            help="write the bench user's LuaRocks API key and ContentDB token here (JSON)",
-        )
-
-    def handle(self, *args, seed: int, scale: float, credentials: Path | None, **options):
-        if Package.objects.exists():
-            raise CommandError(
-                "The database already holds packages; bench_data needs an empty one."
-            )
+class _Generator:
+    def run(self, *, seed: int, scale: float, credentials: Path | None) -> str:
         rng = random.Random(seed)
         sizes = {
             "authors": max(10, round(1500 * scale)),
@@ -461,7 +81,7 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")  # fresh statistics, so plans match a live database
         if credentials:
             credentials.write_text(json.dumps(secrets, indent=2) + "\n")
-        self.stdout.write(
+        return (
             f"bench data: {len(authors)} authors, {rocks[0]} rocks with {rocks[1]} versions, "
             f"{luanti[0]} Luanti packages with {luanti[1]} releases"
         )
@@ -469,7 +89,7 @@ class Command(BaseCommand):
     # accounts --------------------------------------------------------------------------------
 
     def _authors(self, n: int) -> list[dict]:
-        return _bulk(
+        return bulk(
             User,
             [
                 {
@@ -557,10 +177,10 @@ class Command(BaseCommand):
                     approved_at=created,
                 )
             )
-        packages = _bulk(Package, packages)
+        packages = bulk(Package, packages)
 
         releases = []
-        counts = _counts(rng, n, n_versions, 1, 40)
+        counts = skewed_counts(rng, n, n_versions, 1, 40)
         for package, count in zip(packages, counts, strict=True):
             is_dev_last = rng.random() < 0.05 and count > 1
             lua = rng.choice(LUA_CONSTRAINTS)
@@ -583,7 +203,7 @@ class Command(BaseCommand):
                         created_at=when,
                     )
                 )
-        releases = _bulk(Release, releases)
+        releases = bulk(Release, releases)
 
         files = []
         by_id = {p["id"]: p for p in packages}
@@ -593,7 +213,7 @@ class Command(BaseCommand):
             files.append(_file(package, release, FileKind.ROCKSPEC, "", f"{stem}.rockspec"))
             if rng.random() < 0.3:
                 files.append(_file(package, release, FileKind.ROCK, "src", f"{stem}.src.rock"))
-        _bulk(ReleaseFile, files)
+        bulk(ReleaseFile, files)
         return len(packages), len(releases)
 
     # Luanti ----------------------------------------------------------------------------------
@@ -652,7 +272,7 @@ class Command(BaseCommand):
                     approved_at=created if state == PackageState.APPROVED else None,
                 )
             )
-        packages = _bulk(Package, packages)
+        packages = bulk(Package, packages)
 
         self._luanti_relations(rng, packages, tags, warnings)
         n_rel = self._luanti_releases(rng, packages, n_releases, versions)
@@ -660,7 +280,7 @@ class Command(BaseCommand):
 
     def _luanti_relations(self, rng, packages, tags, warnings) -> None:
         tag_rows, warning_rows, maintainer_rows, provide_rows, shots = [], [], [], [], []
-        metas = _bulk(MetaPackage, [{"name": f"{p['name']}_{p['id']}"} for p in packages])
+        metas = bulk(MetaPackage, [{"name": f"{p['name']}_{p['id']}"} for p in packages])
         for package, meta in zip(packages, metas, strict=True):
             pk = package["id"]
             for tag in rng.sample(tags, rng.randint(1, 4)):
@@ -686,11 +306,11 @@ class Command(BaseCommand):
                         "created_at": package["created_at"],
                     }
                 )
-        _bulk(Package.tags.through, tag_rows)
-        _bulk(Package.content_warnings.through, warning_rows)
-        _bulk(Package.maintainers.through, maintainer_rows)
-        _bulk(Package.provides.through, provide_rows)
-        _bulk(Screenshot, shots)
+        bulk(Package.tags.through, tag_rows)
+        bulk(Package.content_warnings.through, warning_rows)
+        bulk(Package.maintainers.through, maintainer_rows)
+        bulk(Package.provides.through, provide_rows)
+        bulk(Screenshot, shots)
 
         games = [p for p in packages if p["type"] == PackageType.GAME]
         support = []
@@ -705,7 +325,7 @@ class Command(BaseCommand):
                             "confidence": 1,
                         }
                     )
-        _bulk(GameSupport, support)
+        bulk(GameSupport, support)
 
         today = date(2026, 11, 22)
         stats = []
@@ -726,11 +346,11 @@ class Command(BaseCommand):
                         "views_luanti": 0,
                     }
                 )
-        _bulk(PackageDailyStats, stats)
+        bulk(PackageDailyStats, stats)
 
     def _luanti_releases(self, rng, packages, n_releases: int, versions) -> int:
         releases = []
-        counts = _counts(rng, len(packages), n_releases, 1, 30)
+        counts = skewed_counts(rng, len(packages), n_releases, 1, 30)
         for package, count in zip(packages, counts, strict=True):
             min_index = rng.choice([None, None, 0, 3, 5, 6, 7, 8])
             for r in range(count):
@@ -747,19 +367,19 @@ class Command(BaseCommand):
                         release_notes=f"Changes in release {r + 1}.",
                         approved_at=when,
                         min_luanti_version_id=min_version.pk if min_version else None,
-                        commit=_sha(f"{package['id']}:{r}")[:40],
+                        commit=sha(f"{package['id']}:{r}")[:40],
                         downloads=rng.randrange(0, 500),
                         created_at=when,
                     )
                 )
-        releases = _bulk(Release, releases)
+        releases = bulk(Release, releases)
         by_id = {p["id"]: p for p in packages}
         files = []
         for release in releases:
             package = by_id[release["package_id"]]
             filename = f"{package['name']}-{release['name']}.zip"
             files.append(_file(package, release, FileKind.ZIP, "", filename))
-        _bulk(ReleaseFile, files)
+        bulk(ReleaseFile, files)
         return len(releases)
 
 
@@ -804,7 +424,7 @@ def _file(package: dict, release: dict, kind: str, arch: str, filename: str) -> 
         "file": path,
         "filename": filename,
         "size": 1000 + len(filename) * 37,
-        "sha256": _sha(filename),
+        "sha256": sha(filename),
         "revision": 1,
         "downloads": 0,
         "created_at": release["created_at"],

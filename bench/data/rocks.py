@@ -1,4 +1,5 @@
-"""Generate a deterministic rocks dataset for benchmarks: N modules, M versions, their file rows.
+"""The rocks data set of bench/manifest_bench.py (`python -m bench.data rocks`): N modules, M
+versions, their file rows, deterministic per seed.
 
 Rows only (no stored bytes): manifests read nothing but rows. Everything is owned by users named
 `bench-user-<n>`; `--clear` removes a previous run's data first, so the same seed gives the same data.
@@ -6,7 +7,6 @@ Rows only (no stored bytes): manifests read nothing but rows. Everything is owne
 
 import random
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,17 +33,21 @@ ARCHES = ["linux-x86_64", "all", "macosx-aarch64", "win32-x86"]
 BATCH = 5000
 
 
-class Command(BaseCommand):
-    help = "Create bench-user-* rocks: --modules modules with --versions versions in total."
+def generate(
+    *,
+    modules: int = 10_000,
+    versions: int = 50_000,
+    users: int = 500,
+    seed: int = 2026,
+    clear: bool,
+) -> str:
+    """Create bench-user-* rocks: `modules` modules with `versions` versions in total; `clear`
+    deletes an earlier run's data first. Returns a summary line."""
+    return _Generator().run(modules=modules, versions=versions, users=users, seed=seed, clear=clear)
 
-    def add_arguments(self, parser):
-        parser.add_argument("--modules", type=int, default=10_000)
-        parser.add_argument("--versions", type=int, default=50_000)
-        parser.add_argument("--users", type=int, default=500)
-        parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--clear", action="store_true", help="delete earlier bench data first")
 
-    def handle(self, *, modules, versions, users, seed, clear, **options):
+class _Generator:
+    def run(self, *, modules: int, versions: int, users: int, seed: int, clear: bool) -> str:
         if versions < modules:
             raise ValueError("need at least one version per module")
         rng = random.Random(seed)
@@ -57,7 +61,7 @@ class Command(BaseCommand):
             bump(ROOT_MANIFESTS)
             for author in authors:
                 bump(f"user:{author.pk}")
-        self.stdout.write(
+        return (
             f"{len(packages)} modules, {len(releases)} versions, {files} files "
             f"for {len(authors)} users (seed {seed})"
         )
