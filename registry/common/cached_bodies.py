@@ -15,8 +15,6 @@ gets plain bytes); If-None-Match with the ETag gets a 304.
 
 import gzip
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from media_tools.generations import generation, generation_key
+from media_tools.lru import BoundedLRU
 from registry.common.replay import mark_replayable
 
 GZIP_MIN_SIZE = 1024
@@ -111,38 +110,8 @@ def body_response(request: HttpRequest, body: Body, *, content_type: str) -> Htt
     return get_conditional_response(request, etag=etag, response=response)
 
 
-class _LocalBodies:
-    """A per-process LRU of bodies, bounded by their total size."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self.entries: OrderedDict[str, Body] = OrderedDict()
-        self.lock = threading.Lock()
-
-    @staticmethod
-    def _size(body: Body) -> int:
-        return len(body.plain) + len(body.gzipped or b"")
-
-    def get(self, key: str) -> Body | None:
-        with self.lock:
-            body = self.entries.get(key)
-            if body is not None:
-                self.entries.move_to_end(key)
-            return body
-
-    def put(self, key: str, body: Body) -> None:
-        size = self._size(body)
-        if size > self.max_bytes:
-            return
-        with self.lock:
-            if key in self.entries:
-                return
-            self.entries[key] = body
-            self.size += size
-            while self.size > self.max_bytes:
-                _, old = self.entries.popitem(last=False)
-                self.size -= self._size(old)
+def _body_size(body: Body) -> int:
+    return len(body.plain) + len(body.gzipped or b"")
 
 
-_local = _LocalBodies(LOCAL_MAX_BYTES)
+_local: BoundedLRU[str, Body] = BoundedLRU(max_bytes=LOCAL_MAX_BYTES, size_of=_body_size)

@@ -11,12 +11,12 @@ no credentials or cookies, no conditional headers) after one `get_many` shows th
 Any write bumps a generation, the proof fails, and the request goes to Django as usual.
 """
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.http import HttpResponse
+
+from media_tools.lru import BoundedLRU
 
 MAX_ENTRIES = 256
 MAX_BYTES = 64 * 1024 * 1024
@@ -83,32 +83,9 @@ class ReplayMiddleware:
         return response
 
 
-class _Answers:
-    def __init__(self) -> None:
-        self.entries: OrderedDict[tuple, Answer] = OrderedDict()
-        self.size = 0
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple) -> Answer | None:
-        with self.lock:
-            answer = self.entries.get(key)
-            if answer is not None:
-                self.entries.move_to_end(key)
-            return answer
-
-    def put(self, key: tuple, answer: Answer) -> None:
-        with self.lock:
-            old = self.entries.pop(key, None)
-            if old is not None:
-                self.size -= len(old.body)
-            self.entries[key] = answer
-            self.size += len(answer.body)
-            while len(self.entries) > MAX_ENTRIES or self.size > MAX_BYTES:
-                _, dropped = self.entries.popitem(last=False)
-                self.size -= len(dropped.body)
-
-
-_answers = _Answers()
+_answers: BoundedLRU[tuple, Answer] = BoundedLRU(
+    max_bytes=MAX_BYTES, max_entries=MAX_ENTRIES, size_of=lambda answer: len(answer.body)
+)
 
 
 def replaying(application):

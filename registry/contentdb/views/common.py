@@ -4,6 +4,8 @@ from urllib.parse import quote
 
 from django.http import HttpResponseRedirect
 
+from accounts.models import User
+from accounts.selectors import user_by_username
 from packages.errors import PackageMoved
 from packages.models import LuantiVersion, Package
 from packages.permissions import Action, can
@@ -75,3 +77,14 @@ def requested_version(request) -> LuantiVersion | None:
     if protocol is None and not engine:
         return None
     return resolve_luanti_version(protocol=protocol, engine=engine)
+
+
+USER_NOT_FOUND = "User not found"
+
+
+def user_or_404(username: str, message: str = USER_NOT_FOUND) -> User:
+    """The user named in a path or a query parameter, or 404 with `message`."""
+    user = user_by_username(username=username[:150])
+    if user is None:
+        raise ContentDBError(message, 404)
+    return user
