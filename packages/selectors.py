@@ -8,12 +8,14 @@ from packages.errors import NoSuchPackage, NotAllowed, PackageMoved
 from packages.models import (
     LUANTI_TYPES,
     CollectionItem,
+    License,
     LuantiVersion,
     Package,
     PackageAlias,
     PackageState,
     PackageType,
     Screenshot,
+    Tag,
 )
 from packages.permissions import Action, can, refusal_message, visible_filter
 
@@ -214,3 +216,53 @@ def resolve_luanti_version(
         if older:
             return max(older, key=lambda v: (v.protocol_version, v.pk))
     return None
+
+
+# What the web pages list ---------------------------------------------------------------------
+
+
+def with_covers(packages: QuerySet[Package]) -> QuerySet[Package]:
+    """Attach each package's approved screenshots, the cover first, as `covers` (one extra query
+    per page); a package without a chosen cover shows its first screenshot, as on ContentDB."""
+    covers = Screenshot.objects.filter(approved=True).order_by("-is_cover_image", "order", "id")
+    return packages.prefetch_related(Prefetch("screenshots", queryset=covers, to_attr="covers"))
+
+
+def newest_packages(*, limit: int = 6) -> QuerySet[Package]:
+    return with_covers(public_packages().order_by("-approved_at", "-id"))[:limit]
+
+
+def recently_updated_packages(*, limit: int = 8) -> QuerySet[Package]:
+    return public_packages().order_by("-updated_at", "-id")[:limit]
+
+
+def popular_packages(*, type: str, limit: int = 5) -> QuerySet[Package]:
+    return public_packages().filter(type=type).order_by("-downloads", "-score", "name")[:limit]
+
+
+def packages_of_user(*, user, viewer) -> QuerySet[Package]:
+    """The packages `user` authors or maintains that `viewer` may see: approved ones for everybody,
+    their unapproved ones for the user, and what staff may see (deleted ones to moderators)."""
+    maintained = Package.maintainers.through.objects.filter(user_id=user.pk).values("package_id")
+    packages = visible_packages(viewer=viewer).filter(Q(author=user) | Q(pk__in=maintained))
+    return with_covers(packages.select_related("author").order_by("type", "title"))
+
+
+def tags_with_counts() -> QuerySet[Tag]:
+    return Tag.objects.annotate(
+        package_count=Count("packages", filter=Q(packages__state=PackageState.APPROVED))
+    ).order_by("-package_count", "name")
+
+
+def licenses_with_counts() -> list[License]:
+    approved = Q(state=PackageState.APPROVED)
+    counts = {
+        row["license"]: row["n"]
+        for row in Package.objects.filter(approved, license__isnull=False)
+        .values("license")
+        .annotate(n=Count("id"))
+    }
+    licenses = list(License.objects.all())
+    for item in licenses:
+        item.package_count = counts.get(item.pk, 0)
+    return sorted(licenses, key=lambda item: (-item.package_count, item.name.lower()))

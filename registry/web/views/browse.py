@@ -1,4 +1,5 @@
-"""Public web pages. Thin: each asks a selector and renders a template."""
+"""Public pages that browse the registry: home, the package list and search, user pages, tags,
+licenses, robots.txt and the sitemap. Thin: each asks a selector and renders a template."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -8,15 +9,15 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.selectors import user_by_username
 from packages.models import License, PackageType, Tag
-from packages.selectors import public_packages, site_counts
-from packages.web_selectors import (
-    SEARCH_ORDERS,
+from packages.search import SEARCH_ORDERS, browse_packages
+from packages.selectors import (
     licenses_with_counts,
     newest_packages,
     packages_of_user,
     popular_packages,
+    public_packages,
     recently_updated_packages,
-    search_packages,
+    site_counts,
     tags_with_counts,
 )
 from registry.web.templatetags.package_links import package_path
@@ -61,7 +62,7 @@ class PackageListView(ListView):
         }
 
     def get_queryset(self):
-        return search_packages(**self.filters())
+        return browse_packages(**self.filters())
 
     def paginate_queryset(self, queryset, page_size):
         # an out-of-range page shows the last one instead of a 404: links from old searches keep working
