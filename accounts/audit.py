@@ -39,7 +39,7 @@ def record(
         action=action,
         title=title,
         severity=severity,
-        package=package,
+        package_id=package.pk if package is not None else None,
         target_user=target_user,
         target=target[:255],
         diff={key: [_short(old), _short(new)] for key, (old, new) in (diff or {}).items()},

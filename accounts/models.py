@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -28,8 +30,8 @@ class Rank(models.IntegerChoices):
         return self.name
 
 
-class CaseInsensitiveUserManager(UserManager):
-    def get_by_natural_key(self, username: str):
+class CaseInsensitiveUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
         return self.get(username__iexact=username)
 
     def _create_user(self, username, email, password, **extra_fields):
@@ -65,7 +67,7 @@ class User(AbstractUser):
         default=False, help_text="An operator created or vouched for this account."
     )
 
-    objects = CaseInsensitiveUserManager()
+    objects: ClassVar[CaseInsensitiveUserManager] = CaseInsensitiveUserManager()
 
     class Meta:
         constraints = [

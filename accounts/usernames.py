@@ -100,13 +100,12 @@ def check_new_username(username: str, *, renaming_pk: int | None = None) -> str:
     shape = skeleton(username)
     if shape in RESERVED_SKELETONS:
         raise InvalidUsername(NAME_RESERVED)
-    clash = (
-        User.objects.annotate(name_skeleton=skeleton_of_username())
-        .filter(Q(name_skeleton=shape) | Q(username__iexact=username))
-        .exclude(pk=renaming_pk)
-        .values_list("username", flat=True)
-        .first()
+    others = User.objects.annotate(name_skeleton=skeleton_of_username()).filter(
+        Q(name_skeleton=shape) | Q(username__iexact=username)
     )
+    if renaming_pk is not None:
+        others = others.exclude(pk=renaming_pk)
+    clash = others.values_list("username", flat=True).first()
     if clash is not None:
         raise InvalidUsername(NAME_TAKEN.format(existing=clash))
     return username
@@ -118,11 +117,10 @@ def check_email_is_free(email: str, *, owner_pk: int | None = None) -> str:
 
     if not email:
         return email
-    taken = (
-        User.objects.filter(Q(email__iexact=email) | Q(verified_email__iexact=email))
-        .exclude(pk=owner_pk)
-        .exists()
-    )
+    others = User.objects.filter(Q(email__iexact=email) | Q(verified_email__iexact=email))
+    if owner_pk is not None:
+        others = others.exclude(pk=owner_pk)
+    taken = others.exists()
     if taken:
         raise EmailTaken(EMAIL_TAKEN)
     return email

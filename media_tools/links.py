@@ -57,5 +57,5 @@ def youtube_video_id(url: str | None) -> str | None:
     if host == "youtu.be":
         video = parts.path.strip("/")
     elif host in YOUTUBE_HOSTS and parts.path == "/watch":
-        video = (parse_qs(parts.query).get("v") or [None])[0]
+        video = next(iter(parse_qs(parts.query).get("v", [])), None)
     return video if video and YOUTUBE_ID.fullmatch(video) else None

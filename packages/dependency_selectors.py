@@ -77,7 +77,7 @@ def dependency_graph(*, package: Package, only_hard: bool) -> dict[str, list[dic
             )
         )
         providers = _providers({r[1] for r in rows if r[1] is not None})
-        next_level: list[tuple[int, bool]] = []
+        next_level: list[tuple[Package | int, bool]] = []
         for pk in ids:
             info = packages[pk]
             key = f"{info['author__username']}/{info['name']}"
@@ -118,7 +118,9 @@ def dependency_graph(*, package: Package, only_hard: bool) -> dict[str, list[dic
 def raw_dependencies(packages: list[dict]) -> dict[int, dict[str, list[str]]]:
     """For /api/dependencies/: provides, depends and optional_depends of each package row."""
     ids = [p["id"] for p in packages]
-    result = {pk: {"provides": [], "depends": [], "optional_depends": []} for pk in ids}
+    result: dict[int, dict[str, list[str]]] = {
+        pk: {"provides": [], "depends": [], "optional_depends": []} for pk in ids
+    }
     for pk, name in (
         Package.provides.through.objects.filter(package_id__in=ids)
         .order_by("metapackage__name")

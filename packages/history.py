@@ -8,10 +8,10 @@ from django.db.models import QuerySet
 
 from accounts.models import AuditLogEntry, AuditSeverity, User
 from packages.models import Package
-from packages.permissions import Action, can, is_own_package
+from packages.permissions import Action, Viewer, can, is_own_package
 
 
-def package_audit_log(*, package: Package, viewer: User | None) -> QuerySet[AuditLogEntry]:
+def package_audit_log(*, package: Package, viewer: Viewer) -> QuerySet[AuditLogEntry]:
     """A package's own entries, newest first, for its people and moderators; empty for others."""
     if not can(viewer, Action.VIEW_AUDIT_LOG, package):
         return AuditLogEntry.objects.none()

@@ -1,9 +1,19 @@
 """Read-only queries over packages, with their joins already made."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Lower
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower
 
-from accounts.models import User
 from packages.errors import NoSuchPackage, NotAllowed, PackageMoved
 from packages.models import (
     LUANTI_TYPES,
@@ -17,12 +27,12 @@ from packages.models import (
     Screenshot,
     Tag,
 )
-from packages.permissions import Action, can, refusal_message, visible_filter
+from packages.permissions import Action, Viewer, can, refusal_message, visible_filter
 
 PACKAGE_NOT_FOUND = "Package not found"
 
 
-def visible_packages(*, viewer: User | None) -> QuerySet[Package]:
+def visible_packages(*, viewer: Viewer) -> QuerySet[Package]:
     """The packages `viewer` may see (None or anonymous: the public). The VIEW_PACKAGE rule of
     `can()` as a query: every list and every part read many at a time goes through it."""
     return Package.objects.filter(visible_filter(viewer))
@@ -87,7 +97,7 @@ NOT_ALLOWED = "You may not do that to this package."
 
 def package_for_action(
     *,
-    user: User | None,
+    user: Viewer,
     action: Action | None = Action.VIEW_PACKAGE,
     author: str = "",
     name: str = "",
@@ -254,15 +264,16 @@ def tags_with_counts() -> QuerySet[Tag]:
     ).order_by("-package_count", "name")
 
 
-def licenses_with_counts() -> list[License]:
-    approved = Q(state=PackageState.APPROVED)
-    counts = {
-        row["license"]: row["n"]
-        for row in Package.objects.filter(approved, license__isnull=False)
+def licenses_with_counts() -> QuerySet[License]:
+    """Every license with `package_count`, its approved packages (by their code license), most used
+    first."""
+    per_license = (
+        Package.objects.filter(state=PackageState.APPROVED, license=OuterRef("pk"))
+        .order_by()
         .values("license")
         .annotate(n=Count("id"))
-    }
-    licenses = list(License.objects.all())
-    for item in licenses:
-        item.package_count = counts.get(item.pk, 0)
-    return sorted(licenses, key=lambda item: (-item.package_count, item.name.lower()))
+        .values("n")
+    )
+    return License.objects.annotate(
+        package_count=Coalesce(Subquery(per_license, output_field=IntegerField()), 0)
+    ).order_by("-package_count", Lower("name"))

@@ -10,9 +10,9 @@ web face.
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("registry.schema.urls")),  # before the faces: /api/schema/ is neither's
     path("", include("registry.luarocks.urls")),
     path("", include("registry.contentdb.urls")),
@@ -28,4 +28,4 @@ handler500 = "registry.errors.server_error"
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [*static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)]

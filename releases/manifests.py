@@ -53,7 +53,7 @@ class ManifestScope:
     @property
     def generation_scope(self) -> str:
         """The `media_tools.generations` generation whose bump invalidates this manifest."""
-        if self.kind == ScopeKind.USER:
+        if self.kind == ScopeKind.USER and self.user_id is not None:
             return generations.user_manifests(self.user_id)
         return generations.ROOT_MANIFESTS
 

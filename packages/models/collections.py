@@ -18,7 +18,9 @@ class Collection(models.Model):
     long_description = models.TextField(blank=True)
     private = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
-    packages = models.ManyToManyField(Package, through="CollectionItem", related_name="collections")
+    packages = models.ManyToManyField["Package", "CollectionItem"](
+        Package, through="CollectionItem", related_name="collections"
+    )
 
     class Meta:
         ordering = ["title"]

@@ -3,7 +3,6 @@ keys and ContentDB tokens, and the audit log (read-only)."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
 
 from accounts.errors import NotAllowed
 from accounts.models import ApiKey, ApiToken, AuditLogEntry, User
@@ -64,29 +63,25 @@ class UserAdmin(RankAccessMixin, DjangoUserAdmin):
         done="Suspended",
         form=ReasonForm,
         title="Suspend users",
-        apply=lambda request, user, data: members.suspend_user(
-            by=request.user, user=user, reason=data["reason"]
-        ),
+        apply=lambda by, user, data: members.suspend_user(by=by, user=user, reason=data["reason"]),
     )
     unsuspend_users = service_action(
         "Lift the suspension of the selected users",
         done="Suspension lifted",
-        apply=lambda request, user, data: members.unsuspend_user(by=request.user, user=user),
+        apply=lambda by, user, data: members.unsuspend_user(by=by, user=user),
     )
     change_rank = service_action(
         "Change the rank of the selected users",
         done="Rank changed",
         form=RankForm,
         title="Change rank",
-        apply=lambda request, user, data: members.change_rank(
-            by=request.user, user=user, rank=data["rank"]
-        ),
+        apply=lambda by, user, data: members.change_rank(by=by, user=user, rank=data["rank"]),
     )
 
 
-def _manage_credentials_of(request: HttpRequest, user: User) -> None:
+def _manage_credentials_of(by: User, user: User) -> None:
     """Moderators manage the keys and tokens of lower-ranked accounts (ContentDB's CREATE_TOKEN)."""
-    if not can(request.user, Action.CREATE_TOKEN, user):
+    if not can(by, Action.CREATE_TOKEN, user):
         raise NotAllowed(f"You may not manage the credentials of {user.username}.")
 
 
@@ -130,8 +125,8 @@ class ApiKeyAdmin(RankAccessMixin, admin.ModelAdmin):
         "Revoke the selected keys (audited)",
         done="Revoked",
         related=("user",),
-        apply=lambda request, key, data: (
-            _manage_credentials_of(request, key.user) or revoke_api_key(key=key, by=request.user)
+        apply=lambda by, key, data: (
+            _manage_credentials_of(by, key.user) or revoke_api_key(key=key, by=by)
         ),
     )
 
@@ -158,9 +153,8 @@ class ApiTokenAdmin(RankAccessMixin, admin.ModelAdmin):
         "Delete the selected tokens (audited)",
         done="Deleted",
         related=("user",),
-        apply=lambda request, token, data: (
-            _manage_credentials_of(request, token.user)
-            or delete_api_token(token=token, by=request.user)
+        apply=lambda by, token, data: (
+            _manage_credentials_of(by, token.user) or delete_api_token(token=token, by=by)
         ),
     )
 

@@ -19,11 +19,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from accounts.errors import AccountsError
+from accounts.models import User
 from media_tools.errors import MediaToolsError
 from packages.errors import PackagesError
 from packages.models import PackageState
@@ -144,7 +146,14 @@ def form_action(
     return TemplateResponse(request, "admin/moderation/action_form.html", context)
 
 
-Apply = Callable[[HttpRequest, Any, dict[str, Any]], object]
+Apply = Callable[[User, Any, dict[str, Any]], object]
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The staff member behind an admin request (the admin site lets nobody else in)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 def service_action(
@@ -157,7 +166,8 @@ def service_action(
     form_kwargs: Callable[[QuerySet], dict[str, Any]] | None = None,
     related: tuple[str, ...] = (),
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], TemplateResponse | None]:
-    """An admin action that calls `apply(request, obj, form data)` (one service call) for each
+    """An admin action that calls `apply(by, obj, form data)` (one service call, `by` the acting
+    staff member) for each
     selected object, with `related` joined; with a `form`, the form is shown first (`title`, and
     `form_kwargs(queryset)` for its constructor) and applied on its second POST."""
 
@@ -167,7 +177,11 @@ def service_action(
         selected = queryset.select_related(*related) if related else queryset
         if form is None:
             run_service(
-                modeladmin, request, selected, lambda obj: apply(request, obj, {}), done=done
+                modeladmin,
+                request,
+                selected,
+                lambda obj: apply(acting_user(request), obj, {}),
+                done=done,
             )
             return None
         return form_action(
@@ -177,7 +191,7 @@ def service_action(
             form_class=form,
             form_kwargs=form_kwargs(queryset) if form_kwargs else None,
             title=title,
-            apply=lambda obj, data: apply(request, obj, data),
+            apply=lambda obj, data: apply(acting_user(request), obj, data),
             done=done,
         )
 

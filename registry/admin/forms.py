@@ -2,6 +2,8 @@
 new owner and which maintainers stay, a package's maintainers) and the user forms, which follow the
 sign-up rules for names and addresses. They parse input; the services decide the rest."""
 
+from collections.abc import Sequence
+
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
@@ -29,15 +31,17 @@ class TransferForm(forms.Form):
         "to it. The old owner is unticked unless you tick them.",
     )
 
-    def __init__(self, *args, packages: list[Package] = (), **kwargs):
+    def __init__(self, *args, packages: Sequence[Package] = (), **kwargs):
         super().__init__(*args, **kwargs)
         people = Package.maintainers.through.objects.filter(
             package__in=[p.pk for p in packages]
         ).values("user_id")
+        staying = User.objects.filter(pk__in=people).order_by("username")
         field = self.fields["keep"]
-        field.queryset = User.objects.filter(pk__in=people).order_by("username")
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # declared above
+        field.queryset = staying
         owners = {p.author_id for p in packages}
-        field.initial = [user.pk for user in field.queryset if user.pk not in owners]
+        field.initial = [user.pk for user in staying if user.pk not in owners]
 
     def clean_new_owner(self) -> User:
         try:
@@ -55,7 +59,7 @@ class MaintainersForm(forms.Form):
         "leaves the list loses their tokens limited to it.",
     )
 
-    def __init__(self, *args, packages: list[Package] = (), **kwargs):
+    def __init__(self, *args, packages: Sequence[Package] = (), **kwargs):
         super().__init__(*args, **kwargs)
         if len(packages) == 1:  # ContentDB's form: the current list, without the author
             package = packages[0]

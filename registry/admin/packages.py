@@ -91,15 +91,15 @@ class PackageAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
     approve_packages = service_action(
         "Approve the selected packages",
         done="Approved",
-        apply=lambda request, package, data: workflow.approve(by=request.user, package=package),
+        apply=lambda by, package, data: workflow.approve(by=by, package=package),
     )
     request_changes = service_action(
         "Request changes (with a comment for the author)",
         done="Changes requested",
         form=CommentForm,
         title="Request changes",
-        apply=lambda request, package, data: workflow.request_changes(
-            by=request.user, package=package, comment=data["comment"]
+        apply=lambda by, package, data: workflow.request_changes(
+            by=by, package=package, comment=data["comment"]
         ),
     )
     soft_delete_packages = service_action(
@@ -107,16 +107,14 @@ class PackageAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
         done="Deleted",
         form=ReasonForm,
         title="Delete packages",
-        apply=lambda request, package, data: workflow.delete_package(
-            by=request.user, package=package, reason=data["reason"]
+        apply=lambda by, package, data: workflow.delete_package(
+            by=by, package=package, reason=data["reason"]
         ),
     )
     restore_packages = service_action(
         "Restore the selected deleted packages",
         done="Restored",
-        apply=lambda request, package, data: workflow.restore_package(
-            by=request.user, package=package
-        ),
+        apply=lambda by, package, data: workflow.restore_package(by=by, package=package),
     )
     transfer_ownership = service_action(
         "Transfer ownership to another user",
@@ -124,8 +122,8 @@ class PackageAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
         form=TransferForm,
         title="Transfer ownership",
         form_kwargs=lambda queryset: {"packages": list(queryset)},
-        apply=lambda request, package, data: ownership.transfer_ownership(
-            by=request.user, package=package, new_owner=data["new_owner"], keep=data["keep"]
+        apply=lambda by, package, data: ownership.transfer_ownership(
+            by=by, package=package, new_owner=data["new_owner"], keep=data["keep"]
         ),
     )
     edit_maintainers = service_action(
@@ -134,23 +132,19 @@ class PackageAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
         form=MaintainersForm,
         title="Edit maintainers",
         form_kwargs=lambda queryset: {"packages": list(queryset)},
-        apply=lambda request, package, data: maintainers.set_maintainers(
-            by=request.user, package=package, maintainers=data["maintainers"]
+        apply=lambda by, package, data: maintainers.set_maintainers(
+            by=by, package=package, maintainers=data["maintainers"]
         ),
     )
     hide_from_root_manifest = service_action(
         "Rocks: hide from the root manifest",
         done="Hidden from the root manifest",
-        apply=lambda request, package, data: ownership.hide_from_root_manifest(
-            by=request.user, package=package
-        ),
+        apply=lambda by, package, data: ownership.hide_from_root_manifest(by=by, package=package),
     )
     give_root_manifest_name = service_action(
         "Rocks: give the root-manifest name to the selected rock",
         done="Now in the root manifest",
-        apply=lambda request, package, data: ownership.give_root_manifest_name(
-            by=request.user, package=package
-        ),
+        apply=lambda by, package, data: ownership.give_root_manifest_name(by=by, package=package),
     )
 
 
@@ -210,8 +204,8 @@ class PackageAliasAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
         form=ReasonForm,
         title="Release old names",
         related=("package__author",),
-        apply=lambda request, alias, data: aliases.release_alias(
-            by=request.user, alias=alias, reason=data["reason"]
+        apply=lambda by, alias, data: aliases.release_alias(
+            by=by, alias=alias, reason=data["reason"]
         ),
     )
 
@@ -231,7 +225,7 @@ class ReviewAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
         "Approve the selected reviews",
         done="Approved",
         related=("package", "author"),
-        apply=lambda request, review, data: reviews.approve_review(by=request.user, review=review),
+        apply=lambda by, review, data: reviews.approve_review(by=by, review=review),
     )
     delete_reviews = service_action(
         "Delete the selected reviews (audited)",
@@ -239,8 +233,8 @@ class ReviewAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
         form=ReasonForm,
         title="Delete reviews",
         related=("package", "author"),
-        apply=lambda request, review, data: reviews.delete_review(
-            by=request.user, review=review, reason=data["reason"]
+        apply=lambda by, review, data: reviews.delete_review(
+            by=by, review=review, reason=data["reason"]
         ),
     )
 
@@ -263,7 +257,7 @@ class ReportAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
         "Mark the selected reports resolved",
         done="Resolved",
         related=("package",),
-        apply=lambda request, report, data: reports.resolve_report(by=request.user, report=report),
+        apply=lambda by, report, data: reports.resolve_report(by=by, report=report),
     )
 
 
@@ -323,7 +317,5 @@ class ScreenshotAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
         "Approve the selected screenshots",
         done="Approved",
         related=("package",),
-        apply=lambda request, screenshot, data: approve_screenshot(
-            by=request.user, screenshot=screenshot
-        ),
+        apply=lambda by, screenshot, data: approve_screenshot(by=by, screenshot=screenshot),
     )

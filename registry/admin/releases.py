@@ -38,7 +38,7 @@ class ReleaseAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
         "Approve the selected releases",
         done="Approved",
         related=("package__author",),
-        apply=lambda request, release, data: approve_release(by=request.user, release=release),
+        apply=lambda by, release, data: approve_release(by=by, release=release),
     )
 
 

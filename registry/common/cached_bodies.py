@@ -107,7 +107,7 @@ def body_response(request: HttpRequest, body: Body, *, content_type: str) -> Htt
         patch_vary_headers(response, ["Accept-Encoding"])
         if use_gzip:
             response["Content-Encoding"] = "gzip"
-    return get_conditional_response(request, etag=etag, response=response)
+    return get_conditional_response(request, etag=etag, response=response) or response
 
 
 def _body_size(body: Body) -> int:

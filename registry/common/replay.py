@@ -12,6 +12,8 @@ Any write bumps a generation, the proof fails, and the request goes to Django as
 """
 
 from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -40,9 +42,13 @@ class Answer:
     body: bytes
 
 
-def mark_replayable(response: HttpResponse, proof: dict) -> HttpResponse:
+# the proof of each marked answer, until the middleware records it (or the answer is dropped)
+_proofs: WeakKeyDictionary[HttpResponse, dict[str, Any]] = WeakKeyDictionary()
+
+
+def mark_replayable(response: HttpResponse, proof: dict[str, Any]) -> HttpResponse:
     """Let the replay layer serve this answer again while every `proof` key holds its value."""
-    response.replay_proof = proof
+    _proofs[response] = proof
     return response
 
 
@@ -68,7 +74,7 @@ class ReplayMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        proof = getattr(response, "replay_proof", None)
+        proof = _proofs.pop(response, None)
         key = _key(request.META)
         if (
             proof

@@ -115,7 +115,7 @@ def _forum_topic(value: str | None) -> int | None:
     """The topic id in a forum link (`...viewtopic.php?t=123`); None for an empty link."""
     if value is None or value.strip() == "":
         return None
-    topic = (parse_qs(urlsplit(value).query).get("t") or [None])[0]
+    topic = next(iter(parse_qs(urlsplit(value).query).get("t", [])), None)
     if topic is None or not topic.isdigit():
         raise ContentDBError("Invalid forum_url - missing t", 400)
     return int(topic)

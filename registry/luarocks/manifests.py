@@ -31,9 +31,10 @@ def manifest_response(request: HttpRequest, built: BuiltManifest, *, varies: boo
         response["Content-Encoding"] = built.content_encoding
     if varies:
         patch_vary_headers(response, ["Accept-Encoding"])
-    return get_conditional_response(
+    conditional = get_conditional_response(
         request, etag=built.etag, last_modified=built.last_modified, response=response
     )
+    return conditional or response
 
 
 def _serve(request: HttpRequest, scope: ManifestScope, lua: str | None, fmt: str | None):

@@ -6,6 +6,7 @@ from django import template
 from django.urls import reverse
 
 from packages.models import Package
+from releases.models import Release
 
 register = template.Library()
 
@@ -20,6 +21,13 @@ def package_path(package: Package) -> str:
 @register.filter
 def package_url(package: Package) -> str:
     return package_path(package)
+
+
+@register.filter
+def download_path(release: Release, package: Package) -> str:
+    """Where a Luanti release zip is downloaded: the ContentDB face serves this route
+    (docs/protocols/contentdb.md) and counts the download."""
+    return f"/packages/{package.author.username}/{package.name}/releases/{release.pk}/download/"
 
 
 # the names packages.screenshots stores; the thumbnail route serves only these

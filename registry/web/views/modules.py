@@ -68,18 +68,24 @@ class ModuleView(PackagePageMixin, View):
     def get(self, request, username: str, name: str):
         package = viewable_rock(request, username, name)
         releases = sorted_releases(package)
-        for release in releases:
-            release.links = [
-                (f.arch or f.kind, f.filename, file_url(package, f.filename), f.downloads)
-                for f in sorted(
-                    release.files.all(), key=lambda f: (f.kind != FileKind.ROCKSPEC, f.arch)
-                )
-            ]
+        release_rows = [
+            (
+                release,
+                [
+                    (f.arch or f.kind, f.filename, file_url(package, f.filename), f.downloads)
+                    for f in sorted(
+                        release.files.all(), key=lambda f: (f.kind != FileKind.ROCKSPEC, f.arch)
+                    )
+                ],
+            )
+            for release in releases
+        ]
         stable = [r for r in releases if not r.is_development]
         current = stable[0] if stable else (releases[0] if releases else None)
         context = {
             "package": package,
             "releases": releases,
+            "release_rows": release_rows,
             "current": current,
             "dependencies": current.rock_dependencies.all() if current else [],
             "server": install_server(package),

@@ -52,11 +52,6 @@ def luanti_package(request, author: str, name: str) -> Package:
     return web_package(request, author, name)
 
 
-def download_path(package: Package, release_id: int) -> str:
-    # the ContentDB face serves this route (docs/protocols/contentdb.md); it counts the download
-    return f"/packages/{package.author.username}/{package.name}/releases/{release_id}/download/"
-
-
 class PackageDetailView(PackagePageMixin, View):
     def get(self, request, author: str, name: str):
         package = luanti_package(request, author, name)
@@ -66,17 +61,17 @@ class PackageDetailView(PackagePageMixin, View):
         if not can_edit:
             screenshots = screenshots.filter(approved=True)
             releases = releases.filter(approved=True)
-        releases = list(releases.order_by("-created_at", "-id")[:20])
-        for release in releases:
-            release.download_url = download_path(package, release.pk)
         dependencies = list(
             PackageDependency.objects.filter(depender=package).select_related(
                 "meta_package", "package", "package__author"
             )
         )
-        for dependency in dependencies:  # a link only to a package the viewer may see
-            target = dependency.package
-            dependency.link = target is not None and can(request.user, Action.VIEW_PACKAGE, target)
+        linked = {  # a link only to a package the viewer may see
+            dependency.pk
+            for dependency in dependencies
+            if dependency.package is not None
+            and can(request.user, Action.VIEW_PACKAGE, dependency.package)
+        }
         context = {
             "package": package,
             "tags": package.tags.all(),
@@ -84,7 +79,8 @@ class PackageDetailView(PackagePageMixin, View):
             "maintainers": package.maintainers.all(),
             "provides": package.provides.all(),
             "screenshots": list(screenshots),
-            "releases": releases,
+            "releases": list(releases.order_by("-created_at", "-id")[:20]),
+            "linked_dependencies": linked,
             "hard_dependencies": [d for d in dependencies if not d.is_optional],
             "optional_dependencies": [d for d in dependencies if d.is_optional],
             "description_html": render_description(package.long_description or ""),
@@ -115,8 +111,6 @@ def review_context(request, package: Package) -> dict:
     if user.is_authenticated:
         visible |= Q(author=user)
     reviews = list(package.reviews.filter(visible).select_related("author"))
-    for review in reviews:
-        review.comment_html = mark_safe(render_markdown(review.comment))  # noqa: S308 - sanitised
     own = next((r for r in reviews if user.is_authenticated and r.author_id == user.pk), None)
     may_review = can(user, Action.WRITE_REVIEW, package)
     form = None
