@@ -24,7 +24,7 @@ import re
 
 import bleach
 import markdown as markdown_lib
-from bleach.html5lib_shim import Filter
+from bleach.html5lib_shim import Filter  # type: ignore[attr-defined]  # re-exported by bleach, missing from types-bleach
 from django.core.cache import cache
 
 from media_tools.bounded import run_bounded

@@ -1,5 +1,7 @@
 """Read-only queries over packages, with their joins already made."""
 
+from typing import TypeVar
+
 from django.db.models import (
     Count,
     Exists,
@@ -30,6 +32,7 @@ from packages.models import (
 from packages.permissions import Action, Viewer, can, refusal_message, visible_filter
 
 PACKAGE_NOT_FOUND = "Package not found"
+AnyPackage = TypeVar("AnyPackage", bound=Package)  # a Package, with annotations or without
 
 
 def visible_packages(*, viewer: Viewer) -> QuerySet[Package]:
@@ -125,11 +128,11 @@ def package_for_action(
         packages = _with_key(packages, author=author, name=name)
         packages = packages.filter(type=PackageType.ROCK) if rock else _luanti(packages)
         aliases = _aliases(author=author, name=name, rock=rock).exclude(package_id=OuterRef("pk"))
-        packages = packages.annotate(shadowed=Exists(aliases))
-        if detailed:
-            packages = _detailed(packages)
-        package = packages.first()
-        shadowed = package is not None and package.shadowed
+        annotated = packages.annotate(shadowed=Exists(aliases))
+        found = (_detailed(annotated) if detailed else annotated).first()
+        package = found
+        # the annotation above: an alias elsewhere holds this key
+        shadowed = found is not None and bool(getattr(found, "shadowed", False))
         if package is None or shadowed:
             target = _moved_to(author=author, name=name, rock=rock)
             if target is not None and can(user, Action.VIEW_PACKAGE, target):
@@ -140,7 +143,7 @@ def package_for_action(
         action == Action.VIEW_PACKAGE or package.state == PackageState.DELETED
     ):
         raise NoSuchPackage(PACKAGE_NOT_FOUND)
-    if action not in (None, Action.VIEW_PACKAGE) and not can(user, action, package):
+    if action is not None and action != Action.VIEW_PACKAGE and not can(user, action, package):
         raise NotAllowed(refusal_message(user, action, package, default=NOT_ALLOWED))
     return package
 
@@ -149,7 +152,7 @@ def _luanti(packages: QuerySet[Package]) -> QuerySet[Package]:
     return packages.exclude(type=PackageType.ROCK)
 
 
-def _detailed(packages: QuerySet[Package]) -> QuerySet[Package]:
+def _detailed(packages: QuerySet[AnyPackage]) -> QuerySet[AnyPackage]:
     return packages.select_related("license", "media_license").prefetch_related(
         "maintainers",
         "tags",

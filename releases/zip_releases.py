@@ -64,11 +64,10 @@ def clean_text(value: str | None, *, what: str, limit: int) -> str | None:
 
 def release_names(name: str | None, title: str | None) -> tuple[str, str]:
     """ContentDB's defaults: each of name and title falls back to the other; one is required."""
-    name = (name or "").strip() or None
-    title = (title or "").strip() or None
-    if not name and not title:
+    given_name, given_title = (name or "").strip(), (title or "").strip()
+    if not given_name and not given_title:
         raise InvalidReleaseRequest("name is required in the POST data")
-    name, title = name or title, title or name
+    name, title = given_name or given_title, given_title or given_name
     clean_text(title, what="title", limit=MAX_TITLE)
     clean_text(name, what="name", limit=MAX_TITLE)
     if "\n" in name or "\n" in title:

@@ -323,6 +323,7 @@ def inspect_release_zip(
         raise InvalidLuantiContent(f"Expected {expected[package_type]}, found {KIND_WORDS[kind]}")
 
     conf = _conf(z, root, CONF_OF[kind]) if kind in CONF_OF else {}
+    found: str | None
     if kind == "mod":
         mods = [_mod(z, root, fallback_name=package_name)]
         found = mods[0].name

@@ -39,7 +39,7 @@ class UserAdmin(RankAccessMixin, DjangoUserAdmin):
     list_filter = ["rank", "is_suspended", "is_staff", "is_superuser"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (
             "Registry",
             {
@@ -85,6 +85,16 @@ def _manage_credentials_of(by: User, user: User) -> None:
         raise NotAllowed(f"You may not manage the credentials of {user.username}.")
 
 
+def _revoke_key(*, by: User, key: ApiKey) -> ApiKey:
+    _manage_credentials_of(by, key.user)
+    return revoke_api_key(key=key, by=by)
+
+
+def _delete_token(*, by: User, token: ApiToken) -> None:
+    _manage_credentials_of(by, token.user)
+    delete_api_token(token=token, by=by)
+
+
 @admin.register(ApiKey)
 class ApiKeyAdmin(RankAccessMixin, admin.ModelAdmin):
     # Only the hash is stored; the admin shows the prefix so a key can be recognised, never used.
@@ -125,9 +135,7 @@ class ApiKeyAdmin(RankAccessMixin, admin.ModelAdmin):
         "Revoke the selected keys (audited)",
         done="Revoked",
         related=("user",),
-        apply=lambda by, key, data: (
-            _manage_credentials_of(by, key.user) or revoke_api_key(key=key, by=by)
-        ),
+        apply=lambda by, key, data: _revoke_key(by=by, key=key),
     )
 
 
@@ -153,9 +161,7 @@ class ApiTokenAdmin(RankAccessMixin, admin.ModelAdmin):
         "Delete the selected tokens (audited)",
         done="Deleted",
         related=("user",),
-        apply=lambda by, token, data: (
-            _manage_credentials_of(by, token.user) or delete_api_token(token=token, by=by)
-        ),
+        apply=lambda by, token, data: _delete_token(by=by, token=token),
     )
 
 

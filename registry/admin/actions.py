@@ -14,7 +14,7 @@ change is audited and invalidates what it must.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -54,7 +54,15 @@ ADMIN_PAGES: dict[str, Action | None] = {
 }
 
 
-class RankAccessMixin:
+# For the type checker the mixin is a ModelAdmin (its super() calls reach ModelAdmin's methods);
+# at run time it is a plain mixin, listed before the ModelAdmin class in each admin's bases.
+if TYPE_CHECKING:
+    _ModelAdminBase = admin.ModelAdmin
+else:
+    _ModelAdminBase = object
+
+
+class RankAccessMixin(_ModelAdminBase):
     """Staff members see these admin pages by rank, not by Django's per-model permissions: the
     permission table's action for the model (ADMIN_PAGES above) decides, so the
     admin shows a model to exactly the ranks `can()` gives it to everywhere else. What they may DO
@@ -63,6 +71,7 @@ class RankAccessMixin:
     # how the model reaches its package ("" for packages, "package__" for their parts); None: the
     # rows belong to no package
     package_path: str | None = None
+    model: type[Model]  # set by the ModelAdmin it is mixed into
 
     @property
     def view_action(self) -> Action | None:

@@ -52,9 +52,8 @@ def contentdb_exception_handler(exc: Exception, context: dict):
     if isinstance(exc, exceptions.NotAuthenticated):
         return error_response(AUTHENTICATION_NEEDED, status=401)
     if isinstance(exc, exceptions.APIException):
-        wait = exc.wait if isinstance(exc, BearerAuthFailed | exceptions.Throttled) else None
-        if wait:
-            headers["Retry-After"] = str(int(wait))
+        if isinstance(exc, BearerAuthFailed) and exc.wait:  # the failed-authentication limit
+            headers["Retry-After"] = str(int(exc.wait))
         return error_response(_detail_message(exc.detail), status=exc.status_code, headers=headers)
     if isinstance(exc, Http404):
         return error_response(str(exc) or "Not found", status=404)

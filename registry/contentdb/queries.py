@@ -7,10 +7,13 @@ license, hide value, game) raises InvalidPackageQuery; ContentDB answers those w
 by accident, the face answers 400. An unknown author raises NoSuchUser.
 """
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
+from django.http import QueryDict
 
 from accounts.models import User
 from packages.errors import InvalidPackageQuery, NoSuchUser
@@ -159,15 +162,20 @@ class PackageQuery(django_filters.FilterSet):
     @property
     def has_own_order(self) -> bool:
         """Whether the query orders or cuts the list itself (else featured packages come first)."""
-        return any(param in self.data for param in ("sort", "order", "q", "limit"))
+        return any(param in self.query_data for param in ("sort", "order", "q", "limit"))
 
     @property
-    def params(self) -> dict:
+    def query_data(self) -> QueryDict | dict[str, Any]:
+        """The query parameters (none when the set was built without any)."""
+        return self.data if self.data is not None else {}
+
+    @property
+    def params(self) -> dict[str, Any]:
         return self.form.cleaned_data
 
     @property
     def is_random(self) -> bool:
-        return "random" in self.data
+        return "random" in self.query_data
 
     @property
     def output_format(self) -> str:
@@ -182,7 +190,7 @@ class PackageQuery(django_filters.FilterSet):
 
     @property
     def max_results(self) -> int | None:
-        if "lucky" in self.data:
+        if "lucky" in self.query_data:
             return 1
         return self.params.get("limit") or None
 

@@ -30,7 +30,7 @@ def by_method(**views: Callable) -> Callable:
 
     @csrf_exempt
     def dispatch(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        view = views.get(request.method) or views.get("GET")
+        view = views.get(request.method or "") or views.get("GET")
         if view is None:
             return error_response("Endpoint or method not found", status=405)
         return view(request, *args, **kwargs)

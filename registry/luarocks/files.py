@@ -67,7 +67,7 @@ def file_response(request: HttpRequest, release_file: ReleaseFile) -> HttpRespon
     return response
 
 
-def _serve(request: HttpRequest, scope: ManifestScope, filename: str) -> HttpResponse:
+def _serve(request: HttpRequest, scope: ManifestScope, filename: str) -> HttpResponseBase:
     release_file = file_for_download(scope=scope, filename=filename)
     if release_file is None:
         raise Http404("No such file")

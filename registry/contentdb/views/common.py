@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 from django.http import HttpResponseRedirect
+from rest_framework.request import Request
 
 from accounts.models import User
 from accounts.selectors import user_by_username
@@ -44,11 +45,10 @@ class PackageView(ContentDBView):
         return can(self.request.user, Action.EDIT_PACKAGE, package)
 
 
-def int_param(request, name: str, *, required: bool = False) -> int | None:
+def int_param(request: Request, name: str) -> int | None:
+    """An integer query parameter in 0..2**31-1, None when absent or empty; else 400."""
     raw = request.query_params.get(name, "")
     if raw == "":
-        if required:
-            raise ContentDBError(f"{name} is required", 400)
         return None
     try:
         value = int(raw)
@@ -56,6 +56,14 @@ def int_param(request, name: str, *, required: bool = False) -> int | None:
         raise ContentDBError(f"{name} must be an integer", 400) from None
     if not 0 <= value < 2**31:
         raise ContentDBError(f"{name} is out of range", 400)
+    return value
+
+
+def required_int_param(request: Request, name: str) -> int:
+    """`int_param` that must be given (400 otherwise)."""
+    value = int_param(request, name)
+    if value is None:
+        raise ContentDBError(f"{name} is required", 400)
     return value
 
 

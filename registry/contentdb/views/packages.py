@@ -3,6 +3,7 @@ updates, scores (docs/protocols/contentdb.md "Packages", "Package Queries", "Mis
 
 import hashlib
 import json
+from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -31,8 +32,8 @@ from registry.contentdb.serializers import (
 from registry.contentdb.views.common import (
     VERSION_PARAMS,
     PackageView,
-    int_param,
     requested_version,
+    required_int_param,
     version_params,
 )
 from releases.models import Release
@@ -253,7 +254,7 @@ class PackageForClientView(PackageView):
     cache_max_age = 300
 
     def get(self, request, author: str, name: str):
-        formspec_version = int_param(request, "formspec_version", required=True)
+        formspec_version = required_int_param(request, "formspec_version")
         include_images = is_yes(request.query_params.get("include_images"), default=True)
         package = self.package(author, name, detailed=True)
         data, release = detail(package, request, include_unapproved=False)
@@ -317,7 +318,7 @@ class DependenciesView(ContentDBView):
         packages = PackageQuery(request.GET).checked().qs
 
         def serialize(page: list[Package]) -> list[dict]:
-            rows = [
+            rows: list[dict[str, Any]] = [
                 {"id": p.pk, "type": p.type, "author": p.author.username, "name": p.name}
                 for p in page
             ]

@@ -135,7 +135,9 @@ class ApiTokenForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["package"].queryset = (
+        field = self.fields["package"]
+        assert isinstance(field, forms.ModelChoiceField)  # declared above
+        field.queryset = (
             Package.objects.filter(Q(author=user) | Q(maintainers=user))
             .exclude(type=PackageType.ROCK)
             .select_related("author")

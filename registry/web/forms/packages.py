@@ -1,6 +1,8 @@
 """Forms of the package, release, screenshot and module pages. They check the shape of input; the
 services decide the rest."""
 
+from __future__ import annotations
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -75,15 +77,19 @@ class PackageForm(forms.Form):
     )
     dev_state = forms.ChoiceField(label="Maintenance state", required=False, choices=[])
     ai_disclosure = forms.ChoiceField(label="AI use", required=False, choices=[])
-    license = forms.ModelChoiceField(queryset=None, to_field_name="name", label="License")
-    media_license = forms.ModelChoiceField(
+    license: forms.ModelChoiceField[License] = forms.ModelChoiceField(
+        queryset=None, to_field_name="name", label="License"
+    )
+    media_license: forms.ModelChoiceField[License] = forms.ModelChoiceField(
         queryset=None, to_field_name="name", label="Media license"
     )
-    tags = forms.ModelMultipleChoiceField(
+    tags: forms.ModelMultipleChoiceField[Tag] = forms.ModelMultipleChoiceField(
         queryset=None, to_field_name="name", required=False, widget=forms.CheckboxSelectMultiple
     )
-    content_warnings = forms.ModelMultipleChoiceField(
-        queryset=None, to_field_name="name", required=False, widget=forms.CheckboxSelectMultiple
+    content_warnings: forms.ModelMultipleChoiceField[ContentWarning] = (
+        forms.ModelMultipleChoiceField(
+            queryset=None, to_field_name="name", required=False, widget=forms.CheckboxSelectMultiple
+        )
     )
     repo = forms.CharField(label="Source repository", required=False, max_length=200)
     website = forms.CharField(required=False, max_length=200)
@@ -172,10 +178,10 @@ class ReleaseForm(forms.Form):
     release_notes = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000
     )
-    min_luanti = forms.ModelChoiceField(
+    min_luanti: forms.ModelChoiceField[LuantiVersion] = forms.ModelChoiceField(
         queryset=None, required=False, label="Minimum Luanti version", empty_label="Any"
     )
-    max_luanti = forms.ModelChoiceField(
+    max_luanti: forms.ModelChoiceField[LuantiVersion] = forms.ModelChoiceField(
         queryset=None, required=False, label="Maximum Luanti version", empty_label="Any"
     )
 

@@ -1,7 +1,7 @@
 """Markdown written by users, on pages: rendered and sanitised by media_tools.markdown.
 
-    {% load markup %}
-    {{ review.comment|markdown }}
+{% load markup %}
+{{ review.comment|markdown }}
 """
 
 from django import template

@@ -10,7 +10,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import FormView
 
@@ -72,7 +72,9 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-    next_page = reverse_lazy("web:home")
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("web:home")
 
     def form_valid(self, form):
         user = form.get_user()
@@ -82,7 +84,8 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    next_page = reverse_lazy("web:home")
+    def get_default_redirect_url(self) -> str:
+        return reverse("web:home")
 
 
 class ProfileView(LoginRequiredMixin, FormView):

@@ -1,6 +1,8 @@
 """Public pages that browse the registry: home, the package list and search, user pages, tags,
 licenses, robots.txt and the sitemap. Thin: each asks a selector and renders a template."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -89,7 +91,8 @@ class PackageListView(ListView):
 class UserView(TemplateView):
     template_name = "registry/user.html"
 
-    def get_context_data(self, username: str, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        username = kwargs.pop("username")
         context = super().get_context_data(**kwargs)
         profile = user_by_username(username=username)
         if profile is None or not profile.is_active:

@@ -54,7 +54,10 @@ class LoginCodeView(View):
         pending = request.session.get(PENDING) or {}
         if int(time.time()) - pending.get("at", 0) > PENDING_MAX_AGE:
             return None, None
-        user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+        user_pk = pending.get("user")
+        if user_pk is None:
+            return None, None
+        user = User.objects.filter(pk=user_pk, is_active=True).first()
         return user, pending.get("backend")
 
     def get(self, request):
