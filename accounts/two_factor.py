@@ -54,7 +54,7 @@ def confirmed_device(user: User) -> TOTPDevice | None:
 
 
 def has_second_factor(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def unused_recovery_codes(user: User) -> int:
@@ -140,7 +140,7 @@ def _accept_code(*, user: User, device: TOTPDevice, code: str) -> bool:
     if len(digits) == device.digits:
         with transaction.atomic():
             locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-            return locked.verify_token(digits)
+            return bool(locked.verify_token(digits))
     # A conditional UPDATE: two requests with the same code cannot both use it.
     used = RecoveryCode.objects.filter(
         user=user, code_hash=hash_secret(normalise_recovery_code(code)), used_at__isnull=True

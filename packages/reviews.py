@@ -10,6 +10,7 @@ waits for a moderator too.
 """
 
 import re
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -129,7 +130,7 @@ def _refusal(by: User | None, package: Package) -> str:
     return NO_PERMISSION
 
 
-def _clean(*, rating: int | str, title: str, comment: str) -> dict:
+def _clean(*, rating: int | str, title: str, comment: str) -> dict[str, Any]:
     if isinstance(rating, str) and rating.strip().lower() in RATINGS:
         rating = RATINGS[rating.strip().lower()]
     try:

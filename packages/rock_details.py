@@ -83,7 +83,7 @@ def clean_labels(labels: list[str] | str) -> list[str]:
     return result
 
 
-def _details(package: Package) -> dict:
+def _details(package: Package) -> dict[str, str]:
     return {
         "summary": package.short_description or "",
         "description": package.long_description or "",

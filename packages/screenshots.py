@@ -124,7 +124,7 @@ def delete_screenshot(*, screenshot: Screenshot, by: User) -> None:
     invalidate_luanti_lists()
 
 
-def _ids(values: list, *, what: str) -> list[int]:
+def _ids(values: list[object], *, what: str) -> list[int]:
     ids = []
     for value in values:
         if isinstance(value, bool) or not (

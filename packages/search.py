@@ -54,7 +54,7 @@ def search_packages(queryset: QuerySet[Package], text: str) -> QuerySet[Package]
     return _substring(queryset, words)
 
 
-def _full_text(queryset: QuerySet, text: str) -> QuerySet:
+def _full_text(queryset: QuerySet[Package], text: str) -> QuerySet[Package]:
     document = DOCUMENT.format(t=connection.ops.quote_name(queryset.model._meta.db_table))
     query = f"websearch_to_tsquery('{CONFIG}'::regconfig, %s)"
     # the SQL text is constant; the user's words travel only as the bound parameter
@@ -63,7 +63,7 @@ def _full_text(queryset: QuerySet, text: str) -> QuerySet:
     return queryset.filter(matches).annotate(search_rank=rank)
 
 
-def _substring(queryset: QuerySet, words: list[str]) -> QuerySet:
+def _substring(queryset: QuerySet[Package], words: list[str]) -> QuerySet[Package]:
     for word in words:
         queryset = queryset.filter(
             Q(name__icontains=word)

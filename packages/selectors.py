@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 
+from accounts.models import User
 from packages.errors import NoSuchPackage, NotAllowed, PackageMoved
 from packages.models import (
     LUANTI_TYPES,
@@ -253,7 +254,7 @@ def popular_packages(*, type: str, limit: int = 5) -> QuerySet[Package]:
     return public_packages().filter(type=type).order_by("-downloads", "-score", "name")[:limit]
 
 
-def packages_of_user(*, user, viewer) -> QuerySet[Package]:
+def packages_of_user(*, user: User, viewer: Viewer) -> QuerySet[Package]:
     """The packages `user` authors or maintains that `viewer` may see: approved ones for everybody,
     their unapproved ones for the user, and what staff may see (deleted ones to moderators)."""
     maintained = Package.maintainers.through.objects.filter(user_id=user.pk).values("package_id")

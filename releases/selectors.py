@@ -1,6 +1,8 @@
 """Read-only queries over releases, with their joins already made: Luanti releases (lists, the
 release a client installs, package rows carrying their release) and rocks (the upload API's look-ups)."""
 
+from typing import Any
+
 from django.db.models import IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import User
@@ -13,6 +15,7 @@ from packages.models import (
     PackageType,
     Screenshot,
 )
+from packages.permissions import Viewer
 from packages.selectors import luanti_packages, visible_packages
 from releases.models import FileKind, Release, ReleaseFile, TaskState
 
@@ -99,7 +102,9 @@ def _thumbnail_file() -> Subquery:
 SHORT_FIELDS = ("id", "name", "title", "short_description", "type", "dev_state", "repo")
 
 
-def short_package_rows(packages: QuerySet[Package], *, with_aliases: bool = True) -> list[dict]:
+def short_package_rows(
+    packages: QuerySet[Package], *, with_aliases: bool = True
+) -> list[dict[str, Any]]:
     """Plain rows for the short dict, in two queries whatever the number of packages.
 
     `packages` must carry the `release` annotation (see registry.contentdb.queries.latest_release_id);
@@ -123,7 +128,7 @@ def short_package_rows(packages: QuerySet[Package], *, with_aliases: bool = True
     return rows
 
 
-def game_support_rows(*, package: Package, viewer: User | None) -> list[dict]:
+def game_support_rows(*, package: Package, viewer: Viewer) -> list[dict[str, Any]]:
     """`{"supports", "confidence", "game": short row}` for each game-support row whose game
     `viewer` may see (a deleted or unapproved game is not shown to who may not see it), in two
     queries."""

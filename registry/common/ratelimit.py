@@ -46,11 +46,18 @@ def hypertext_block(request: HttpRequest) -> int | None:
     return hit(hypertext_limit(), client_address(request))
 
 
-class TooManyRequests(APIException):
-    """429 with the seconds to wait (the ContentDB handler sends them as Retry-After)."""
+class Refusal(APIException):
+    """A refusal with its own status and, when the client may try again, the seconds to wait
+    (the ContentDB handler sends them as Retry-After)."""
 
-    status_code = 429
+    def __init__(self, message: str, status_code: int, wait: int | None = None) -> None:
+        super().__init__(detail=message)
+        self.status_code = status_code
+        self.wait = wait
+
+
+class TooManyRequests(Refusal):
+    """429 with the seconds to wait."""
 
     def __init__(self, message: str, wait: int) -> None:
-        super().__init__(detail=message)
-        self.wait = wait
+        super().__init__(message, 429, wait)

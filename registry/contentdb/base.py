@@ -11,7 +11,8 @@ from rest_framework.views import APIView
 from accounts.models import ApiToken, User
 from media_tools.errors import LimitReached
 from packages.models import Package
-from registry.contentdb.auth import BearerAuthentication, BearerAuthFailed
+from registry.common.ratelimit import Refusal
+from registry.contentdb.auth import BearerAuthentication
 from registry.contentdb.errors import error_message, error_response, status_for
 
 AUTHENTICATION_NEEDED = "Authentication needed"
@@ -52,7 +53,7 @@ def contentdb_exception_handler(exc: Exception, context: dict):
     if isinstance(exc, exceptions.NotAuthenticated):
         return error_response(AUTHENTICATION_NEEDED, status=401)
     if isinstance(exc, exceptions.APIException):
-        if isinstance(exc, BearerAuthFailed) and exc.wait:  # the failed-authentication limit
+        if isinstance(exc, Refusal) and exc.wait:  # a rate limit
             headers["Retry-After"] = str(int(exc.wait))
         return error_response(_detail_message(exc.detail), status=exc.status_code, headers=headers)
     if isinstance(exc, Http404):
