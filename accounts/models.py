@@ -43,7 +43,8 @@ class CaseInsensitiveUserManager(UserManager["User"]):
         except AccountsError as error:  # createsuperuser shows a ValidationError as its error
             raise ValidationError(str(error)) from error
         extra_fields.setdefault("verified_by_operator", True)
-        return super()._create_user(username, email, password, **extra_fields)
+        # UserManager._create_user (Django 5.2) is missing from django-stubs' UserManager
+        return super()._create_user(username, email, password, **extra_fields)  # type: ignore[misc]
 
 
 class User(AbstractUser):

@@ -28,7 +28,7 @@ from releases.zip_releases import create_zip_release
 NO_APPROVE = "You do not have the permission to approve releases"
 FAILED_FOR_STRANGERS = "The import failed"
 RELEASE_NOT_FOUND = "Release not found"
-TASK_STATUS = {
+TASK_STATUS: dict[str, str] = {
     TaskState.PENDING: "PENDING",
     TaskState.RUNNING: "STARTED",
     TaskState.DONE: "SUCCESS",

@@ -3,6 +3,8 @@ services decide the rest."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -22,6 +24,13 @@ class UploadField(forms.FileField):
                 f"the limit is {filesizeformat(settings.MAX_UPLOAD_SIZE)}."
             )
         return upload
+
+
+class TitledChoices(forms.ModelMultipleChoiceField[Tag | ContentWarning]):
+    """Tags or content warnings: people read their titles, the form posts their names."""
+
+    def label_from_instance(self, obj: Tag | ContentWarning) -> str:
+        return obj.title
 
 
 class RockspecUploadForm(forms.Form):
@@ -75,21 +84,29 @@ class PackageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text="Markdown. Shown on the package page and in Luanti.",
     )
-    dev_state = forms.ChoiceField(label="Maintenance state", required=False, choices=[])
-    ai_disclosure = forms.ChoiceField(label="AI use", required=False, choices=[])
-    license: forms.ModelChoiceField[License] = forms.ModelChoiceField(
-        queryset=None, to_field_name="name", label="License"
+    dev_state = forms.ChoiceField(
+        label="Maintenance state", required=False, choices=[("", "—"), *DevState.choices]
     )
-    media_license: forms.ModelChoiceField[License] = forms.ModelChoiceField(
-        queryset=None, to_field_name="name", label="Media license"
+    ai_disclosure = forms.ChoiceField(
+        label="AI use", required=False, choices=[("", "Not answered"), *AIDisclosure.choices]
     )
-    tags: forms.ModelMultipleChoiceField[Tag] = forms.ModelMultipleChoiceField(
-        queryset=None, to_field_name="name", required=False, widget=forms.CheckboxSelectMultiple
+    license = forms.ModelChoiceField(
+        queryset=License.objects.all(), to_field_name="name", label="License"
     )
-    content_warnings: forms.ModelMultipleChoiceField[ContentWarning] = (
-        forms.ModelMultipleChoiceField(
-            queryset=None, to_field_name="name", required=False, widget=forms.CheckboxSelectMultiple
-        )
+    media_license = forms.ModelChoiceField(
+        queryset=License.objects.all(), to_field_name="name", label="Media license"
+    )
+    tags = TitledChoices(
+        queryset=Tag.objects.all(),
+        to_field_name="name",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    content_warnings = TitledChoices(
+        queryset=ContentWarning.objects.all(),
+        to_field_name="name",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     repo = forms.CharField(label="Source repository", required=False, max_length=200)
     website = forms.CharField(required=False, max_length=200)
@@ -109,17 +126,6 @@ class PackageForm(forms.Form):
         "donate_url",
         "translation_url",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["dev_state"].choices = [("", "—"), *DevState.choices]
-        self.fields["ai_disclosure"].choices = [("", "Not answered"), *AIDisclosure.choices]
-        self.fields["license"].queryset = License.objects.all()
-        self.fields["media_license"].queryset = License.objects.all()
-        self.fields["tags"].queryset = Tag.objects.all()
-        self.fields["content_warnings"].queryset = ContentWarning.objects.all()
-        for name in ("tags", "content_warnings"):  # people read titles; the form posts names
-            self.fields[name].label_from_instance = lambda row: row.title
 
     @classmethod
     def initial_for(cls, package) -> dict:
@@ -178,20 +184,22 @@ class ReleaseForm(forms.Form):
     release_notes = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000
     )
-    min_luanti: forms.ModelChoiceField[LuantiVersion] = forms.ModelChoiceField(
-        queryset=None, required=False, label="Minimum Luanti version", empty_label="Any"
+    min_luanti = forms.ModelChoiceField(
+        queryset=LuantiVersion.objects.all(),
+        required=False,
+        label="Minimum Luanti version",
+        empty_label="Any",
     )
-    max_luanti: forms.ModelChoiceField[LuantiVersion] = forms.ModelChoiceField(
-        queryset=None, required=False, label="Maximum Luanti version", empty_label="Any"
+    max_luanti = forms.ModelChoiceField(
+        queryset=LuantiVersion.objects.all(),
+        required=False,
+        label="Maximum Luanti version",
+        empty_label="Any",
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["min_luanti"].queryset = LuantiVersion.objects.all()
-        self.fields["max_luanti"].queryset = LuantiVersion.objects.all()
-
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("source") == "zip" and not cleaned.get("file") and "file" not in self.errors:
             self.add_error("file", "Choose a zip file to upload.")
         return cleaned

@@ -33,6 +33,7 @@ from registry.web.forms.accounts import (
     SignupForm,
     ThrottledPasswordChangeForm,
 )
+from registry.web.views.common import signed_in
 from registry.web.views.two_factor import start_code_step
 
 
@@ -95,13 +96,13 @@ class ProfileView(LoginRequiredMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         # a copy, so a form with errors does not change request.user for the rest of the page
-        kwargs["instance"] = User.objects.get(pk=self.request.user.pk)
+        kwargs["instance"] = User.objects.get(pk=signed_in(self.request).pk)
         return kwargs
 
     def form_valid(self, form):
         try:
             user = profiles.update_profile(
-                user=self.request.user,
+                user=signed_in(self.request),
                 **{name: form.cleaned_data[name] for name in ProfileForm.Meta.fields},
             )
         except EmailTaken as error:
@@ -157,7 +158,7 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        user = self.request.user
+        user = signed_in(self.request)
         try:
             profiles.delete_account(user=user)
         except AccountOwnsPackages as error:

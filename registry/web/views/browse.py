@@ -1,6 +1,7 @@
 """Public pages that browse the registry: home, the package list and search, user pages, tags,
 licenses, robots.txt and the sitemap. Thin: each asks a selector and renders a template."""
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -142,7 +143,11 @@ def sitemap_xml(request):
     """Every public page a search engine should know: static pages, packages, their authors."""
     site = settings.SITE_URL
     packages = public_packages().only("name", "type", "updated_at", "author__username")
-    urls = [(f"{site}/", None), (f"{site}/packages/", None), (f"{site}/tags/", None)]
+    urls: list[tuple[str, datetime | None]] = [
+        (f"{site}/", None),
+        (f"{site}/packages/", None),
+        (f"{site}/tags/", None),
+    ]
     authors = {}
     for package in packages.iterator(chunk_size=2000):
         urls.append((site + package_path(package), package.updated_at))

@@ -9,12 +9,15 @@ rest of the path kept. Every page under a package's key mixes in `PackagePageMix
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.views import View
 
+from accounts.models import User
 from media_tools.errors import LimitReached
 from packages.errors import NoSuchPackage, NotAllowed, PackageMoved
 from packages.models import Package
@@ -46,7 +49,22 @@ def web_package(
         raise PermissionDenied(refused if reason == NOT_ALLOWED else reason) from None
 
 
-class PackagePageMixin:
+# For the type checker the mixin is a View (its super().dispatch is View's); at run time it is a
+# plain mixin, listed before View in each page's bases.
+if TYPE_CHECKING:
+    _ViewBase = View
+else:
+    _ViewBase = object
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The account of a page behind LoginRequiredMixin (anonymous visitors never reach it)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+class PackagePageMixin(_ViewBase):
     """Redirects a page reached by an old name of its package to the same page under the new key."""
 
     def dispatch(self, request, *args, **kwargs):
