@@ -14,7 +14,7 @@ The TOTP seed itself is stored as django-otp keeps it (hex, in the database): th
 the same codes as the app, so it cannot be hashed. Who reads the database can read seeds; the admin
 hides them (OTP_ADMIN_HIDE_SENSITIVE_DATA).
 
-Approvers and above must have the app before they may use the admin (registry/admin_site.py).
+Approvers and above must have the app before they may use the admin (registry/admin/site.py).
 """
 
 import secrets

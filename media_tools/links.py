@@ -4,7 +4,7 @@ A link's scheme decides what a click does: `javascript:` runs script in the page
 opens a document the attacker wrote. URLs typed by authors (package links, profile links) or read
 from uploaded files (a rockspec's `homepage`) are checked when they are written (`validate_web_url`,
 on the model fields and in the services) and again when a page renders them (the `web_url` filter
-and `external_link` tag in packages/templatetags/safe_links.py), so a row written before the check,
+and `external_link` tag in registry/web/templatetags/safe_links.py), so a row written before the check,
 or by a path that skipped it, still never renders as a live link.
 
 A URL passes when it starts with `http://` or `https://` (any case) and Django's URLValidator takes

@@ -62,7 +62,7 @@ def cached_body_response(
     content_type: str,
     replayable: bool = True,
 ) -> HttpResponse:
-    """`body_response` of `cached_body`, marked for the replay layer (registry/replay.py) with
+    """`body_response` of `cached_body`, marked for the replay layer (registry/common/replay.py) with
     the two cache values that prove it current, unless `replayable` is false."""
     body, proof = _cached(scope=scope, key=key, build=build, timeout=timeout)
     response = body_response(request, body, content_type=content_type)

@@ -35,7 +35,7 @@ class BearerAuthentication(BaseAuthentication):
         try:
             return self._authenticate(header)
         except BearerAuthFailed:
-            # only failures are throttled, per client address (registry/ratelimit.py): a valid
+            # only failures are throttled, per client address (registry/common/ratelimit.py): a valid
             # token works from any address
             wait = ratelimit.record_failed_auth(request)
             if wait:

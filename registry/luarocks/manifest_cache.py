@@ -68,7 +68,7 @@ def manifest_and_proof(
     *, scope: ManifestScope, lua_version: str | None, fmt: str, gzipped: bool = False
 ) -> tuple[BuiltManifest, dict]:
     """`get_manifest`, and the shared cache values that prove this build current: the scope's
-    generation and the variant's pointer (what registry/replay.py checks before replaying)."""
+    generation and the variant's pointer (what registry/common/replay.py checks before replaying)."""
     gen = generation(scope.generation_scope)
     if gzipped and fmt != "zip":
         fmt = f"{fmt}.gz"

@@ -42,7 +42,7 @@ def _serve(request: HttpRequest, scope: ManifestScope, lua: str | None, fmt: str
     varies = fmt != "zip"  # the Lua and JSON forms also come gzip-encoded to clients that ask
     wants_gzip = varies and "gzip" in request.headers.get("Accept-Encoding", "")
     built, proof = manifest_and_proof(scope=scope, lua_version=lua, fmt=fmt, gzipped=wants_gzip)
-    # Replayable in front of Django (registry/replay.py) while the generation and this variant's
+    # Replayable in front of Django (registry/common/replay.py) while the generation and this variant's
     # pointer (manifest_cache._get) still name exactly this build.
     return mark_replayable(manifest_response(request, built, varies=varies), proof)
 

@@ -60,10 +60,10 @@ def cached_json(
     The key is made of `params` only, never of the raw query string: unknown parameters
     (`?cachebust=N`) and reorderings of one query share one entry, so a flood of them cannot
     fill the cache. Such a request is answered from that entry but not recorded for the replay
-    layer, which is keyed by the raw query string (registry/replay.py)."""
+    layer, which is keyed by the raw query string (registry/common/replay.py)."""
     canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
     digest = hashlib.sha256(canonical.encode()).hexdigest()
-    # ETag/304, a gzip copy for clients that ask, and a per-process copy (registry/cached_bodies.py)
+    # ETag/304, a gzip copy for clients that ask, and a per-process copy (registry/common/cached_bodies.py)
     return cached_body_response(
         request,
         scope=LUANTI_LISTS,
