@@ -12,7 +12,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format migrate seed bench lock-check clean
+.PHONY: run test lint format migrate seed bench mutate lock-check clean
 
 # uv itself, pinned with hashes, in a small venv of its own
 $(UV): requirements-uv.txt
@@ -57,6 +57,12 @@ format: $(STAMP)
 # Benchmarks on SQLite and PostgreSQL (127.0.0.1:5432) + Redis (127.0.0.1:6379): bench/run.py
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Mutation testing of the trust-critical modules (tests/mutation/targets.py): one planted mistake at
+# a time, each module's own tests must catch it. Tens of minutes; not part of `make test` or CI.
+# MUTATE_ARGS="--module releases/zips.py --jobs 2" narrows or widens it.
+mutate: $(STAMP)
+	$(BIN)/python -m tests.mutation $(MUTATE_ARGS)
 
 clean:
 	rm -rf $(VENV) .uv var

@@ -28,7 +28,11 @@ from accounts.addresses import client_address
 
 # The same words the LuaRocks face answers with (docs/protocols/luarocks.md 1.1).
 ACCOUNT_SUSPENDED = "Your account has been suspended"
-LOGIN_THROTTLED = "Too many failed log-in attempts. Please wait 15 minutes and try again."
+# the wait is the throttle's own window, so the message cannot drift from it
+LOGIN_THROTTLED = (
+    "Too many failed log-in attempts. "
+    f"Please wait {login_throttle.WINDOW_SECONDS // 60} minutes and try again."
+)
 
 
 class AccountSuspended(ValidationError):

@@ -14,6 +14,7 @@ releases of one package in 5 minutes (ContentDB's rate limit). Zip limits are in
 
 import re
 from datetime import timedelta
+from typing import overload
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -51,6 +52,12 @@ def upload_zip_limits() -> ZipLimits:
     return ZipLimits(max_size=settings.MAX_UPLOAD_SIZE)
 
 
+@overload
+def clean_text(value: str, *, what: str, limit: int) -> str: ...
+@overload
+def clean_text(value: None, *, what: str, limit: int) -> None: ...
+@overload
+def clean_text(value: str | None, *, what: str, limit: int) -> str | None: ...
 def clean_text(value: str | None, *, what: str, limit: int) -> str | None:
     if value is None:
         return None
@@ -68,8 +75,9 @@ def release_names(name: str | None, title: str | None) -> tuple[str, str]:
     if not given_name and not given_title:
         raise InvalidReleaseRequest("name is required in the POST data")
     name, title = given_name or given_title, given_title or given_name
-    clean_text(title, what="title", limit=MAX_TITLE)
-    clean_text(name, what="name", limit=MAX_TITLE)
+    # the cleaned values: a bare CR is a line end too, so "one\rtwo" is not one line
+    title = clean_text(title, what="title", limit=MAX_TITLE)
+    name = clean_text(name, what="name", limit=MAX_TITLE)
     if "\n" in name or "\n" in title:
         raise InvalidReleaseRequest("name and title must be one line")
     return name, title

@@ -2,12 +2,12 @@
 
 `open_safe_zip` refuses anything the registry should not keep or that a Luanti client could be hurt
 by: not a zip, too big, too many entries, an entry whose compression ratio marks a zip bomb, entries
-sharing or overlapping their data (the "overlapping files" bomb), encryption, compression methods
-the client cannot read (it extracts stored and deflate only, docs/protocols/luanti-client.md section 6),
-absolute or `..` paths, backslashes and control characters in names, symlinks and other special
-files, and duplicate names. Every entry is then decompressed once to check its CRC, which is bounded:
-Python's zipfile never yields more than an entry's declared size, and the declared sizes were
-checked first.
+sharing or overlapping their data (the "overlapping files" bomb) or running past the end,
+encryption, compression methods the client cannot read (it extracts stored and deflate only,
+docs/protocols/luanti-client.md section 6), absolute or `..` paths, drive letters, backslashes and
+control characters in names, symlinks and other special files, and duplicate names. Every entry is
+then decompressed once to check its CRC and its size, which is bounded: Python's zipfile never
+yields more than an entry's declared size, and the declared sizes were checked first.
 
 `inspect_release_zip` finds the content the way ContentDB and the client do (docs/protocols/contentdb.md section 4,
 docs/protocols/luanti-client.md section 6): at the zip's
@@ -15,9 +15,9 @@ root, or inside its single top folder, and checks that it is the content the pac
 """
 
 import io
-import itertools
 import stat
 import struct
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -100,7 +100,7 @@ def _check_name(raw: str, limits: ZipLimits) -> str:
         raise InvalidReleaseZip(
             f"A path in the zip is longer than {limits.max_path_length} characters"
         )
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in raw):
+    if any(unicodedata.category(ch) == "Cc" for ch in raw):  # C0, DEL and C1 controls
         raise InvalidReleaseZip(f"The zip contains a path with a control character: {raw!r}")
     if "\\" in raw:
         raise InvalidReleaseZip(f"The zip contains a path with a backslash: {raw!r}")
@@ -117,7 +117,8 @@ def _count_entries(content: bytes, limit: int) -> None:
     """Walk the central directory's headers, stopping after `limit`: Python's zipfile builds an
     object per entry first (seconds for 100,000 entries), so the count is checked before it runs.
     A malformed directory is left for zipfile to refuse."""
-    eocd = content.rfind(b"PK\x05\x06", max(0, len(content) - 65_557))
+    # where zipfile looks for it: the record (22 bytes), the longest comment and one byte more
+    eocd = content.rfind(b"PK\x05\x06", max(0, len(content) - 22 - 65_536))
     if eocd < 0 or eocd + 22 > len(content):
         return
     (size,) = struct.unpack_from("<I", content, eocd + 12)
@@ -185,7 +186,7 @@ def open_safe_zip(content: bytes, *, limits: ZipLimits | None = None) -> SafeZip
             )
         files[path] = info
 
-    _check_no_overlap(infos, len(content))
+    _check_no_overlap(infos, content, archive.start_dir)
     safe = SafeZip(archive, files, explicit_dirs, limits)
     clash = safe.dirs & set(files)
     if clash:
@@ -196,25 +197,40 @@ def open_safe_zip(content: bytes, *, limits: ZipLimits | None = None) -> SafeZip
     return safe
 
 
-def _check_no_overlap(infos: list[zipfile.ZipInfo], size: int) -> None:
-    """Each entry's data must lie in its own stretch of the file (no data shared with or overlapping another entry)."""
+def _check_no_overlap(infos: list[zipfile.ZipInfo], content: bytes, directory: int) -> None:
+    """Each entry's data must lie in its own stretch of the file, before the central directory
+    (offset `directory`): no data shared with or overlapping another entry, even by a byte. An
+    entry's stretch is its local header (30 bytes, then its name and extra field, whose lengths only
+    the local header gives) and its compressed data."""
     ordered = sorted(infos, key=lambda i: i.header_offset)
-    for current, following in itertools.pairwise(ordered):
-        if current.header_offset + 30 + current.compress_size > following.header_offset:
+    ends = []
+    for info in ordered:
+        if info.header_offset + 30 > len(content):
+            raise InvalidReleaseZip("The zip is truncated")
+        name, extra = struct.unpack_from("<HH", content, info.header_offset + 26)
+        ends.append(info.header_offset + 30 + name + extra + info.compress_size)
+    for end, following in zip(ends, ordered[1:], strict=False):
+        if end > following.header_offset:
             raise InvalidReleaseZip("The zip's entries overlap; such archives are refused")
-    last = ordered[-1]
-    if last.header_offset + 30 + last.compress_size > size:
+    if ends[-1] > len(content):
         raise InvalidReleaseZip("The zip is truncated")
+    if ends[-1] > directory:
+        raise InvalidReleaseZip("The zip's entries overlap; such archives are refused")
 
 
 def _check_crcs(archive: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo]) -> None:
+    """Each entry unpacks to its CRC and to exactly its declared size: zipfile stops at the declared
+    size when there is more, but returns short data without complaint when there is less."""
     for path, info in files.items():
+        size = 0
         try:
             with archive.open(info) as entry:
-                while entry.read(1024 * 1024):
-                    pass
+                while chunk := entry.read(MiB):
+                    size += len(chunk)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
             raise InvalidReleaseZip(f"{path!r} in the zip is damaged") from error
+        if size != info.file_size:
+            raise InvalidReleaseZip(f"{path!r} in the zip is damaged")
 
 
 # --- Luanti content -----------------------------------------------------------------------------
@@ -316,9 +332,11 @@ def inspect_release_zip(
     if kind not in WANTED[package_type]:
         expected = {"MOD": "a mod or modpack", "GAME": "a game", "TXP": "a texture pack"}
         if kind == "unknown":
+            confs = "/".join(CONF_OF[k] for k in WANTED[package_type] if k in CONF_OF)
+            hint = " (or init.lua for a mod)" if package_type == "MOD" else ""
             raise InvalidLuantiContent(
-                f"Expected {expected[package_type]}, but no {'/'.join(CONF_OF[k] for k in WANTED[package_type] if k in CONF_OF)}"
-                " (or init.lua for a mod) was found at the zip's root or in its single top folder"
+                f"Expected {expected[package_type]}, but no {confs}{hint} was found at the "
+                "zip's root or in its single top folder"
             )
         raise InvalidLuantiContent(f"Expected {expected[package_type]}, found {KIND_WORDS[kind]}")
 

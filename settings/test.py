@@ -1,17 +1,35 @@
-"""Test settings: only what tests need differs from base (fast hashing, throwaway media)."""
+"""Test settings: only what tests need differs from base (fast hashing, throwaway media).
 
+Each process that loads these settings gets one folder of its own for the run, TEST_RUN_DIR: the
+media go there, and tests/conftest.py points every other temporary file of the test run there too
+(TMPDIR, pytest's tmp_path), then removes it when the session ends. The process that made the folder
+also removes it when it exits, so a benchmark or a shell that imports these settings leaves nothing.
+"""
+
+import atexit
+import os
+import shutil
 import tempfile
 from pathlib import Path
 
 from settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lua-registry-test-media-"))
-# The production backends (a store on disk shared by processes), in a throwaway folder
-_cache_dir = Path(tempfile.mkdtemp(prefix="lua-registry-test-cache-"))
+TEST_RUN_DIR = Path(tempfile.mkdtemp(prefix="lua-registry-test-"))
+MEDIA_ROOT = TEST_RUN_DIR / "media"
+# The production backends (a store on disk shared by processes), in the run's throwaway folder
+_cache_dir = TEST_RUN_DIR / "cache"
 CACHES = {
     "default": disk_cache(_cache_dir / "shared", max_bytes=CACHE_MAX_BYTES),  # noqa: F405
     "counters": disk_cache(_cache_dir / "counters", max_bytes=None),  # noqa: F405
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def _remove_run_dir(path: Path = TEST_RUN_DIR, owner: int = os.getpid()) -> None:
+    if os.getpid() == owner:  # never from a forked child (a server worker) while the owner runs
+        shutil.rmtree(path, ignore_errors=True)
+
+
+atexit.register(_remove_run_dir)

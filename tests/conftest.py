@@ -1,12 +1,56 @@
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 from tests.factories import PackageFactory, RockFactory, UserFactory
 
 # Property tests check answers, never speed: hypothesis' default 200 ms deadline per example fails on
 # a loaded machine. Timings belong in bench/.
 settings.register_profile("registry", deadline=None)
-settings.load_profile("registry")
+# `make mutate` (tests/mutation) only needs to know that a property fails, not its smallest example:
+# shrinking a failure can take minutes per mutant
+settings.register_profile(
+    "mutation", deadline=None, database=None, phases=[Phase.explicit, Phase.generate]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "registry"))
+
+
+def _run_dir() -> Path | None:
+    from django.conf import settings as django_settings
+
+    return getattr(django_settings, "TEST_RUN_DIR", None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Every temporary file of the run goes into the run's folder (settings/test.py TEST_RUN_DIR):
+    tempfile's, subprocesses' (TMPDIR) and pytest's tmp_path (before pytest reads --basetemp)."""
+    run = _run_dir()
+    if run is None:
+        return
+    temporary = run / "tmp"
+    temporary.mkdir(exist_ok=True)
+    os.environ["TMPDIR"] = str(temporary)
+    tempfile.tempdir = str(temporary)
+    if config.option.basetemp is None:
+        config.option.basetemp = str(run / "pytest")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    """Remove the run's folder; the run fails if anything in it cannot be removed."""
+    run = _run_dir()
+    if run is None:
+        return
+    shutil.rmtree(run, ignore_errors=True)
+    if run.exists():
+        left = sorted(str(p.relative_to(run)) for p in run.rglob("*"))[:20]
+        session.config.get_terminal_writer().line(f"Temporary files left behind: {left}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

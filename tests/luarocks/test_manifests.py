@@ -106,6 +106,9 @@ def test_stable_version_without_lua_dependency_is_in_every_root_manifest(client,
         ("lua ~> 5.3", {"5.3"}),
         ("lua == 5.2", {"5.2"}),
         ("lua >= 5.4", {"5.4", "5.5"}),
+        ("lua ~> 5.1.0", {"5.1"}),  # padded with zeros like the client, no IndexError
+        ("lua == 5.3-1", {"5.3"}),  # a revision on one side only is ignored
+        ("lua >> 5.1", set()),  # the client cannot parse it: in no versioned manifest
     ],
 )
 def test_lua_dependency_filters_versioned_manifests_only(client, user, dependency, listed_in):
@@ -116,6 +119,14 @@ def test_lua_dependency_filters_versioned_manifests_only(client, user, dependenc
     assert "picky" in repository(client, "/manifest")  # the unversioned manifest is unfiltered
     in_user_manifest = "picky" in repository(client, f"/manifests/{user.username}/manifest-5.1")
     assert in_user_manifest == ("5.1" in listed_in)
+
+
+def test_an_unparsable_lua_dependency_leaves_the_rest_of_the_manifest(client, user):
+    publish(user, "broken", "1.0-1", lua="lua >> 5.1")
+    publish(user, "padded", "1.0-1", lua="lua ~> 5.1.0")
+    publish(user, "plain", "1.0-1")
+    assert sorted(repository(client, "/manifest-5.1")) == ["padded", "plain"]
+    assert sorted(repository(client, "/manifest-5.2")) == ["plain"]
 
 
 def test_development_versions_only_in_dev_and_user_manifests(client, user):

@@ -1,0 +1,220 @@
+"""The trust-critical modules `make mutate` plants mistakes in, the tests that must catch them, and
+the surviving mutants that are equivalent (no test can tell them apart from the real code).
+
+To add a module: one line in TARGETS with the tests that hold it (pick the test files that exercise
+it directly, so one mutant costs seconds; `python -m tests.mutation --module M` checks them). To
+list a survivor as equivalent: its id as printed by the run, and the reason no behaviour differs.
+`tests/mutation/test_operators.py` fails when an entry here no longer names a mutant.
+"""
+
+TARGETS: dict[str, list[str]] = {
+    # test_zips.py holds every check; contentdb_writes/test_releases.py (the 100k-entry and 64 MiB
+    # archives) adds minutes per survivor and nothing a mutant needs
+    "releases/zips.py": ["tests/hostile/test_zips.py"],
+    "releases/rockspecs.py": [
+        "tests/luarocks/test_rockspec_sandbox.py",
+        "tests/luarocks/test_hostile_rockspecs.py",
+    ],
+    "packages/permissions.py": [
+        "tests/moderation/test_permission_matrix.py",
+        "tests/foundation/test_permissions.py",
+    ],
+    "releases/versions.py": ["tests/luarocks/test_versions.py"],
+    "accounts/secrets.py": [
+        "tests/security/test_secret_helpers.py",
+        "tests/security/test_secrets.py",
+    ],
+    # the visibility rule as it stands: approved packages are public (packages/selectors.py), and
+    # VIEW_PACKAGE in packages/permissions.py above; the rows the lists show of them
+    # (releases/selectors.py: short_package_rows, game_support_rows)
+    "packages/selectors.py": [
+        "tests/foundation/test_visibility.py",
+        "tests/contentdb/test_package_list.py",
+        "tests/contentdb/test_package_detail.py",
+    ],
+    "releases/selectors.py": [
+        "tests/foundation/test_visibility.py",
+        "tests/contentdb/test_package_list.py",
+        "tests/contentdb/test_package_detail.py",
+    ],
+    "registry/common/ratelimit.py": [
+        "tests/security/test_ratelimit_bounds.py",
+        "tests/security/test_ratelimit.py",
+    ],
+    "accounts/login_throttle.py": ["tests/web/test_login_throttle.py"],
+}
+
+NO_CLOCK = "not observable without a fake clock (tests assert no timing): "
+RACE = (
+    "the branch runs only when the key expires between `add` and `incr`, a race no test can "
+    "stage without stopping time between two cache calls"
+)
+GUARD = (
+    "remaining = start + window - now is at least 1 by construction (now - start < window), so "
+    "max(remaining, 1) is remaining; "
+)
+
+EQUIVALENT: dict[str, dict[str, str]] = {
+    "accounts/login_throttle.py": {
+        "WINDOW_SECONDS: constant 60 -> 61": NO_CLOCK + "a 915-second window instead of 900 "
+        "(the message still says 15 minutes)",
+        "is_locked_out: constant 0 -> 1": "the default applies when no failure is recorded: 0, 1 "
+        "and -1 are all below MAX_FAILURES (5)",
+        "is_locked_out: constant 0 -> -1": "the default applies when no failure is recorded: 0, 1 "
+        "and -1 are all below MAX_FAILURES (5)",
+        "record_failure: constant 1 -> 2 #2": RACE,
+        "record_failure: constant 1 -> 0 #2": RACE,
+    },
+    "registry/common/ratelimit.py": {
+        "Limit.frozen: constant True -> False": "a Limit is built per call from the settings and "
+        "never changed, frozen or not",
+        "retry_after: constant 0 -> -1": "the default applies when nothing was counted: 0 and -1 "
+        "are both below any limit of at least one",
+        "retry_after: constant 1 -> 2": GUARD + "a 2 differs only in a window's last second",
+        "retry_after: constant 1 -> 0": GUARD + "a 0 never wins",
+        "hit: constant 1 -> 2 #5": GUARD + "a 2 differs only in a window's last second",
+        "hit: constant 1 -> 0 #5": GUARD + "a 0 never wins",
+        "retry_after: delete return None -> pass": "a function that falls off its end returns None",
+        "UploadThrottle.wait: delete return None -> pass": "a function that falls off its end "
+        "returns None (DRF asks for wait() only after a refusal, which raises instead)",
+        "hit: constant 1 -> 0 #2": "the first event counts 0 instead of 1: 0 is over no limit of "
+        "at least one, as 1 is not over a limit of one",
+        "hit.timeout: arith limit.window + 1 -> limit.window - 1": NO_CLOCK + "the key names its "
+        "window, so its expiry only frees memory; expiring two seconds earlier shows only in a "
+        "window's last second",
+        "hit.timeout: constant 1 -> 2": NO_CLOCK + "the key names its window, so a later expiry "
+        "only keeps it in memory a second longer",
+        "hit.timeout: constant 1 -> 0": NO_CLOCK + "the key names its window; expiring as it ends "
+        "or a second later is the same",
+        "hit: constant 1 -> 2 #3": RACE,
+        "hit: constant 1 -> 0 #3": RACE,
+        "hit.timeout: arith limit.window + 1 -> limit.window - 1 #2": RACE,
+        "hit.timeout: constant 1 -> 2 #2": RACE,
+        "hit.timeout: constant 1 -> 0 #2": RACE,
+        "hit: constant 1 -> 2 #4": RACE,
+        "hit: constant 1 -> 0 #4": RACE,
+    },
+    "releases/zips.py": {
+        "ZipLimits.frozen: constant True -> False": "limits are built per call and never changed",
+        "_count_entries: constant 0 -> 1": "the search starts at 1 instead of 0 only in a file "
+        "shorter than the search window: the record is missed only when it is at 0, the empty "
+        "zip, which has no directory to count",
+        "_count_entries: compare eocd < 0 -> eocd <= 0": "an end record at 0 is the empty zip: "
+        "nothing to count either way",
+        "_count_entries: constant 0 -> 1 #2": "an end record at 0 is the empty zip: nothing to "
+        "count either way",
+        "_count_entries: compare record >= 0 -> record > 0": "a Zip64 record at 0 has no "
+        "directory before it: nothing to count either way",
+        "_count_entries: constant 0 -> 1 #3": "a Zip64 record at 0 has no directory before it: "
+        "nothing to count either way",
+        "_count_entries: constant 0 -> -1 #3": "at record = -1 the record's slice is empty, never "
+        "its signature: the same as not looking",
+        "_count_entries: constant 0 -> 1 #4": "start is negative only when the recorded directory "
+        "size is larger than the file before the end record, which zipfile refuses as not a zip; "
+        "where the walk then begins changes only which of the two refusals is given",
+        "_count_entries: constant 0 -> -1 #4": "start is negative only when the recorded directory "
+        "size is larger than the file before the end record, which zipfile refuses as not a zip; "
+        "where the walk then begins changes only which of the two refusals is given",
+        "open_safe_zip: delete raise InvalidReleaseZip(f'The zip has more than "
+        "{limits.max_entries... -> pass": "a backstop: the fast count walks the same "
+        "headers zipfile reads (and goes on past the directory's recorded size), so it always "
+        "refuses first",
+        "open_safe_zip: constant 1 -> 2 #2": "max(compressed, 1) only guards the division-free "
+        "ratio against 0: an entry checked is over 1 MiB, so 100 x 1 or 2 bytes refuse it alike",
+        "open_safe_zip: constant 1 -> 0 #2": "max(compressed, 1) only guards the division-free "
+        "ratio against 0: an entry checked is over 1 MiB, so 100 x 0 or 1 bytes refuse it alike",
+        "find_content_root: delete return '' -> pass #2": "without it the root is None, which "
+        'lists nothing: like "" here, the root was found to hold no content',
+        "find_content_root: constant 0 -> -1": "subdirs[0] and subdirs[-1] of a one-element list",
+        "_mod: constant 1 -> 2": "rsplit('/', 2)[-1] and rsplit('/', 1)[-1] are the same last part",
+        "inspect_release_zip: constant 0 -> -1": "mods[0] and mods[-1] of a mod's one-element list",
+        "_mod: delete raise InvalidLuantiContent('mod.conf must set name') -> pass": "unreachable: "
+        "the root mod falls back to the package's name and a nested mod to its folder's, never "
+        "empty",
+    },
+    "releases/rockspecs.py": {
+        **{
+            f"MAX_MEMORY: constant {a} -> {b}{n}": "Lua's allocator refuses the allocation that "
+            "crosses the limit: a limit 1 KiB or 1 MiB away changes which of two allocations fails, "
+            "which no deterministic rockspec can pin (the 32 MiB test pins that the limit exists "
+            "and its size)"
+            for a, b in [(16, 17), (16, 15), (1024, 1025), (1024, 1023)]
+            for n in (["", " #2"] if a == 1024 else [""])
+        },
+        "INSTRUCTION_LIMIT: constant 500000 -> 500001": "the budget is INSTRUCTION_LIMIT // "
+        "HOOK_INTERVAL hooks: 500,001 gives the same 50,000",
+        "INSTRUCTION_LIMIT: constant 500000 -> 499999": NO_CLOCK + "ten instructions fewer; on a "
+        "busy machine the 0.5 s wall-clock limit may end a long loop first",
+        "HOOK_INTERVAL: constant 10 -> 11": NO_CLOCK + "a budget about 500,000 instructions either "
+        "way; which of the instruction and wall-clock limits ends a loop depends on the machine",
+        "HOOK_INTERVAL: constant 10 -> 9": NO_CLOCK + "a budget about 500,000 instructions either "
+        "way; which of the instruction and wall-clock limits ends a loop depends on the machine",
+        "evaluate_rockspec: arith INSTRUCTION_LIMIT // HOOK_INTERVAL -> INSTRUCTION_LIMIT * "
+        "HOOK_INTERVAL": NO_CLOCK + "with a budget of 5,000,000 hooks an endless loop is still "
+        "ended, by the 0.5 s wall-clock limit",
+        "TIME_LIMIT: constant 0.5 -> 1.5": NO_CLOCK + "a rockspec is stopped after 1.5 s instead "
+        "of 0.5 s",
+        "_refuse_attributes: delete raise AttributeError(name) -> pass": "no Python object is "
+        "reachable from the rockspec (the clock is an upvalue of the runner's hook), so lupa never "
+        "asks the filter; it is defence in depth",
+        "evaluate_rockspec: compare newline < 0 -> newline <= 0": "the content starts with '#', so "
+        "a newline is at index 1 or later: < 0, <= 0 and < 1 agree",
+        "evaluate_rockspec: constant 0 -> 1": "the content starts with '#', so a newline is at "
+        "index 1 or later: < 0, <= 0 and < 1 agree",
+        "evaluate_rockspec.register_eval: constant False -> True": "it adds python.eval to the "
+        "runtime's globals, which the rockspec never sees: its chunk runs in an empty environment",
+        "evaluate_rockspec.register_builtins: constant False -> True": "it adds `python` to the "
+        "runtime's globals, which the rockspec never sees: its chunk runs in an empty environment",
+        "evaluate_rockspec: delete raise InvalidRockspec(EVAL_FAILED) from error -> pass": "Lua "
+        "runs only inside the coroutine, whose errors come back as values; copying the result "
+        "allocates nothing in Lua, so this handler is defence in depth",
+        "_Copier.copy: delete return value -> pass #2": "a bool falls through to the number "
+        "branch, which returns it unchanged (bool is an int, and finite)",
+        **{
+            f"_sort_key: {change}": "the key only makes numbers and strings sortable together: "
+            "keys that are exactly 1..n sort to 1..n whichever group comes first, and any string "
+            "key makes the table a dict"
+            for change in [
+                "negate isinstance(key, int | float) -> not isinstance(key, int | float)",
+                "constant 0 -> 1",
+                "constant 0 -> -1",
+                "constant 1 -> 2",
+                "constant 1 -> 0",
+                "constant 0 -> 1 #2",
+                "constant 0 -> -1 #2",
+            ]
+        },
+        "Dependency.frozen: constant True -> False": "nothing changes a Dependency after parsing",
+        "Rockspec.frozen: constant True -> False": "nothing changes a Rockspec after parsing",
+    },
+    "releases/versions.py": {
+        "parse_version.maxsize: constant 65536 -> 65537": "the size of a cache, not an answer",
+        "parse_version.maxsize: constant 65536 -> 65535": "the size of a cache, not an answer",
+        "lua_dependency_allows.maxsize: constant 4096 -> 4097": "the size of a cache, not an answer",
+        "lua_dependency_allows.maxsize: constant 4096 -> 4095": "the size of a cache, not an answer",
+        "_lt: compare ai < bi -> ai <= bi": "it runs only when ai != bi, where <= and < agree",
+        "compare_versions: compare ai < bi -> ai <= bi": "it runs only when ai != bi, where <= and "
+        "< agree",
+        "sort_versions.default: constant 0 -> 1": "the default width applies to an empty list, "
+        "which sorts to [] whatever the width",
+        "sort_versions.default: constant 0 -> -1": "the default width applies to an empty list, "
+        "which sorts to [] whatever the width",
+        "Constraint.frozen: constant True -> False": "constraints are built per parse and never "
+        "changed (unlike versions, they are not cached)",
+        "sort_versions: constant 0 -> -1": "revision 0 is falsy, so it and a missing revision both "
+        "take the default, which sorts below every revision from 1 up whether it is 0 or -1",
+    },
+    "releases/selectors.py": {
+        "_thumbnail_file: constant 1 -> 2": "on SQLite a scalar subquery takes its first row, so "
+        "[:2] reads the same thumbnail; PostgreSQL refuses a two-row subquery, and the same tests "
+        "run there (DATABASE_URL) fail on it",
+        "game_support_rows: delete return [] -> pass": "without the early return the next query "
+        "filters on pk__in=[] over an empty dict, which Django answers without a query: the same "
+        "[] for the same one query",
+    },
+    "packages/permissions.py": {
+        "_rank: rank Rank.ADMIN -> Rank.MODERATOR": "no rule asks for more than MODERATOR, and a "
+        "superuser may act on any other account whatever its rank: a superuser counted as "
+        "MODERATOR gets every answer an ADMIN gets",
+    },
+}
