@@ -20,7 +20,15 @@ from django.db import connection, transaction
 
 from accounts.models import Rank, User
 from accounts.services import create_api_key, create_api_token
-from bench.data.rows import BASE_TIME, bulk, sha, skewed_counts
+from bench.data.rows import (
+    BASE_TIME,
+    bulk,
+    file_row,
+    package_row,
+    release_row,
+    sha,
+    skewed_counts,
+)
 from bench.data.words import THINGS, TOPICS, WORDS
 from packages.models import (
     ContentWarning,
@@ -36,7 +44,7 @@ from packages.models import (
     Screenshot,
     Tag,
 )
-from releases.models import FileKind, Release, ReleaseFile, TaskState
+from releases.models import FileKind, Release, ReleaseFile
 
 STATS_DAYS = 30
 BENCH_USER = "benchuser"
@@ -159,7 +167,7 @@ class _Generator:
             author = authors[rng.randrange(len(authors))]
             created = BASE_TIME + timedelta(minutes=rng.randrange(600_000))
             packages.append(
-                _package(
+                package_row(
                     author_id=author["id"],
                     name=name,
                     title=name,
@@ -192,7 +200,7 @@ class _Generator:
                     version, dev = f"{major}.{v // 4}.{v % 4}-1", False
                 when = package["created_at"] + timedelta(days=30 * v)
                 releases.append(
-                    _release(
+                    release_row(
                         package_id=package["id"],
                         name=version,
                         approved_at=when,
@@ -210,9 +218,9 @@ class _Generator:
         for release in releases:
             package = by_id[release["package_id"]]
             stem = f"{package['name']}-{release['name']}"
-            files.append(_file(package, release, FileKind.ROCKSPEC, "", f"{stem}.rockspec"))
+            files.append(file_row(package, release, FileKind.ROCKSPEC, "", f"{stem}.rockspec"))
             if rng.random() < 0.3:
-                files.append(_file(package, release, FileKind.ROCK, "src", f"{stem}.src.rock"))
+                files.append(file_row(package, release, FileKind.ROCK, "src", f"{stem}.src.rock"))
         bulk(ReleaseFile, files)
         return len(packages), len(releases)
 
@@ -250,7 +258,7 @@ class _Generator:
             license = rng.choice(foss if rng.random() < 0.9 else licenses)
             media = license if rng.random() < 0.8 else rng.choice(licenses)
             packages.append(
-                _package(
+                package_row(
                     author_id=author["id"],
                     name=name,
                     title=f"{word.title()} {thing.title()}",
@@ -360,7 +368,7 @@ class _Generator:
                 if r == count - 1 and rng.random() < 0.15:
                     min_version = versions[8]
                 releases.append(
-                    _release(
+                    release_row(
                         package_id=package["id"],
                         name=f"v{r // 3}.{r % 3}",
                         title=f"Release {r + 1}",
@@ -378,55 +386,6 @@ class _Generator:
         for release in releases:
             package = by_id[release["package_id"]]
             filename = f"{package['name']}-{release['name']}.zip"
-            files.append(_file(package, release, FileKind.ZIP, "", filename))
+            files.append(file_row(package, release, FileKind.ZIP, "", filename))
         bulk(ReleaseFile, files)
         return len(releases)
-
-
-def _package(**values) -> dict:
-    row = {
-        "state_comment": "",
-        "declared_license": "",
-        "labels": [],
-        "supports_all_games": False,
-        "in_root_manifest": False,
-        "score": 0.0,
-        "score_downloads": 0.0,
-        "updated_at": values["created_at"],
-    }
-    row.update(values)
-    return row
-
-
-def _release(**values) -> dict:
-    row = {
-        "title": "",
-        "approved": True,
-        "task_state": TaskState.DONE,
-        "task_error": "",
-        "revision": 1,
-        "lua_constraint": "",
-        "is_development": False,
-        "is_archived": False,
-        "source_url": "",
-        "updated_at": values["created_at"],
-    }
-    row.update(values)
-    return row
-
-
-def _file(package: dict, release: dict, kind: str, arch: str, filename: str) -> dict:
-    path = f"{kind}s/{package['author_id']}/{package['id']}/{release['id']}/r1/{filename}"
-    return {
-        "release_id": release["id"],
-        "kind": kind,
-        "arch": arch,
-        "file": path,
-        "filename": filename,
-        "size": 1000 + len(filename) * 37,
-        "sha256": sha(filename),
-        "revision": 1,
-        "downloads": 0,
-        "created_at": release["created_at"],
-        "updated_at": release["created_at"],
-    }

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from django.core.management.color import no_style
 from django.db import connection, models
 
+from releases.models import TaskState
+
 BATCH = 2000
 BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -108,3 +110,55 @@ def _reset_sequence(model) -> None:
         with connection.cursor() as cursor:
             for statement in sql:
                 cursor.execute(statement)
+
+
+# Rows with the columns the models fill by default (bulk writes no defaults of its own)
+
+
+def package_row(**values) -> dict:
+    row = {
+        "state_comment": "",
+        "declared_license": "",
+        "labels": [],
+        "supports_all_games": False,
+        "in_root_manifest": False,
+        "score": 0.0,
+        "score_downloads": 0.0,
+        "updated_at": values["created_at"],
+    }
+    row.update(values)
+    return row
+
+
+def release_row(**values) -> dict:
+    row = {
+        "title": "",
+        "approved": True,
+        "task_state": TaskState.DONE,
+        "task_error": "",
+        "revision": 1,
+        "lua_constraint": "",
+        "is_development": False,
+        "is_archived": False,
+        "source_url": "",
+        "updated_at": values["created_at"],
+    }
+    row.update(values)
+    return row
+
+
+def file_row(package: dict, release: dict, kind: str, arch: str, filename: str) -> dict:
+    path = f"{kind}s/{package['author_id']}/{package['id']}/{release['id']}/r1/{filename}"
+    return {
+        "release_id": release["id"],
+        "kind": kind,
+        "arch": arch,
+        "file": path,
+        "filename": filename,
+        "size": 1000 + len(filename) * 37,
+        "sha256": sha(filename),
+        "revision": 1,
+        "downloads": 0,
+        "created_at": release["created_at"],
+        "updated_at": release["created_at"],
+    }
