@@ -1,15 +1,24 @@
 """The admin of accounts: users (suspension and rank through the actions, audited), their LuaRocks
 keys and ContentDB tokens, and the audit log (read-only)."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from accounts.errors import NotAllowed
 from accounts.models import ApiKey, ApiToken, AuditLogEntry, User
 from accounts.services import delete_api_token, revoke_api_key
 from packages import members
 from packages.permissions import Action, can
-from registry.admin.actions import RankAccessMixin, service_action, without_bulk_delete
+from registry.admin.actions import (
+    ModelAdminBase,
+    RankAccessMixin,
+    service_action,
+    without_bulk_delete,
+)
 from registry.admin.forms import RankForm, ReasonForm, UserAddForm, UserChangeNameForm
 
 
@@ -95,8 +104,22 @@ def _delete_token(*, by: User, token: ApiToken) -> None:
     delete_api_token(token=token, by=by)
 
 
+class CredentialAdminMixin(ModelAdminBase):
+    """Keys and tokens are made by their owners (the secret is shown once) and revoked or deleted
+    by the audited actions: no add, no hard delete; only a label is edited here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        return without_bulk_delete(super().get_actions(request))
+
+
 @admin.register(ApiKey)
-class ApiKeyAdmin(RankAccessMixin, admin.ModelAdmin):
+class ApiKeyAdmin(CredentialAdminMixin, RankAccessMixin, admin.ModelAdmin):
     # Only the hash is stored; the admin shows the prefix so a key can be recognised, never used.
     list_display = [
         "prefix",
@@ -122,15 +145,6 @@ class ApiKeyAdmin(RankAccessMixin, admin.ModelAdmin):
     ]
     actions = ["revoke_keys"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        return without_bulk_delete(super().get_actions(request))
-
     revoke_keys = service_action(
         "Revoke the selected keys (audited)",
         done="Revoked",
@@ -140,22 +154,13 @@ class ApiKeyAdmin(RankAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(RankAccessMixin, admin.ModelAdmin):
+class ApiTokenAdmin(CredentialAdminMixin, RankAccessMixin, admin.ModelAdmin):
     list_display = ["name", "prefix", "user", "package", "created_at", "last_used_at"]
     search_fields = ["name", "prefix", "user__username"]
     # whose a token is and which package it is limited to decide what it may write: shown, never
     # edited (made by their owners, deleted by the action, audited); only the name is a label
     readonly_fields = ["user", "package", "prefix", "token_hash", "created_at", "last_used_at"]
     actions = ["delete_tokens"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        return without_bulk_delete(super().get_actions(request))
 
     delete_tokens = service_action(
         "Delete the selected tokens (audited)",

@@ -57,12 +57,12 @@ ADMIN_PAGES: dict[str, Action | None] = {
 # For the type checker the mixin is a ModelAdmin (its super() calls reach ModelAdmin's methods);
 # at run time it is a plain mixin, listed before the ModelAdmin class in each admin's bases.
 if TYPE_CHECKING:
-    _ModelAdminBase = admin.ModelAdmin
+    ModelAdminBase = admin.ModelAdmin[Any]
 else:
-    _ModelAdminBase = object
+    ModelAdminBase = object
 
 
-class RankAccessMixin(_ModelAdminBase):
+class RankAccessMixin(ModelAdminBase):
     """Staff members see these admin pages by rank, not by Django's per-model permissions: the
     permission table's action for the model (ADMIN_PAGES above) decides, so the
     admin shows a model to exactly the ranks `can()` gives it to everywhere else. What they may DO
