@@ -43,9 +43,12 @@ test: $(STAMP)
 lock-check: $(UV)
 	$(UV) lock --check
 
+# ruff, the import layers (import-linter contracts in pyproject.toml) and the types (mypy)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -6,16 +6,11 @@ Callers pass a stable `action` code ("package.approve", "api_key.create", ...) a
 entries name the visible prefix only.
 """
 
-from __future__ import annotations
+from typing import Any
 
-from typing import TYPE_CHECKING, Any
-
-from django.db.models import QuerySet
+from django.db.models import Model
 
 from accounts.models import AuditLogEntry, AuditSeverity, User
-
-if TYPE_CHECKING:
-    from packages.models import Package
 
 TITLE_LENGTH = 100
 DIFF_VALUE_LENGTH = 200
@@ -27,7 +22,7 @@ def record(
     action: str,
     title: str,
     severity: AuditSeverity = AuditSeverity.NORMAL,
-    package: Package | None = None,
+    package: Model | None = None,  # a packages.Package (the app above this one)
     target_user: User | None = None,
     target: str = "",
     diff: dict[str, Any] | None = None,
@@ -44,7 +39,7 @@ def record(
         action=action,
         title=title,
         severity=severity,
-        package=package,
+        package_id=package.pk if package is not None else None,
         target_user=target_user,
         target=target[:255],
         diff={key: [_short(old), _short(new)] for key, (old, new) in (diff or {}).items()},
@@ -59,15 +54,6 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[An
         for key in before.keys() | after.keys()
         if before.get(key) != after.get(key)
     }
-
-
-def package_audit_log(*, package: Package, viewer: User | None) -> QuerySet[AuditLogEntry]:
-    """A package's own entries, newest first, for its people and moderators; empty for others."""
-    from packages.permissions import Action, can  # packages depends on accounts, not back
-
-    if not can(viewer, Action.VIEW_AUDIT_LOG, package):
-        return AuditLogEntry.objects.none()
-    return AuditLogEntry.objects.filter(package=package).select_related("causer")
 
 
 def _describe(obj: object | None) -> str:

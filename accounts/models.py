@@ -1,9 +1,13 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.errors import AccountsError
+from accounts.usernames import check_email_is_free, check_new_username
 from media_tools.links import validate_web_url
 
 
@@ -26,23 +30,21 @@ class Rank(models.IntegerChoices):
         return self.name
 
 
-class CaseInsensitiveUserManager(UserManager):
-    def get_by_natural_key(self, username: str):
+class CaseInsensitiveUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
         return self.get(username__iexact=username)
 
     def _create_user(self, username, email, password, **extra_fields):
         # `createsuperuser` and `create_user()` come through here: the same name and email rules as
         # sign-up (accounts/usernames.py), and an account an operator made is theirs to vouch for.
-        from accounts.errors import AccountsError
-        from accounts.usernames import check_email_is_free, check_new_username
-
         try:
             check_new_username(username)
             check_email_is_free(email or "")
         except AccountsError as error:  # createsuperuser shows a ValidationError as its error
             raise ValidationError(str(error)) from error
         extra_fields.setdefault("verified_by_operator", True)
-        return super()._create_user(username, email, password, **extra_fields)
+        # UserManager._create_user (Django 5.2) is missing from django-stubs' UserManager
+        return super()._create_user(username, email, password, **extra_fields)  # type: ignore[misc]
 
 
 class User(AbstractUser):
@@ -66,7 +68,7 @@ class User(AbstractUser):
         default=False, help_text="An operator created or vouched for this account."
     )
 
-    objects = CaseInsensitiveUserManager()
+    objects: ClassVar[CaseInsensitiveUserManager] = CaseInsensitiveUserManager()
 
     class Meta:
         constraints = [

@@ -1,5 +1,7 @@
 """Write use cases of the accounts app: credentials are created here and nowhere else."""
 
+from typing import Any, Protocol
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -56,8 +58,26 @@ def revoke_api_key(*, key: ApiKey, by: User | None = None) -> ApiKey:
     return key
 
 
+class PackageScope(Protocol):
+    """A package a token may be limited to: a packages.Package (that app sits above this one)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def author_id(self) -> int: ...
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def maintainers(self) -> Any: ...  # a related manager of users
+
+
 @transaction.atomic
-def create_api_token(*, user: User, name: str = "", package=None) -> tuple[ApiToken, str]:
+def create_api_token(
+    *, user: User, name: str = "", package: PackageScope | None = None
+) -> tuple[ApiToken, str]:
     """Make a ContentDB token, optionally limited to one package the user owns or maintains."""
     if package is not None and not (
         package.author_id == user.pk or package.maintainers.filter(pk=user.pk).exists()
@@ -69,7 +89,7 @@ def create_api_token(*, user: User, name: str = "", package=None) -> tuple[ApiTo
         name=(name or "API token")[:100],
         token_hash=hash_secret(secret),
         prefix=secret_prefix(secret),
-        package=package,
+        package_id=package.pk if package is not None else None,
     )
     _audit_credential(
         by=user,

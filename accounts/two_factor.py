@@ -14,7 +14,7 @@ The TOTP seed itself is stored as django-otp keeps it (hex, in the database): th
 the same codes as the app, so it cannot be hashed. Who reads the database can read seeds; the admin
 hides them (OTP_ADMIN_HIDE_SENSITIVE_DATA).
 
-Approvers and above must have the app before they may use the admin (registry/admin_site.py).
+Approvers and above must have the app before they may use the admin (registry/admin/site.py).
 """
 
 import secrets
@@ -54,7 +54,7 @@ def confirmed_device(user: User) -> TOTPDevice | None:
 
 
 def has_second_factor(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def unused_recovery_codes(user: User) -> int:
@@ -140,7 +140,7 @@ def _accept_code(*, user: User, device: TOTPDevice, code: str) -> bool:
     if len(digits) == device.digits:
         with transaction.atomic():
             locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-            return locked.verify_token(digits)
+            return bool(locked.verify_token(digits))
     # A conditional UPDATE: two requests with the same code cannot both use it.
     used = RecoveryCode.objects.filter(
         user=user, code_hash=hash_secret(normalise_recovery_code(code)), used_at__isnull=True

@@ -24,6 +24,7 @@ skeletons with the same replacements in SQL (`skeleton_of_username`), so the che
 import re
 import unicodedata
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Lower, Replace
 
@@ -92,20 +93,19 @@ def skeleton_of_username() -> Func:
 
 def check_new_username(username: str, *, renaming_pk: int | None = None) -> str:
     """Refuse a name for a new account (or for account `renaming_pk`); returns it unchanged."""
-    from accounts.models import User
+    User = get_user_model()  # the model imports these rules (its manager asks them)
 
     if not isinstance(username, str) or not NAME_PATTERN.fullmatch(username):
         raise InvalidUsername(NAME_RULE)
     shape = skeleton(username)
     if shape in RESERVED_SKELETONS:
         raise InvalidUsername(NAME_RESERVED)
-    clash = (
-        User.objects.annotate(name_skeleton=skeleton_of_username())
-        .filter(Q(name_skeleton=shape) | Q(username__iexact=username))
-        .exclude(pk=renaming_pk)
-        .values_list("username", flat=True)
-        .first()
+    others = User.objects.annotate(name_skeleton=skeleton_of_username()).filter(
+        Q(name_skeleton=shape) | Q(username__iexact=username)
     )
+    if renaming_pk is not None:
+        others = others.exclude(pk=renaming_pk)
+    clash = others.values_list("username", flat=True).first()
     if clash is not None:
         raise InvalidUsername(NAME_TAKEN.format(existing=clash))
     return username
@@ -113,15 +113,14 @@ def check_new_username(username: str, *, renaming_pk: int | None = None) -> str:
 
 def check_email_is_free(email: str, *, owner_pk: int | None = None) -> str:
     """Refuse an address another account already uses (any case); returns it unchanged."""
-    from accounts.models import User
+    User = get_user_model()  # the model imports these rules (its manager asks them)
 
     if not email:
         return email
-    taken = (
-        User.objects.filter(Q(email__iexact=email) | Q(verified_email__iexact=email))
-        .exclude(pk=owner_pk)
-        .exists()
-    )
+    others = User.objects.filter(Q(email__iexact=email) | Q(verified_email__iexact=email))
+    if owner_pk is not None:
+        others = others.exclude(pk=owner_pk)
+    taken = others.exists()
     if taken:
         raise EmailTaken(EMAIL_TAKEN)
     return email

@@ -38,7 +38,7 @@ def measure(repeat: int = 300) -> dict:
     from releases.models import FileKind, ReleaseFile
 
     def stored(release_file: ReleaseFile) -> ReleaseFile:
-        if not default_storage.exists(release_file.file.name):  # bench_data writes rows only
+        if not default_storage.exists(release_file.file.name):  # bench.data writes rows only
             default_storage.save(release_file.file.name, ContentFile(b"x" * 1024))
         return release_file
 
@@ -116,7 +116,7 @@ def main() -> None:
     harness.WORK.mkdir(parents=True, exist_ok=True)
     with harness.database(args.backend) as env:
         harness.manage(env, "migrate", "--no-input", "-v0")
-        harness.manage(env, "bench_data", "--scale=0.05")
+        harness.generate(env, "packages", "--scale=0.05")
         print(json.dumps(inprocess(env, "downloads", {"repeat": args.repeat}), indent=2))
 
 

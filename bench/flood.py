@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.flood [--backend sqlite] [--requests 400]
 
-Builds the data set (`manage.py bench_data`), serves it with one gunicorn worker, locks an address
+Builds the data set (`python -m bench.data packages`), serves it with one gunicorn worker, locks an address
 out with failed key authentications, then sends `--requests` anonymous list requests that each
 carry a new unknown parameter (`&cachebust=N`) and as many valid variants (`&limit=N`). Prints
 the worker's resident memory (VmRSS) before and after each flood, the bytes the cache on disk
@@ -51,7 +51,7 @@ def main() -> None:
     with harness.database(args.backend) as env:
         env["RATELIMIT_FAILED_AUTHS"] = "5"
         harness.manage(env, "migrate", "--no-input", "-v0")
-        harness.manage(env, "bench_data")
+        harness.generate(env, "packages")
         with harness.gunicorn(env, workers=1, name=f"flood-{args.backend}") as server:
             for number in range(5):
                 fetch(f"{server.url}/api/1/flood-guess-{number}/status")

@@ -35,8 +35,17 @@ def free_port() -> int:
 
 
 def manage(env: dict, *args: str) -> str:
+    return _python(env, "manage.py", *args)
+
+
+def generate(env: dict, *args: str) -> str:
+    """Build a data set (bench/data): `generate(env, "packages", "--scale=0.05")`."""
+    return _python(env, "-m", "bench.data", *args)
+
+
+def _python(env: dict, *args: str) -> str:
     done = subprocess.run(
-        [str(BIN / "python"), "manage.py", *args],
+        [str(BIN / "python"), *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -44,7 +53,7 @@ def manage(env: dict, *args: str) -> str:
         check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        raise RuntimeError(f"python {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.manifest_bench [--modules 10000] [--versions 50000] [--workers 4]
         [--database-url URL] [--cache-url redis://127.0.0.1:6379/13] [--duration 10]
 
-1. Builds a dataset with `manage.py bench_rocks_data` in its own database (default
+1. Builds a dataset with `python -m bench.data rocks` in its own database (default
    var/bench/manifest/bench.sqlite3, apart from `make bench`'s; reused when it holds the sizes asked for).
 2. Times, in this process, cold rebuilds of manifest-5.1 (the DB query plus the Lua text) and of
    the .zip and .json forms, each after a generation bump so nothing is reused.
@@ -73,6 +73,18 @@ def manage(env, *argv: str) -> str:
     return result.stdout.strip()
 
 
+def generate(env, *argv: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.data", *argv],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
 def prepare_data(args, env) -> None:
     (WORK / "static").mkdir(parents=True, exist_ok=True)
     manage(env, "migrate", "--no-input")
@@ -86,15 +98,16 @@ def prepare_data(args, env) -> None:
     if have != args.versions:
         print(f"generating {args.modules} modules / {args.versions} versions ...", flush=True)
         started = time.perf_counter()
-        print(" ", manage(env, "bench_rocks_data", "--clear", f"--modules={args.modules}",
-                          f"--versions={args.versions}"))  # fmt: skip
+        print(" ", generate(env, "rocks", "--clear", f"--modules={args.modules}",
+                            f"--versions={args.versions}"))  # fmt: skip
         print(f"  generated in {time.perf_counter() - started:.1f} s")
 
 
 def time_cold_rebuilds(args) -> dict:
+    from media_tools.generations import bump
+    from packages.invalidation import ROOT_MANIFESTS
     from registry.luarocks.lua import lua_manifest
     from registry.luarocks.manifest_cache import get_manifest, render_manifest
-    from releases.cache import ROOT_MANIFESTS, bump
     from releases.manifests import ManifestScope, manifest_repository
 
     scope = ManifestScope.root()

@@ -81,7 +81,7 @@ def render(results: list[dict], *, args, machine: str, seconds: float) -> str:
         "",
         f"{now}; {machine}; gunicorn {args.workers} sync workers, wrk -t2 -c{args.connections} "
         f"{args.seconds} s per measurement, loopback; whole run {seconds:.0f} s.",
-        "Data: `manage.py bench_data` (10,000 packages: 7,000 rocks / 50,000 versions, "
+        "Data: `python -m bench.data packages` (10,000 packages: 7,000 rocks / 50,000 versions, "
         "3,000 Luanti packages / 15,000 releases). Ceiling: the same bytes served as a static "
         "file by the same gunicorn and workers (`bench/static_wsgi.py`).",
         "",
@@ -116,7 +116,7 @@ def render(results: list[dict], *, args, machine: str, seconds: float) -> str:
         "one-worker server; uploads on the same one-worker server. Requests are those of the "
         "clients: no Accept-Encoding (luarocks, Luanti 5.6).",
         "",
-        "Generation of the data set (migrate + bench_data): "
+        "Generation of the data set (migrate + bench.data): "
         + ", ".join(f"{r['backend']} {r['generate_s']} s" for r in results),
         "",
     ]

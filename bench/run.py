@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.run [--backends sqlite,postgresql] [--seconds 5] [--workers 4]
 
-For each backend: a fresh database with the 10k-package data set (`manage.py bench_data`), then
+For each backend: a fresh database with the 10k-package data set (`python -m bench.data packages`), then
 gunicorn (DEBUG off, `bench.static_wsgi`) with several workers on a free loopback port, and wrk.
 SQLite runs with the default cache: on disk (diskcache, under var/bench/suite/cache-sqlite), shared
 by every worker, each of which also keeps its own copy of large bodies behind a shared pointer.
@@ -165,8 +165,8 @@ def run_backend(backend: str, args) -> dict:
         start = time.monotonic()
         harness.manage(env, "migrate", "--no-input", "-v0")
         credentials_path = WORK / f"credentials-{backend}.json"
-        out["generated"] = harness.manage(
-            env, "bench_data", f"--credentials={credentials_path}"
+        out["generated"] = harness.generate(
+            env, "packages", f"--credentials={credentials_path}"
         ).strip()
         out["generate_s"] = round(time.monotonic() - start, 1)
         credentials = harness.load_json(credentials_path)
@@ -205,7 +205,7 @@ def run_backend(backend: str, args) -> dict:
         # the same requests on a data set 20 times smaller: query counts must not change
         with harness.database("sqlite") as env:
             harness.manage(env, "migrate", "--no-input", "-v0")
-            harness.manage(env, "bench_data", "--scale=0.05")
+            harness.generate(env, "packages", "--scale=0.05")
             small_urls = dict(query_urls, **inprocess(env, "samples", {}))
             small_urls["package-detail"] = small_urls.pop("detail")
             out["queries_small"] = inprocess(env, "queries", {"urls": small_urls})

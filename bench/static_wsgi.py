@@ -2,7 +2,7 @@
 
 `/bench-static/<name>` is answered from BENCH_STATIC_DIR with wsgi.file_wrapper (sendfile where
 gunicorn can), without entering Django; everything else goes to the site.
-`/bench-bump/<scope>` bumps a `releases.cache` generation in this worker's cache, as a committed
+`/bench-bump/<scope>` bumps a `media_tools.generations` generation in this worker's cache, as a committed
 write does, so the next request measures the cold path (`make bench`, bench/run.py).
 """
 
@@ -19,7 +19,7 @@ BUMP = "/bench-bump/"
 def application(environ, start_response):
     path = environ.get("PATH_INFO", "")
     if path.startswith(BUMP):
-        from releases.cache import bump
+        from media_tools.generations import bump
 
         bump(path[len(BUMP) :])  # outside a transaction: at once
         start_response("204 No Content", [])

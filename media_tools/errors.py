@@ -21,18 +21,6 @@ class InvalidImage(MediaToolsError):
     """An uploaded screenshot is not a PNG, JPEG or WebP image we accept (broken, too big, too small)."""
 
 
-class InvalidScreenshotRequest(MediaToolsError):
-    """A screenshot request's title, order list or cover image id is missing or wrong."""
-
-
-class ScreenshotPermissionDenied(MediaToolsError):
-    """The user may not add or change this package's screenshots."""
-
-
-class TooManyScreenshots(MediaToolsError):
-    """Too many screenshots uploaded to one package in a short time (ContentDB: 20 in 30 minutes)."""
-
-
 class LimitReached(MediaToolsError):
     """Too many of something in a window (media_tools.limits): come back after `retry_after` s."""
 

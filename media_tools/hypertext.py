@@ -25,6 +25,7 @@ the body is then plain text (no tags, no escaping, link targets in parentheses) 
 import hashlib
 import re
 from collections.abc import Callable
+from typing import TypedDict
 
 from django.core.cache import cache
 
@@ -63,7 +64,7 @@ def posted_html_to_hypertext(
     not on every malformed input; such input that does not convert in time is shown as its own
     escaped source text.
     """
-    options = {
+    options: _Options = {
         "formspec_version": formspec_version,
         "include_images": include_images,
         "base_url": base_url,
@@ -72,7 +73,13 @@ def posted_html_to_hypertext(
     return answer if answer is not None else html_to_hypertext(plain_text_html(html), **options)
 
 
-def _convert(html: str, options: dict) -> dict:
+class _Options(TypedDict):
+    formspec_version: int
+    include_images: bool
+    base_url: str | None
+
+
+def _convert(html: str, options: _Options) -> dict:
     return html_to_hypertext(html, **options)
 
 

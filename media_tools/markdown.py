@@ -24,7 +24,7 @@ import re
 
 import bleach
 import markdown as markdown_lib
-from bleach.html5lib_shim import Filter
+from bleach.html5lib_shim import Filter  # type: ignore[attr-defined]  # re-exported by bleach, missing from types-bleach
 from django.core.cache import cache
 
 from media_tools.bounded import run_bounded
@@ -179,10 +179,12 @@ def bound_nesting(text: str) -> str:
     """
     lines = text.split("\n")
     for index, line in enumerate(lines):
-        prefix_end = _PREFIX.match(line).end()
+        prefix = _PREFIX.match(line)
+        prefix_end = prefix.end() if prefix else 0  # the pattern matches every line (all optional)
         if prefix_end <= MAX_NESTING:  # too short to hold more markers or columns than allowed
             continue
-        kept, markers, columns, dropping = [], 0, 0, False
+        kept: list[str] = []
+        markers, columns, dropping = 0, 0, False
         for match in _PREFIX_TOKEN.finditer(line, 0, prefix_end):
             token = match.group()
             if token[0] in " \t" and dropping:
@@ -256,7 +258,9 @@ def _inline_blocks(text: str) -> list[tuple[int, int]]:
 
 
 def _link_scan_cost(text: str, start: int, end: int) -> int:
-    cost, brackets, parens = 0, [], []
+    cost = 0
+    brackets: list[int] = []
+    parens: list[tuple[int, bool]] = []
     for match in _LINK_TOKEN.finditer(text, start, end):
         mark, at = match.group(), match.start()
         if mark[0] == "\\":

@@ -11,6 +11,7 @@ from contextvars import ContextVar
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 _saved_names: ContextVar[list[str] | None] = ContextVar("saved_files", default=None)
 
@@ -37,3 +38,15 @@ def save_file(name: str, content: bytes) -> str:
     if saved is not None:
         saved.append(stored)
     return stored
+
+
+def delete_after_commit(names: list[str]) -> None:
+    """Delete stored files once the current transaction commits (at once outside one): rows that
+    are rolled back keep their files."""
+    names = list(names)
+
+    def delete() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete)

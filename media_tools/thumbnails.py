@@ -66,7 +66,8 @@ def check_image(content: bytes) -> CheckedImage:
             image.load()  # decodes everything: truncated or corrupt data fails here
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
             raise InvalidImage("The image is damaged or truncated") from error
-        return CheckedImage(extension=FORMATS[image.format], width=width, height=height)
+        # Image.open(formats=FORMATS) opened it, so its format is one of them
+        return CheckedImage(extension=FORMATS[image.format or ""], width=width, height=height)
 
 
 def _too_many_pixels() -> str:
@@ -80,9 +81,9 @@ def thumbnail_name(name: str, level: int, extension: str) -> str:
 
 def render_thumbnail(content: bytes, level: int, extension: str) -> bytes:
     """Scale to cover the level's box, centre-crop, encode as `extension` (png, jpg or webp)."""
-    with Image.open(io.BytesIO(content), formats=list(FORMATS)) as image:
-        image = ImageOps.exif_transpose(image)
-        fitted = ImageOps.fit(image, LEVELS[level], method=Image.Resampling.BICUBIC)
+    with Image.open(io.BytesIO(content), formats=list(FORMATS)) as opened:
+        upright = ImageOps.exif_transpose(opened)
+        fitted = ImageOps.fit(upright, LEVELS[level], method=Image.Resampling.BICUBIC)
     out = io.BytesIO()
     if extension == "jpg":
         fitted.convert("RGB").save(out, "JPEG", quality=90)
@@ -107,7 +108,8 @@ def stored_thumbnail(*, name: str, level: int, extension: str) -> bytes:
     return data
 
 
-def delete_thumbnails(name: str) -> None:
-    for level in LEVELS:
-        for extension in CONTENT_TYPES:
-            default_storage.delete(thumbnail_name(name, level, extension))
+def thumbnail_names(name: str) -> list[str]:
+    """Every name a thumbnail of the stored image `name` may have been stored under."""
+    return [
+        thumbnail_name(name, level, extension) for level in LEVELS for extension in CONTENT_TYPES
+    ]

@@ -6,8 +6,8 @@ So an alias reserves its key in its namespace (rocks or Luanti content): nobody 
 there, renames one into it or is given one there by a transfer, or the old key would lead installed
 clients to somebody else's code. Only a moderator frees the key (`release_alias`, audited). Every
 creation path asks `check_key_free`: the ContentDB API and the web form (packages.package_edits),
-renames (the same), `luarocks upload` of a new module (releases.rock_uploads) and transfers
-(releases.rock_moderation).
+renames (the same), `luarocks upload` of a new module (releases.uploads) and transfers
+(packages.ownership).
 """
 
 from django.db import transaction
@@ -15,10 +15,10 @@ from django.db import transaction
 from accounts.audit import record
 from accounts.models import AuditSeverity, User
 from packages.errors import InvalidModerationInput, NotAllowed, PackageNameReserved
+from packages.invalidation import invalidate_luanti_lists
 from packages.models import Package, PackageAlias
 from packages.permissions import Action, can
 from packages.selectors import alias_at
-from releases.cache import invalidate_luanti_lists
 
 RESERVED = "{key} is reserved: it is the old name of {target}; only a moderator can release it"
 REASON_LENGTH = 500

@@ -2,6 +2,7 @@
 docs/protocols/luanti-client.md section 7): an object keyed by "author/name"."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -33,14 +34,14 @@ def _providers(meta_ids: Iterable[int]) -> dict[int, list[tuple[str, str, str, i
     return found
 
 
-def dependency_graph(*, package: Package, only_hard: bool) -> dict[str, list[dict]]:
+def dependency_graph(*, package: Package, only_hard: bool) -> dict[str, list[dict[str, Any]]]:
     """The package and, recursively, the packages its dependencies resolve to.
 
     Level by level, two queries per level. Direct package dependencies are followed; a hard mod
     name dependency of the asked package follows its best provider (a mod whose name equals the
     dependency first), one level deeper, as ContentDB does.
     """
-    graph: dict[str, list[dict]] = {}
+    graph: dict[str, list[dict[str, Any]]] = {}
     level: list[tuple[Package | int, bool]] = [(package, True)]
     seen: set[int] = set()
     for _ in range(MAX_DEPTH):
@@ -61,7 +62,9 @@ def dependency_graph(*, package: Package, only_hard: bool) -> dict[str, list[dic
                 "id", "name", "type", "author__username"
             )
         }
-        deps: QuerySet = PackageDependency.objects.filter(depender_id__in=ids).order_by("id")
+        deps: QuerySet[PackageDependency] = PackageDependency.objects.filter(
+            depender_id__in=ids
+        ).order_by("id")
         if only_hard:
             deps = deps.filter(is_optional=False)
         rows = list(
@@ -77,7 +80,7 @@ def dependency_graph(*, package: Package, only_hard: bool) -> dict[str, list[dic
             )
         )
         providers = _providers({r[1] for r in rows if r[1] is not None})
-        next_level: list[tuple[int, bool]] = []
+        next_level: list[tuple[Package | int, bool]] = []
         for pk in ids:
             info = packages[pk]
             key = f"{info['author__username']}/{info['name']}"
@@ -115,10 +118,12 @@ def dependency_graph(*, package: Package, only_hard: bool) -> dict[str, list[dic
     return graph
 
 
-def raw_dependencies(packages: list[dict]) -> dict[int, dict[str, list[str]]]:
+def raw_dependencies(packages: list[dict[str, Any]]) -> dict[int, dict[str, list[str]]]:
     """For /api/dependencies/: provides, depends and optional_depends of each package row."""
     ids = [p["id"] for p in packages]
-    result = {pk: {"provides": [], "depends": [], "optional_depends": []} for pk in ids}
+    result: dict[int, dict[str, list[str]]] = {
+        pk: {"provides": [], "depends": [], "optional_depends": []} for pk in ids
+    }
     for pk, name in (
         Package.provides.through.objects.filter(package_id__in=ids)
         .order_by("metapackage__name")

@@ -1,8 +1,24 @@
 """Domain errors of the packages app. Messages are for people; faces map classes to statuses."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from packages.models import Package
+
 
 class PackagesError(Exception):
-    """Base class: the message is safe to show to the caller."""
+    """Base class: the message is safe to show to the caller; `field`, when given, names the input
+    field the message is about (a form shows it there)."""
+
+    def __init__(self, *args: object, field: str | None = None) -> None:
+        super().__init__(*args)
+        self.field = field
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else self.__class__.__name__
 
 
 class NoSuchPackage(PackagesError):
@@ -46,7 +62,8 @@ class InvalidPackageQuery(PackagesError):
 
 
 class InvalidPackageData(PackagesError):
-    """A package field in a create or edit request is unknown, of the wrong type or out of range."""
+    """A package field in a create or edit request is of the wrong kind or out of range; `field`
+    names the field the message is about (None: the request as a whole)."""
 
 
 class ProtectedTagRefused(InvalidPackageData):
@@ -68,6 +85,33 @@ class PackageNameReserved(PackageExists):
 class PackageMoved(PackagesError):
     """The key is an old name of `package`: the face answers with a redirect to its new key."""
 
-    def __init__(self, package) -> None:
+    def __init__(self, package: Package) -> None:
         super().__init__(f"Moved to {package.key}")
         self.package = package
+
+
+# Screenshots
+
+
+class InvalidScreenshotRequest(PackagesError):
+    """A screenshot request's title, order list or cover image id is missing or wrong."""
+
+
+class ScreenshotPermissionDenied(PackagesError):
+    """The user may not add or change this package's screenshots."""
+
+
+class TooManyScreenshots(PackagesError):
+    """Too many screenshots uploaded to one package in a short time (ContentDB: 20 in 30 minutes)."""
+
+
+# A LuaRocks module's details (summary, description, labels)
+
+
+class InvalidRockDetails(PackagesError):
+    """A module's summary, description or labels, as edited on the web, break a limit; `field`
+    names the form field the message is about."""
+
+
+class RockEditDenied(PackagesError):
+    """The user may not edit this module's details (not its owner, a maintainer or an editor)."""

@@ -15,9 +15,9 @@ from accounts.audit import record
 from accounts.models import ApiToken, AuditSeverity, User
 from accounts.services import delete_api_token
 from packages.errors import NotAllowed
+from packages.invalidation import invalidate_luanti_lists
 from packages.models import Package
 from packages.permissions import Action, can
-from releases.cache import invalidate_luanti_lists
 
 NO_PERMISSION = "You don't have permission to edit maintainers"  # ContentDB's message
 

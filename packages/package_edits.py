@@ -1,8 +1,9 @@
-"""Creating a Luanti package and editing it with ContentDB's PUT rules (docs/protocols/contentdb.md section 3).
+"""Creating a Luanti package and editing it, with ContentDB's rules for the values
+(docs/protocols/contentdb.md section 3), whichever face asks: the ContentDB API parses its body into
+`PackageChanges` (registry.contentdb.inputs), the web form fills one in.
 
-Every documented key is accepted, with ContentDB's aliases; `$`-keys and the read-only keys of the
-detail dict are ignored; unknown keys and wrong types are refused. Unlike ContentDB, values that do
-not fit (too long, a bad enum name, a malformed URL) are a 400 with a message, never a 500.
+Unlike ContentDB, values that do not fit (too long, a bad enum name, a malformed URL) are refused
+with a message naming the field (InvalidPackageData.field), never a 500.
 
 Length limits (why): ContentDB's columns are title 100, short description 200 and URLs 200
 characters; we keep those so packages move between the two unchanged. The long description is
@@ -11,18 +12,21 @@ request from filling the database).
 """
 
 import re
-from collections.abc import Callable
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from enum import Enum
+from typing import Any, NoReturn, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from accounts.audit import changes, record
-from accounts.models import AuditSeverity, User
+from accounts.audit import changes as diff_of
+from accounts.audit import record
+from accounts.models import User
 from media_tools.limits import count_upload
+from media_tools.links import youtube_video_id
 from packages.aliases import check_key_free, keep_old_name
 from packages.errors import (
     InvalidPackageData,
@@ -30,6 +34,8 @@ from packages.errors import (
     PackageExists,
     ProtectedTagRefused,
 )
+from packages.history import change_severity
+from packages.invalidation import invalidate_luanti_lists
 from packages.models import (
     LUANTI_TYPES,
     AIDisclosure,
@@ -41,35 +47,13 @@ from packages.models import (
     PackageType,
     Tag,
 )
-from packages.permissions import Action, can, is_own_package, refusal_message
-from releases.cache import invalidate_luanti_lists
+from packages.permissions import Action, can, refusal_message
 
+NamedRow = TypeVar("NamedRow", Tag, ContentWarning)
 NAME = re.compile(r"[a-z0-9_]+")
 MAX_NAME, MAX_TITLE, MAX_SHORT, MAX_URL, MAX_LONG = 100, 100, 200, 200, 50_000
-ALIASES = {
-    "short_desc": "short_description",
-    "issueTracker": "issue_tracker",
-    "desc": "long_description",
-}
-READ_ONLY = frozenset(
-    [
-        "author",
-        "approved_at",
-        "created_at",
-        "downloads",
-        "game_support",
-        "maintainers",
-        "provides",
-        "release",
-        "score",
-        "screenshots",
-        "state",
-        "supports_all_games",
-        "thumbnail",
-        "url",
-        "video_thumbnail_url",
-    ]
-)
+REQUIRED = ("type", "name", "title", "short_description", "license", "media_license")
+# The fields an edit may clear (None); the others need a value.
 NULLABLE = frozenset(
     [
         "tags",
@@ -78,7 +62,6 @@ NULLABLE = frozenset(
         "website",
         "issue_tracker",
         "forums",
-        "forum_url",
         "video_url",
         "donate_url",
         "translation_url",
@@ -86,28 +69,6 @@ NULLABLE = frozenset(
         "ai_disclosure",
     ]
 )
-EXPECTED: dict[str, type | tuple[type, ...]] = {
-    "type": str,
-    "title": str,
-    "name": str,
-    "short_description": str,
-    "dev_state": str,
-    "ai_disclosure": str,
-    "tags": list,
-    "content_warnings": list,
-    "license": str,
-    "media_license": str,
-    "long_description": str,
-    "repo": str,
-    "website": str,
-    "issue_tracker": str,
-    "forum_url": str,
-    "forums": int,
-    "video_url": str,
-    "donate_url": str,
-    "translation_url": str,
-}
-TYPE_NAMES = {int: "int", str: "str", list: "list"}
 NO_EDIT = "You don't have permission to edit this package"
 NO_RENAME = "You don't have permission to change the package name"
 NO_RETYPE = "You cannot change package type once approved"
@@ -115,34 +76,53 @@ NO_CREATE_PERMISSION = "You do not have the permission to create packages"
 ADD_PROTECTED = "Unable to add protected tag {title} to package"  # ContentDB's message, 400
 
 
-def _fail(message: str) -> InvalidPackageData:
-    return InvalidPackageData(message)
+class Unset(Enum):
+    """A field a change leaves as it is (a PUT body without that key)."""
+
+    UNSET = "unset"
 
 
-def normalise_changes(data: Any) -> dict[str, Any]:
-    """Apply aliases, drop ignored keys, check the key set and each value's JSON type."""
-    if not isinstance(data, dict):
-        raise _fail("Expected a JSON object")
-    changes: dict[str, Any] = {}
-    for key, value in data.items():
-        if not isinstance(key, str) or key.startswith("$") or key in READ_ONLY:
-            continue
-        target = ALIASES.get(key, key)
-        if target not in EXPECTED:
-            raise _fail(f"{key} is not a known field")
-        changes[target] = value
-    for alias, target in ALIASES.items():
-        if alias in data and target in data and data[alias] != data[target]:
-            raise PackageEditDenied(f"Aliased field ({alias}) does not match new field ({target})")
-    for key, value in changes.items():
-        if value is None:
-            if key not in NULLABLE:
-                raise _fail(f"{key} must not be null")
-            continue
-        expected = EXPECTED[key]
-        if isinstance(value, bool) or not isinstance(value, expected):
-            raise _fail(f"{key} must be a {TYPE_NAMES[expected]}")
-    return changes
+UNSET = Unset.UNSET
+Named = Sequence[str | int]  # tags and content warnings, by name or by id
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageChanges:
+    """What a create or an edit sets. A field left UNSET keeps its value; None clears a field that
+    may be empty. Values are checked by the services (lengths, links, licenses, tags), whoever
+    sends them: the ContentDB face parses its body into this (registry.contentdb.inputs), the web
+    form fills it from its fields."""
+
+    type: str | Unset = UNSET
+    name: str | Unset = UNSET
+    title: str | Unset = UNSET
+    short_description: str | Unset = UNSET
+    long_description: str | Unset = UNSET
+    dev_state: str | Unset | None = UNSET
+    ai_disclosure: str | Unset | None = UNSET
+    license: str | Unset = UNSET
+    media_license: str | Unset = UNSET
+    tags: Named | Unset | None = UNSET
+    content_warnings: Named | Unset | None = UNSET
+    repo: str | Unset | None = UNSET
+    website: str | Unset | None = UNSET
+    issue_tracker: str | Unset | None = UNSET
+    forums: int | Unset | None = UNSET
+    video_url: str | Unset | None = UNSET
+    donate_url: str | Unset | None = UNSET
+    translation_url: str | Unset | None = UNSET
+
+    def given(self) -> dict[str, Any]:
+        """The fields this change sets, by name."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) is not UNSET
+        }
+
+
+def _fail(message: str, field: str | None = None) -> InvalidPackageData:
+    return InvalidPackageData(message, field=field)
 
 
 def _text(key: str, value: str, limit: int, *, one_line: bool = True) -> str:
@@ -150,9 +130,9 @@ def _text(key: str, value: str, limit: int, *, one_line: bool = True) -> str:
     if one_line:
         value = value.strip()
     if len(value) > limit:
-        raise _fail(f"{key} must be at most {limit} characters")
+        raise _fail(f"{key} must be at most {limit} characters", key)
     if "\x00" in value or (one_line and "\n" in value):
-        raise _fail(f"{key} must be a single line of text")
+        raise _fail(f"{key} must be a single line of text", key)
     return value
 
 
@@ -161,44 +141,34 @@ def _url(key: str, value: str | None) -> str | None:
         return None
     value = _text(key, value, MAX_URL)
     if not value.lower().startswith(("http://", "https://")):
-        raise _fail(f"{key} must start with http:// or https://")
+        raise _fail(f"{key} must start with http:// or https://", key)
     try:
         URLValidator(schemes=["http", "https"])(value)
     except ValidationError as error:
-        raise _fail(f"{key} is not a valid URL") from error
+        raise _fail(f"{key} is not a valid URL", key) from error
     return value
 
 
 def _youtube(value: str | None) -> str | None:
     """ContentDB stores YouTube links in one form so that it can show their thumbnails."""
     value = _url("video_url", value)
-    if value is None:
-        return None
-    parts = urlsplit(value)
-    host = parts.netloc.lower().removeprefix("www.")
-    video = None
-    if host == "youtu.be":
-        video = parts.path.strip("/")
-    elif host in ("youtube.com", "m.youtube.com") and parts.path == "/watch":
-        video = (parse_qs(parts.query).get("v") or [None])[0]
-    if video and re.fullmatch(r"[A-Za-z0-9_-]+", video):
-        return f"https://www.youtube.com/watch?v={video}"
-    return value
+    video = youtube_video_id(value)
+    return f"https://www.youtube.com/watch?v={video}" if video else value
 
 
-def _enum(key: str, value: str | None, choices) -> str | None:
+def _enum(key: str, value: str | None, choices: type[models.TextChoices]) -> str | None:
     if value is None or value.strip().lower() in ("", "none", "null"):
         return None
     wanted = value.strip().upper()
     if wanted not in choices.values:
-        raise _fail(f"{key} must be one of {', '.join(choices.values)}")
+        raise _fail(f"{key} must be one of {', '.join(choices.values)}", key)
     return wanted
 
 
 def _type(value: str) -> str:
     wanted = value.strip().upper()
     if wanted not in LUANTI_TYPES:
-        raise _fail("type must be one of mod, game, txp")
+        raise _fail("type must be one of mod, game, txp", "type")
     return wanted
 
 
@@ -208,21 +178,21 @@ def _license(key: str, value: str) -> License:
         License.objects.filter(name__iexact=value.strip()).first() if len(value) <= 100 else None
     )
     if found is None:
-        raise _fail(f"Unknown license {value[:100]}")
+        raise _fail(f"Unknown license {value[:100]}", key)
     return found
 
 
-def _named(model, key: str, values: list | None, word: str) -> list:
+def _named(model: type[NamedRow], key: str, values: Named | None, word: str) -> list[NamedRow]:
     if values is None:
         return []
-    rows = []
+    rows: list[NamedRow] = []
     for value in values:
         if isinstance(value, bool) or not isinstance(value, str | int):
-            raise _fail(f"{key} must be a list of names")
+            raise _fail(f"{key} must be a list of names", key)
         row = model.objects.filter(pk=value).first() if isinstance(value, int) else None
         row = row or model.objects.filter(name=str(value)).first()
         if row is None:
-            raise _fail(f"Unknown {word}: {value}")
+            raise _fail(f"Unknown {word}: {value}", key)
         if row not in rows:
             rows.append(row)
     return rows
@@ -230,21 +200,14 @@ def _named(model, key: str, values: list | None, word: str) -> list:
 
 def _forums(value: int | None) -> int | None:
     if value is not None and not 0 < value < 2**31:
-        raise _fail("forums must be a positive topic id")
+        raise _fail("forums must be a positive topic id", "forums")
     return value
 
 
-def _forum_url(value: str | None) -> int | None:
-    if value is None or value.strip() == "":
-        return None
-    topic = (parse_qs(urlsplit(value).query).get("t") or [None])[0]
-    if topic is None or not topic.isdigit():
-        raise _fail("Invalid forum_url - missing t")
-    return _forums(int(topic))
-
-
 SCALARS: dict[str, Callable[[Any], Any]] = {
-    "title": lambda v: _text("title", v, MAX_TITLE) or _raise(_fail("title must not be empty")),
+    "title": lambda v: (
+        _text("title", v, MAX_TITLE) or _raise(_fail("title must not be empty", "title"))
+    ),
     "short_description": lambda v: _text("short_description", v, MAX_SHORT),
     "long_description": lambda v: _text("long_description", v, MAX_LONG, one_line=False),
     "dev_state": lambda v: _enum("dev_state", v, DevState),
@@ -259,24 +222,24 @@ SCALARS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _raise(error: Exception):
+def _raise(error: Exception) -> NoReturn:
     raise error
 
 
-def _validated(changes: dict[str, Any]) -> dict[str, Any]:
-    """Turn checked JSON values into model values (license rows, tag rows, enum names)."""
+def _validated(changes: PackageChanges) -> dict[str, Any]:
+    """Turn the given values into model values (license rows, tag rows, enum names)."""
     out: dict[str, Any] = {}
-    for key, value in changes.items():
+    for key, value in changes.given().items():
+        if value is None and key not in NULLABLE:
+            raise _fail(f"{key} must not be null", key)
         if key in SCALARS:
             out[key] = SCALARS[key](value)
-        elif key == "forum_url":
-            out["forums"] = _forum_url(value)
         elif key == "type":
             out["type"] = _type(value)
         elif key == "name":
             name = value.strip()
             if not NAME.fullmatch(name) or len(name) > MAX_NAME:
-                raise _fail("name must be 1-100 characters of a-z, 0-9 and _")
+                raise _fail("name must be 1-100 characters of a-z, 0-9 and _", "name")
             out["name"] = name
         elif key in ("license", "media_license"):
             out[key] = _license(key, value)
@@ -284,8 +247,6 @@ def _validated(changes: dict[str, Any]) -> dict[str, Any]:
             out["tags"] = _named(Tag, key, value, "tag")
         elif key == "content_warnings":
             out["content_warnings"] = _named(ContentWarning, key, value, "warning")
-    if "forums" in changes and "forum_url" in changes and out["forums"] != changes["forums"]:
-        raise _fail("forums and forum_url name different topics")
     return out
 
 
@@ -342,55 +303,39 @@ def _tags_by_rank(*, by: User, old: list[Tag], new: list[Tag]) -> list[Tag]:
 
 
 @transaction.atomic
-def create_package(
-    *,
-    author: User,
-    type: str,
-    name: str,
-    title: str,
-    short_description: str,
-    license: str,
-    media_license: str,
-    **fields: Any,
-) -> Package:
-    """A new Luanti package in the work-in-progress state (public once approved)."""
-    count_upload(user_id=author.pk)  # a new package counts as an upload (media_tools.limits)
-    if not can(author, Action.CREATE_PACKAGE):
+def create_package(*, by: User, changes: PackageChanges) -> Package:
+    """A new Luanti package of `by` in the work-in-progress state (public once approved); `changes`
+    must give every field of REQUIRED."""
+    count_upload(user_id=by.pk)  # a new package counts as an upload (media_tools.limits)
+    if not can(by, Action.CREATE_PACKAGE):
         raise PackageEditDenied(
-            refusal_message(author, Action.CREATE_PACKAGE, default=NO_CREATE_PERMISSION)
+            refusal_message(by, Action.CREATE_PACKAGE, default=NO_CREATE_PERMISSION)
         )
-    changes = normalise_changes(
-        {
-            **fields,
-            "type": type,
-            "name": name,
-            "title": title,
-            "short_description": short_description,
-            "license": license,
-            "media_license": media_license,
-        }
-    )
+    given = changes.given()
+    for key in REQUIRED:
+        if given.get(key) in (None, ""):
+            raise _fail(f"{key} is required", key)
     values = _validated(changes)
     if "tags" in values:
-        values["tags"] = _tags_by_rank(by=author, old=[], new=values["tags"])
-    package = Package(author=author, state=PackageState.WIP, created_at=timezone.now())
+        values["tags"] = _tags_by_rank(by=by, old=[], new=values["tags"])
+    package = Package(author=by, state=PackageState.WIP, created_at=timezone.now())
     _apply(package, values)
     _check_name_free(package)
     package.save()
     package.tags.set(values.get("tags", []))
     package.content_warnings.set(values.get("content_warnings", []))
-    package.maintainers.add(author)
+    package.maintainers.add(by)
     invalidate_luanti_lists()
     return package
 
 
 @transaction.atomic
-def update_package(*, package: Package, by: User, changes: dict) -> tuple[Package, bool]:
-    """Apply a PUT body; returns (package, was_modified). Nothing is saved when nothing changed."""
+def update_package(*, package: Package, by: User, changes: PackageChanges) -> tuple[Package, bool]:
+    """Apply `changes`; returns (package, was_modified). Nothing is saved when nothing changed."""
     package = Package.objects.select_for_update().select_related("author").get(pk=package.pk)
     if package.type not in LUANTI_TYPES or not can(by, Action.EDIT_PACKAGE, package):
         raise PackageEditDenied(NO_EDIT)
-    values = _validated(normalise_changes(changes))
+    values = _validated(changes)
     if "tags" in values:
         values["tags"] = _tags_by_rank(by=by, old=list(package.tags.all()), new=values["tags"])
     before = _snapshot(package)
@@ -424,14 +369,16 @@ def update_package(*, package: Package, by: User, changes: dict) -> tuple[Packag
     return package, True
 
 
-def _audit_edit(*, by: User, package: Package, before: dict, after: dict, old_name: str) -> None:
+def _audit_edit(
+    *, by: User, package: Package, before: dict[str, Any], after: dict[str, Any], old_name: str
+) -> None:
     """ContentDB logs every edit with its diff; a rename is a security-relevant event (#10)."""
     renamed = package.name != old_name
     record(
         causer=by,
         action="package.rename" if renamed else "package.edit",
         title=f"Renamed {old_name} to {package.name}" if renamed else f"Edited {package.title}",
-        severity=AuditSeverity.NORMAL if is_own_package(by, package) else AuditSeverity.EDITOR,
+        severity=change_severity(by=by, package=package),
         package=package,
-        diff=changes(before, after),
+        diff=diff_of(before, after),
     )

@@ -20,6 +20,7 @@ differs on purpose, the rule says why.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from accounts.models import Rank, User
@@ -134,24 +135,9 @@ READ_ONLY_ACTIONS = frozenset(
 # What puts content in front of other people: a throwaway account must verify an email address first.
 PUBLISH_ACTIONS = frozenset({Action.CREATE_PACKAGE, Action.MAKE_RELEASE, Action.ADD_SCREENSHOTS})
 
-# Which action lets a staff member open a model's admin pages (packages.admin_moderation's
-# RankAccessMixin reads it): the same rule as everywhere else, declared once per model. None, or a
-# model missing here, is open to Django's per-model permissions only (superusers).
-ADMIN_PAGES: dict[str, Action | None] = {
-    "packages.Package": Action.VIEW_MODERATION_QUEUE,
-    "packages.PackageAlias": Action.VIEW_MODERATION_QUEUE,
-    "packages.Review": Action.VIEW_MODERATION_QUEUE,
-    "packages.Report": Action.SEE_REPORTS,
-    "releases.Release": Action.VIEW_MODERATION_QUEUE,
-    "releases.ReleaseFile": None,  # which bytes a URL serves: superusers only
-    "media_tools.Screenshot": Action.VIEW_MODERATION_QUEUE,
-    "accounts.User": Action.SUSPEND_USER,
-    "accounts.ApiKey": Action.SUSPEND_USER,
-    "accounts.ApiToken": Action.SUSPEND_USER,
-    "accounts.AuditLogEntry": Action.VIEW_AUDIT_LOG,
-}
-
 Target = Package | User | Review | object | None
+# Whoever asks: an account, the anonymous user of a request, or nobody (None: the public).
+Viewer = User | AnonymousUser | None
 
 
 def is_own_package(user: User, package: Package, *, author_only: bool = False) -> bool:
@@ -174,31 +160,37 @@ def package_of(obj: Target) -> Package | None:
     return package if isinstance(package, Package) else None
 
 
-def can(user: User | None, action: Action, obj: Target = None) -> bool:
+def can(user: Viewer, action: Action, obj: Target = None) -> bool:
     """Whether `user` may do `action` on `obj` (a package, release, screenshot, review or user)."""
     if action in PUBLISH_ACTIONS and not _may_publish(user):
         return False
     return _allowed(user, action, obj)
 
 
-def refusal_message(user: User | None, action: Action, obj: Target = None, *, default: str) -> str:
+def refusal_message(user: Viewer, action: Action, obj: Target = None, *, default: str) -> str:
     """Why `can()` says no, for the caller's error: the verification it lacks, else `default`."""
     if action in PUBLISH_ACTIONS and not _may_publish(user) and _allowed(user, action, obj):
         return EMAIL_NOT_VERIFIED
     return default
 
 
-def _may_publish(user: User | None) -> bool:
-    return user is not None and user.is_authenticated and user.may_publish
+def _account(user: Viewer) -> User | None:
+    """The active account of a viewer; None for the public (anonymous or no one) and inactive ones."""
+    return user if isinstance(user, User) and user.is_active else None
 
 
-def _allowed(user: User | None, action: Action, obj: Target) -> bool:
+def _may_publish(user: Viewer) -> bool:
+    return isinstance(user, User) and user.may_publish
+
+
+def _allowed(viewer: Viewer, action: Action, obj: Target) -> bool:
     rule = PERMISSIONS[action]
     package = package_of(obj)
     viewing = action == Action.VIEW_PACKAGE and package is not None
-    if viewing and package.state == PackageState.APPROVED:
+    if viewing and package is not None and package.state == PackageState.APPROVED:
         return True
-    if user is None or not user.is_authenticated or not user.is_active:
+    user = _account(viewer)
+    if user is None:
         return False
     deleted = package is not None and package.state == PackageState.DELETED
     if deleted and not sees_deleted_packages(user):
@@ -228,27 +220,27 @@ def _allowed(user: User | None, action: Action, obj: Target) -> bool:
     return rank >= own_from and _is_own(user, obj, rule=rule)
 
 
-def sees_deleted_packages(user: User | None) -> bool:
+def sees_deleted_packages(user: Viewer) -> bool:
     """Moderators and above; below them a deleted package looks like a missing one."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return _rank(user) >= Rank.MODERATOR
+    account = _account(user)
+    return account is not None and _rank(account) >= Rank.MODERATOR
 
 
-def visible_filter(user: User | None, *, prefix: str = "") -> Q:
+def visible_filter(user: Viewer, *, prefix: str = "") -> Q:
     """A filter on packages (or, with `prefix` such as "package__", on their parts) that keeps
     exactly the packages `can(user, VIEW_PACKAGE, package)` allows; tests hold the two equal."""
     approved = Q(**{f"{prefix}state": PackageState.APPROVED})
-    if user is None or not user.is_authenticated or not user.is_active:
+    account = _account(user)
+    if account is None:
         return approved
-    if sees_deleted_packages(user):
+    if sees_deleted_packages(account):
         return Q()
-    rank = _rank(user)
+    rank = _rank(account)
     not_deleted = ~Q(**{f"{prefix}state": PackageState.DELETED})
     if rank >= Rank.APPROVER:
         return not_deleted
-    maintained = Package.maintainers.through.objects.filter(user_id=user.pk).values("package_id")
-    own = Q(**{f"{prefix}author_id": user.pk}) | Q(**{f"{prefix}pk__in": maintained})
+    maintained = Package.maintainers.through.objects.filter(user_id=account.pk).values("package_id")
+    own = Q(**{f"{prefix}author_id": account.pk}) | Q(**{f"{prefix}pk__in": maintained})
     return approved | (not_deleted & own)
 
 

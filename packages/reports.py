@@ -15,19 +15,21 @@ TEXT_LENGTH = 2000
 
 
 @transaction.atomic
-def report_package(*, package: Package, reporter: User | None, reason: str, text: str) -> Report:
-    if not can(reporter, Action.VIEW_PACKAGE, package):
-        raise InvalidReport("There is no such package.")  # no hint that a hidden package exists
+def report_package(*, package: Package, by: User | None, reason: str, text: str) -> Report:
+    """Report `package` to the moderators; `by` is None (or anonymous) for a visitor."""
+    if not can(by, Action.VIEW_PACKAGE, package):
+        raise InvalidReport(
+            "There is no such package.", field="text"
+        )  # no hint that a hidden package exists
     if reason not in ReportReason.values:
         choices = ", ".join(ReportReason.values)
-        raise InvalidReport(f"Choose a reason for the report: one of {choices}.")
+        raise InvalidReport(f"Choose a reason for the report: one of {choices}.", field="reason")
     text = (text or "").replace("\r\n", "\n").strip()
     if not text:
-        raise InvalidReport("Say what is wrong: the report needs a text.")
+        raise InvalidReport("Say what is wrong: the report needs a text.", field="text")
     if len(text) > TEXT_LENGTH:
-        raise InvalidReport(f"The report is longer than {TEXT_LENGTH} characters.")
-    if reporter is not None and not reporter.is_authenticated:
-        reporter = None
+        raise InvalidReport(f"The report is longer than {TEXT_LENGTH} characters.", field="text")
+    reporter = by if by is not None and by.is_authenticated else None
     return Report.objects.create(package=package, reporter=reporter, reason=reason, text=text)
 
 

@@ -10,6 +10,7 @@ waits for a moderator too.
 """
 
 import re
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -129,19 +130,19 @@ def _refusal(by: User | None, package: Package) -> str:
     return NO_PERMISSION
 
 
-def _clean(*, rating: int | str, title: str, comment: str) -> dict:
+def _clean(*, rating: int | str, title: str, comment: str) -> dict[str, Any]:
     if isinstance(rating, str) and rating.strip().lower() in RATINGS:
         rating = RATINGS[rating.strip().lower()]
     try:
         rating = Review.Rating(int(rating))
     except (TypeError, ValueError):
         raise InvalidReview(
-            "The rating must be positive, neutral or negative (5, 3 or 1)."
+            "The rating must be positive, neutral or negative (5, 3 or 1).", field="rating"
         ) from None
     title = (title or "").strip()
     comment = (comment or "").replace("\r\n", "\n").strip()
     if not TITLE_LENGTH[0] <= len(title) <= TITLE_LENGTH[1]:
-        raise InvalidReview("The title must be 3 to 100 characters long.")
+        raise InvalidReview("The title must be 3 to 100 characters long.", field="title")
     if not COMMENT_LENGTH[0] <= len(comment) <= COMMENT_LENGTH[1]:
-        raise InvalidReview("The comment must be 10 to 2000 characters long.")
+        raise InvalidReview("The comment must be 10 to 2000 characters long.", field="comment")
     return {"rating": rating, "title": title, "comment": comment}

@@ -32,7 +32,7 @@ def review_score(rating: int) -> float:
     return REVIEW_WEIGHT * review_weight(rating)
 
 
-def _reviews_sum():
+def _reviews_sum() -> Coalesce:
     # 150 * (rating - 3) / 2 == 75 * rating - 225, summed over the package's approved reviews.
     per_package = (
         Review.objects.filter(package=OuterRef("pk"), approved=True)

@@ -1,24 +1,42 @@
 """Read-only queries over packages, with their joins already made."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Lower
+from typing import TypeVar
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower
 
 from accounts.models import User
 from packages.errors import NoSuchPackage, NotAllowed, PackageMoved
 from packages.models import (
+    LUANTI_TYPES,
     CollectionItem,
-    GameSupport,
+    License,
+    LuantiVersion,
     Package,
     PackageAlias,
     PackageState,
     PackageType,
+    Screenshot,
+    Tag,
 )
-from packages.permissions import Action, can, refusal_message, visible_filter
+from packages.permissions import Action, Viewer, can, refusal_message, visible_filter
 
 PACKAGE_NOT_FOUND = "Package not found"
+AnyPackage = TypeVar("AnyPackage", bound=Package)  # a Package, with annotations or without
 
 
-def visible_packages(*, viewer: User | None) -> QuerySet[Package]:
+def visible_packages(*, viewer: Viewer) -> QuerySet[Package]:
     """The packages `viewer` may see (None or anonymous: the public). The VIEW_PACKAGE rule of
     `can()` as a query: every list and every part read many at a time goes through it."""
     return Package.objects.filter(visible_filter(viewer))
@@ -38,14 +56,19 @@ def _with_key(packages: QuerySet[Package], *, author: str, name: str) -> QuerySe
     )
 
 
-def package_by_key(*, author: str, name: str, rock: bool | None = None) -> Package | None:
-    """Look a package up by author/name, case-insensitively; `rock` narrows to one namespace."""
+def package_by_key(
+    *, author: str, name: str, rock: bool | None = None, detailed: bool = False
+) -> Package | None:
+    """A package by author/name, case-insensitively and without a permission check (operators'
+    commands; answers built after a write the caller was allowed to make). `rock` narrows to one
+    namespace; `detailed` also fetches everything the ContentDB detail dict shows (licenses,
+    maintainers, tags, warnings, provides, screenshots)."""
     packages = _with_key(Package.objects.select_related("author"), author=author, name=name)
     if rock is True:
         packages = packages.filter(type=PackageType.ROCK)
     elif rock is False:
-        packages = packages.exclude(type=PackageType.ROCK)
-    return packages.first()
+        packages = _luanti(packages)
+    return (_detailed(packages) if detailed else packages).first()
 
 
 def site_counts() -> dict[str, int]:
@@ -62,50 +85,6 @@ def site_counts() -> dict[str, int]:
     }
 
 
-# ContentDB face reads -----------------------------------------------------------------------
-
-
-def _thumbnail_file() -> Subquery:
-    """Per package row: the file of its first approved screenshot by order (ContentDB's thumbnail,
-    which is not the cover image)."""
-    from media_tools.models import Screenshot
-
-    return Subquery(
-        Screenshot.objects.filter(package_id=OuterRef("pk"), approved=True)
-        .order_by("order", "id")
-        .values("file")[:1]
-    )
-
-
-SHORT_FIELDS = ("id", "name", "title", "short_description", "type", "dev_state", "repo")
-
-
-def short_package_rows(packages: QuerySet[Package], *, with_aliases: bool = True) -> list[dict]:
-    """Plain rows for the short dict, in two queries whatever the number of packages.
-
-    `packages` must carry the `release` annotation (see packages.queries.latest_release_id);
-    each row gets `author__username`, `release`, `thumbnail` (a storage name) and `aliases`.
-    """
-    from packages.queries import latest_release_id
-
-    if "release" not in packages.query.annotations:
-        packages = packages.annotate(release=latest_release_id(None))
-    rows = list(
-        packages.values(*SHORT_FIELDS, "author__username", "release", thumbnail=_thumbnail_file())
-    )
-    if with_aliases and rows:
-        aliases: dict[int, list[str]] = {}
-        for package_id, author, name in PackageAlias.objects.filter(
-            package__state=PackageState.APPROVED, is_rock=False
-        ).values_list("package_id", "author", "name"):
-            aliases.setdefault(package_id, []).append(f"{author}/{name}")
-        for row in rows:
-            row["aliases"] = aliases.get(row["id"], [])
-    for row in rows:
-        row["author"] = row.pop("author__username")
-    return rows
-
-
 def old_names(*, rock: bool) -> dict[int, list[str]]:
     """Every old name (`author/name`) of a namespace by package id, whatever the package's state
     (aliases are few: renames and transfers), in one query."""
@@ -117,22 +96,12 @@ def old_names(*, rock: bool) -> dict[int, list[str]]:
     return names
 
 
-def luanti_package_by_key(*, author: str, name: str, detailed: bool = True) -> Package | None:
-    """A Luanti package (any state but never a rock), without a permission check: for answers
-    built after a write the caller was allowed to make. `detailed` also fetches everything its
-    detail dict shows (licenses, maintainers, tags, warnings, provides, screenshots)."""
-    packages = _luanti(
-        _with_key(Package.objects.select_related("author"), author=author, name=name)
-    )
-    return (_detailed(packages) if detailed else packages).first()
-
-
 NOT_ALLOWED = "You may not do that to this package."
 
 
 def package_for_action(
     *,
-    user: User | None,
+    user: Viewer,
     action: Action | None = Action.VIEW_PACKAGE,
     author: str = "",
     name: str = "",
@@ -160,11 +129,11 @@ def package_for_action(
         packages = _with_key(packages, author=author, name=name)
         packages = packages.filter(type=PackageType.ROCK) if rock else _luanti(packages)
         aliases = _aliases(author=author, name=name, rock=rock).exclude(package_id=OuterRef("pk"))
-        packages = packages.annotate(shadowed=Exists(aliases))
-        if detailed:
-            packages = _detailed(packages)
-        package = packages.first()
-        shadowed = package is not None and package.shadowed
+        annotated = packages.annotate(shadowed=Exists(aliases))
+        found = (_detailed(annotated) if detailed else annotated).first()
+        package = found
+        # the annotation above: an alias elsewhere holds this key
+        shadowed = found is not None and bool(getattr(found, "shadowed", False))
         if package is None or shadowed:
             target = _moved_to(author=author, name=name, rock=rock)
             if target is not None and can(user, Action.VIEW_PACKAGE, target):
@@ -175,7 +144,7 @@ def package_for_action(
         action == Action.VIEW_PACKAGE or package.state == PackageState.DELETED
     ):
         raise NoSuchPackage(PACKAGE_NOT_FOUND)
-    if action not in (None, Action.VIEW_PACKAGE) and not can(user, action, package):
+    if action is not None and action != Action.VIEW_PACKAGE and not can(user, action, package):
         raise NotAllowed(refusal_message(user, action, package, default=NOT_ALLOWED))
     return package
 
@@ -184,9 +153,7 @@ def _luanti(packages: QuerySet[Package]) -> QuerySet[Package]:
     return packages.exclude(type=PackageType.ROCK)
 
 
-def _detailed(packages: QuerySet[Package]) -> QuerySet[Package]:
-    from media_tools.models import Screenshot
-
+def _detailed(packages: QuerySet[AnyPackage]) -> QuerySet[AnyPackage]:
     return packages.select_related("license", "media_license").prefetch_related(
         "maintainers",
         "tags",
@@ -227,27 +194,6 @@ def _moved_to(*, author: str, name: str, rock: bool) -> Package | None:
     ).first()
 
 
-def game_support_rows(*, package: Package, viewer: User | None) -> list[dict]:
-    """`{"supports", "confidence", "game": short row}` for each game-support row whose game
-    `viewer` may see (a deleted or unapproved game is not shown to who may not see it), in two
-    queries."""
-    supports = {
-        game_id: (is_supported, confidence)
-        for game_id, is_supported, confidence in GameSupport.objects.filter(
-            package=package
-        ).values_list("game_id", "supports", "confidence")
-    }
-    if not supports:
-        return []
-    games = short_package_rows(
-        visible_packages(viewer=viewer).filter(pk__in=supports).order_by("id"), with_aliases=False
-    )
-    return [
-        {"supports": supports[row["id"]][0], "confidence": supports[row["id"]][1], "game": row}
-        for row in games
-    ]
-
-
 FEATURED_COLLECTION = ("ContentDB", "featured")  # ContentDB's rule: this user's collection
 
 
@@ -261,3 +207,81 @@ def featured_package_ids() -> list[int]:
         .order_by("order", "id")
         .values_list("package_id", flat=True)
     )
+
+
+def luanti_packages() -> QuerySet[Package]:
+    """What this face ever lists: approved Luanti content (never rocks)."""
+    return Package.objects.filter(state=PackageState.APPROVED, type__in=LUANTI_TYPES)
+
+
+def resolve_luanti_version(
+    *, protocol: int | None, engine: str | None, versions: list[LuantiVersion] | None = None
+) -> LuantiVersion | None:
+    """ContentDB's `LuantiRelease.get`: the engine version cut to major.minor matches a row name
+    (minus `-dev`, plus protocol equality when both are given); failing that, with a protocol, the
+    row with the highest protocol not above it. None when nothing matches (then: no filter)."""
+    if versions is None:
+        versions = list(LuantiVersion.objects.all())
+    if engine:
+        major_minor = ".".join(engine.split("-", 1)[0].split(".")[:2])
+        for version in versions:
+            if version.name.removesuffix("-dev") == major_minor and (
+                protocol is None or version.protocol_version == protocol
+            ):
+                return version
+    if protocol is not None:
+        older = [v for v in versions if v.protocol_version <= protocol]
+        if older:
+            return max(older, key=lambda v: (v.protocol_version, v.pk))
+    return None
+
+
+# What the web pages list ---------------------------------------------------------------------
+
+
+def with_covers(packages: QuerySet[Package]) -> QuerySet[Package]:
+    """Attach each package's approved screenshots, the cover first, as `covers` (one extra query
+    per page); a package without a chosen cover shows its first screenshot, as on ContentDB."""
+    covers = Screenshot.objects.filter(approved=True).order_by("-is_cover_image", "order", "id")
+    return packages.prefetch_related(Prefetch("screenshots", queryset=covers, to_attr="covers"))
+
+
+def newest_packages(*, limit: int = 6) -> QuerySet[Package]:
+    return with_covers(public_packages().order_by("-approved_at", "-id"))[:limit]
+
+
+def recently_updated_packages(*, limit: int = 8) -> QuerySet[Package]:
+    return public_packages().order_by("-updated_at", "-id")[:limit]
+
+
+def popular_packages(*, type: str, limit: int = 5) -> QuerySet[Package]:
+    return public_packages().filter(type=type).order_by("-downloads", "-score", "name")[:limit]
+
+
+def packages_of_user(*, user: User, viewer: Viewer) -> QuerySet[Package]:
+    """The packages `user` authors or maintains that `viewer` may see: approved ones for everybody,
+    their unapproved ones for the user, and what staff may see (deleted ones to moderators)."""
+    maintained = Package.maintainers.through.objects.filter(user_id=user.pk).values("package_id")
+    packages = visible_packages(viewer=viewer).filter(Q(author=user) | Q(pk__in=maintained))
+    return with_covers(packages.select_related("author").order_by("type", "title"))
+
+
+def tags_with_counts() -> QuerySet[Tag]:
+    return Tag.objects.annotate(
+        package_count=Count("packages", filter=Q(packages__state=PackageState.APPROVED))
+    ).order_by("-package_count", "name")
+
+
+def licenses_with_counts() -> QuerySet[License]:
+    """Every license with `package_count`, its approved packages (by their code license), most used
+    first."""
+    per_license = (
+        Package.objects.filter(state=PackageState.APPROVED, license=OuterRef("pk"))
+        .order_by()
+        .values("license")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return License.objects.annotate(
+        package_count=Coalesce(Subquery(per_license, output_field=IntegerField()), 0)
+    ).order_by("-package_count", Lower("name"))

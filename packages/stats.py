@@ -1,10 +1,12 @@
 """Daily download statistics per UTC day, zero-filled (docs/protocols/contentdb.md section 6)."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
+from accounts.models import User
 from packages.models import Package, PackageDailyStats, PackageState
 
 FIELDS = (
@@ -26,7 +28,9 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-def _series(rows: QuerySet, *, start: date | None, end: date | None) -> dict | None:
+def _series(
+    rows: QuerySet[PackageDailyStats], *, start: date | None, end: date | None
+) -> dict[str, Any] | None:
     """Sum `rows` per day; `start`/`end` of the answer are the first/last days WITH data."""
     if start is not None:
         rows = rows.filter(date__gte=start)
@@ -40,18 +44,20 @@ def _series(rows: QuerySet, *, start: date | None, end: date | None) -> dict | N
         return None
     first, last = min(per_day), max(per_day)
     days = _days(first, last)
-    answer: dict = {"start": first.isoformat(), "end": last.isoformat()}
+    answer: dict[str, Any] = {"start": first.isoformat(), "end": last.isoformat()}
     for field in FIELDS:
         answer[field] = [int((per_day.get(day) or {}).get(field) or 0) for day in days]
     return answer
 
 
-def package_stats(*, package: Package, start: date | None, end: date | None) -> dict | None:
+def package_stats(
+    *, package: Package, start: date | None, end: date | None
+) -> dict[str, Any] | None:
     """One package's daily stats, or None when it has no data in the range."""
     return _series(PackageDailyStats.objects.filter(package=package), start=start, end=end)
 
 
-def user_stats(*, user, start: date | None, end: date | None) -> dict | None:
+def user_stats(*, user: User, start: date | None, end: date | None) -> dict[str, Any] | None:
     """The sum over a user's approved Luanti packages, plus downloads per package title."""
     packages = Package.objects.filter(author=user, state=PackageState.APPROVED).exclude(type="ROCK")
     rows = PackageDailyStats.objects.filter(package__in=packages)
@@ -70,7 +76,7 @@ def user_stats(*, user, start: date | None, end: date | None) -> dict | None:
     return {"from": answer["start"], **answer, "package_downloads": downloads}
 
 
-def all_packages_stats() -> dict:
+def all_packages_stats() -> dict[str, Any]:
     """The last 30 UTC days of downloads of every approved Luanti package that has data."""
     end = today()
     start = end - timedelta(days=WINDOW_DAYS - 1)

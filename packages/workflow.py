@@ -10,15 +10,18 @@ Every move asks the permission table, locks the row, writes an audit entry and, 
 public sees changes, bumps the cache generations of the lists or manifests that show the package.
 """
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import record
 from accounts.models import AuditSeverity, User
 from packages.errors import InvalidModerationInput, InvalidStateTransition, NotAllowed
-from packages.models import Package, PackageState
+from packages.history import change_severity
+from packages.invalidation import invalidate_luanti_lists, invalidate_rock_manifests
+from packages.models import Package, PackageState, Screenshot
 from packages.permissions import Action, can, is_own_package
-from releases.cache import invalidate_luanti_lists, invalidate_rock_manifests
 
 COMMENT_LENGTH = 2000
 REASON_LENGTH = 500
@@ -27,8 +30,14 @@ SUBMITTABLE = {PackageState.WIP, PackageState.CHANGES_NEEDED}
 
 
 @transaction.atomic
-def submit_for_review(*, by: User, package: Package) -> Package:
-    """Put the package in the moderation queue; a user who may approve it approves it at once."""
+def submit_for_review(
+    *, by: User, package: Package, is_complete: Callable[[Package], bool]
+) -> Package:
+    """Put the package in the moderation queue; a user who may approve it approves it at once.
+
+    `is_complete(package)` tells whether it has what a review needs (a finished release, which the
+    releases app knows: call releases.submission.submit_for_review); it is asked after the
+    permission and state checks, with the package row locked."""
     package = _lock(package)
     _require(by, Action.SUBMIT_FOR_REVIEW, package)
     if package.state not in SUBMITTABLE:
@@ -36,7 +45,9 @@ def submit_for_review(*, by: User, package: Package) -> Package:
             f"{package.title} is {package.get_state_display().lower()}; only a work in progress "
             "or a package that needed changes can be submitted for review."
         )
-    _require_a_release(package)
+    if not is_complete(package):
+        # ContentDB blocks a submission without a finished release (validate_package_for_approval)
+        raise InvalidStateTransition(f"{package.title} needs a release before it can be reviewed.")
     if is_own_package(by, package) and can(by, Action.APPROVE_PACKAGE, package):
         # Trusted members (and staff on their own packages) skip the queue, as issue #10 allows.
         return _mark_approved(package=package, by=by)
@@ -77,7 +88,7 @@ def approve(*, by: User, package: Package) -> Package:
 
 
 @transaction.atomic
-def force_approve(*, package: Package, by: User | None = None) -> Package:
+def approve_package(*, package: Package, by: User | None = None) -> Package:
     """A moderator's override from the command line: approve whatever the state and releases."""
     package = _lock(package)
     if package.state == PackageState.APPROVED:
@@ -172,8 +183,6 @@ def restore_package(*, by: User, package: Package) -> Package:
 
 
 def _mark_approved(*, package: Package, by: User | None) -> Package:
-    from media_tools.models import Screenshot  # media_tools depends on packages, not back
-
     old = package.state
     package.state = PackageState.APPROVED
     package.approved_at = package.approved_at or timezone.now()  # the first approval only
@@ -204,8 +213,7 @@ def _audit(
     severity: AuditSeverity | None = None,
 ) -> None:
     if severity is None:
-        own = by is not None and is_own_package(by, package)
-        severity = AuditSeverity.NORMAL if own else AuditSeverity.EDITOR
+        severity = change_severity(by=by, package=package)
     record(
         causer=by,
         action=action,
@@ -232,11 +240,3 @@ def _require_state(package: Package, state: PackageState, verb: str) -> None:
             f"{package.title} is {package.get_state_display().lower()}; only a package that is "
             f"{state.label.lower()} can be {verb}."
         )
-
-
-def _require_a_release(package: Package) -> None:
-    """ContentDB blocks a submission without a finished release (validate_package_for_approval)."""
-    from releases.models import TaskState
-
-    if not package.releases.filter(task_state=TaskState.DONE).exists():
-        raise InvalidStateTransition(f"{package.title} needs a release before it can be reviewed.")

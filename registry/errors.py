@@ -92,6 +92,8 @@ class FaceErrorMiddleware:
         ):
             message = STATUS_MESSAGES.get(response.status_code, "Request failed")
             replaced = face_error(request, response.status_code, message)
+            if replaced is None:  # not an API path after all
+                return response
             for header in ("Allow", "Retry-After"):
                 if header in response:
                     replaced[header] = response[header]

@@ -2,7 +2,12 @@
 
 
 class ReleasesError(Exception):
-    """Base class: the message is safe to show to the caller."""
+    """Base class: the message is safe to show to the caller; `field`, when given, names the input
+    field the message is about (a form shows it there)."""
+
+    def __init__(self, *args: object, field: str | None = None) -> None:
+        super().__init__(*args)
+        self.field = field
 
     @property
     def message(self) -> str:
@@ -58,16 +63,3 @@ class ReleaseNotDeletable(ReleasesError):
 
 class GitImportFailed(ReleasesError):
     """Cloning or archiving the repository failed (recorded on the release as its task error)."""
-
-
-class InvalidRockDetails(ReleasesError):
-    """A module's summary, description or labels, as edited on the web, break a limit; `field`
-    names the form field the message is about."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class RockEditDenied(ReleasesError):
-    """The user may not edit this module's details (not its owner, a maintainer or an editor)."""

@@ -125,7 +125,7 @@ def resolve(host: str, port: int) -> list[Address]:
         raise InvalidReleaseRequest(HOST_REFUSED) from error
     addresses = []
     for _family, _type, _proto, _name, sockaddr in answers:
-        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
         if address not in addresses:
             addresses.append(address)
     if not addresses:
@@ -164,6 +164,7 @@ def check_repo_url(url: str | None) -> Remote:
     port = explicit_port or DEFAULT_PORTS[scheme]
     if not host or explicit_port == 0:
         raise InvalidReleaseRequest(BAD_URL)
+    pins: tuple[str, ...]  # curl's resolve list: host:port:addresses
     if parts.netloc.startswith("["):  # an IPv6 literal: nothing to resolve
         try:
             addresses: list[Address] = [ipaddress.IPv6Address(host)]

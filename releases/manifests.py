@@ -14,8 +14,8 @@ from enum import StrEnum
 
 from django.db.models import Q
 
+from packages import invalidation as generations
 from packages.models import PackageState, PackageType
-from releases import cache as generations
 from releases.models import FileKind, Release, ReleaseFile
 from releases.rock_names import parse_public_filename
 from releases.versions import lua_dependency_allows, sort_versions
@@ -52,8 +52,8 @@ class ManifestScope:
 
     @property
     def generation_scope(self) -> str:
-        """The `releases.cache` generation whose bump invalidates this manifest."""
-        if self.kind == ScopeKind.USER:
+        """The `media_tools.generations` generation whose bump invalidates this manifest."""
+        if self.kind == ScopeKind.USER and self.user_id is not None:
             return generations.user_manifests(self.user_id)
         return generations.ROOT_MANIFESTS
 

@@ -5,17 +5,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import record
-from accounts.models import AuditSeverity, User
-from packages.errors import NotAllowed
-from packages.permissions import Action, can, is_own_package
-from releases.cache import invalidate_luanti_lists, invalidate_rock_manifests
+from accounts.models import User
+from packages.history import change_severity
+from packages.invalidation import invalidate_luanti_lists, invalidate_rock_manifests
+from packages.permissions import Action, can
+from releases.errors import ReleasePermissionDenied
 from releases.models import Release
 
 
 @transaction.atomic
 def approve_release(*, by: User, release: Release) -> Release:
     if not can(by, Action.APPROVE_RELEASE, release):
-        raise NotAllowed("You do not have the permission to approve releases.")
+        raise ReleasePermissionDenied("You do not have the permission to approve releases.")
     release = (
         Release.objects.select_for_update().select_related("package__author").get(pk=release.pk)
     )
@@ -33,7 +34,7 @@ def approve_release(*, by: User, release: Release) -> Release:
         causer=by,
         action="release.approve",
         title=f"Approved release {release.name} of {package.title}",
-        severity=AuditSeverity.NORMAL if is_own_package(by, package) else AuditSeverity.EDITOR,
+        severity=change_severity(by=by, package=package),
         package=package,
         target=f"{package.key} {release.name}",
         diff={"approved": (False, True)},

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from lupa import lua51
 
+from packages.models import MAX_LABELS
 from releases.errors import InvalidRockspec
 from releases.models import Release
 from releases.rock_names import is_luarocks_version, rockspec_filename
@@ -48,7 +49,6 @@ MAX_MATCH_QUANTIFIERS = 2
 MAX_DEPTH = 32
 MAX_NODES = 50_000
 MAX_BYTES = 2 * 1024 * 1024
-MAX_LABELS = 10
 MAX_DEPENDENCIES = 500
 
 PARSE_FAILED = "Failed to parse rockspec"

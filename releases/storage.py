@@ -7,13 +7,8 @@ only after the transaction commits; a failure removes the new file (see `files_r
 
 import hashlib
 
-from django.core.files.storage import default_storage
-from django.db import transaction
-
-from media_tools.storage import files_removed_on_error, save_file
+from media_tools.storage import delete_after_commit, save_file
 from releases.models import FileKind, Release, ReleaseFile
-
-__all__ = ["delete_release_files", "files_removed_on_error", "save_release_file"]
 
 
 def _storage_name(release: Release, kind: str, revision: int, filename: str) -> str:
@@ -49,11 +44,10 @@ def save_release_file(
     for field, value in fields.items():
         setattr(existing, field, value)
     existing.save()
-    transaction.on_commit(lambda: default_storage.delete(old_name))
+    delete_after_commit([old_name])
     return existing, False
 
 
 def delete_release_files(*, release: Release) -> None:
     """Remove a release's stored files once the deletion of its rows has committed."""
-    names = [f.file.name for f in release.files.all()]
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    delete_after_commit([f.file.name for f in release.files.all()])

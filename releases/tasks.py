@@ -7,14 +7,21 @@ a bug, the deadline, or the worker being stopped (SystemExit) all end in FAILED.
 outright (SIGKILL, power loss) cannot write anything; `fail_stuck_imports` fails such rows later.
 """
 
+from datetime import datetime, timedelta
+
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
 from accounts.models import User
+from media_tools.storage import files_removed_on_error
 from releases.errors import ReleasesError
-from releases.git_imports import INTERRUPTED, clone_and_archive
-from releases.luanti_releases import GIT_ZIP_LIMIT, fail_stuck_imports, finish_git_release
+from releases.git_imports import INTERRUPTED, STUCK, clone_and_archive, import_timeout
 from releases.models import Release, TaskState
+from releases.zip_releases import store_release
+from releases.zips import MiB, ZipLimits, inspect_release_zip
+
+GIT_ZIP_LIMIT = 100 * MiB  # ContentDB's limit for a git archive
 
 
 def _fail(release_id: int, reason: str) -> None:
@@ -54,3 +61,35 @@ def import_git_release(*, release_id: int, ref: str, by_id: int) -> str:
         _fail(release_id, INTERRUPTED)
         raise
     return TaskState.DONE
+
+
+def finish_git_release(*, release: Release, by: User, content: bytes, commit: str) -> Release:
+    """The import task's last step: inspect the archive, then store it as for an upload."""
+    package = release.package
+    info = inspect_release_zip(
+        content,
+        package_type=package.type,
+        package_name=package.name,
+        limits=ZipLimits(max_size=GIT_ZIP_LIMIT),
+    )
+    release.commit = commit
+    with files_removed_on_error():
+        return store_release(package=package, by=by, release=release, content=content, info=info)
+
+
+# A RUNNING import past its deadline plus this grace (the zip inspection and storing after git have
+# no deadline of their own, and take seconds) was stopped without a word: its worker died.
+STUCK_GRACE = timedelta(minutes=5)
+
+
+def fail_stuck_imports(*, now: datetime | None = None) -> int:
+    """Mark FAILED every import RUNNING longer than the deadline allows; returns how many.
+
+    Run by every import task before it starts, and by `manage.py fail_stuck_imports` (cron, deploy).
+    """
+    started_before = (now or timezone.now()) - timedelta(seconds=import_timeout()) - STUCK_GRACE
+    # no start time: RUNNING since before starts were recorded (the rows the old bug left behind)
+    started_long_ago = Q(task_started_at__lt=started_before) | Q(task_started_at__isnull=True)
+    return Release.objects.filter(started_long_ago, task_state=TaskState.RUNNING).update(
+        task_state=TaskState.FAILED, task_error=STUCK, approved=False
+    )

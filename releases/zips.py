@@ -35,7 +35,7 @@ MiB = 1024 * 1024
 
 @dataclass(frozen=True)
 class ZipLimits:
-    """Why these numbers: see the module docstring of releases.luanti_releases and the issue note."""
+    """Why these numbers: see the module docstring of releases.zip_releases and the issue note."""
 
     max_size: int = 15 * MiB
     max_total_uncompressed: int = 300 * MiB  # ContentDB's own limit for a release's content
@@ -341,6 +341,7 @@ def inspect_release_zip(
         raise InvalidLuantiContent(f"Expected {expected[package_type]}, found {KIND_WORDS[kind]}")
 
     conf = _conf(z, root, CONF_OF[kind]) if kind in CONF_OF else {}
+    found: str | None
     if kind == "mod":
         mods = [_mod(z, root, fallback_name=package_name)]
         found = mods[0].name

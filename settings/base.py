@@ -64,11 +64,12 @@ INSTALLED_APPS = [
     "releases",
     "media_tools",
     "registry",
+    "registry.web.apps.WebConfig",  # the web face: templates, template tags, static files
 ]
 
 MIDDLEWARE = [
-    # outermost: records marked answers with every header the others add (registry/replay.py)
-    "registry.replay.ReplayMiddleware",
+    # outermost: records marked answers with every header the others add (registry/common/replay.py)
+    "registry.common.replay.ReplayMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "registry.security.ContentSecurityPolicyMiddleware",
     "registry.errors.FaceErrorMiddleware",
@@ -91,14 +92,18 @@ ASGI_APPLICATION = "registry.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "registry" / "templates"],
+        # the admin's templates first: they extend Django's admin pages of the same names
+        "DIRS": [
+            BASE_DIR / "registry" / "admin" / "templates",
+            BASE_DIR / "registry" / "schema" / "templates",
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "registry.context_processors.site",
+                "registry.web.context_processors.site",
             ],
         },
     },
@@ -230,7 +235,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_SIZE + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Abuse limits, counted in the "counters" cache: (count, window in seconds). Failed key/token
-# authentications and hypertext conversions per client address (registry/ratelimit.py); uploads
+# authentications and hypertext conversions per client address (registry/common/ratelimit.py); uploads
 # per account, on every entry point (media_tools/limits.py).
 RATELIMIT_FAILED_AUTHS = (int(os.environ.get("RATELIMIT_FAILED_AUTHS", "20")), 300)
 RATELIMIT_UPLOADS = (int(os.environ.get("RATELIMIT_UPLOADS", "60")), 3600)

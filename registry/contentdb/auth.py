@@ -8,11 +8,10 @@ scheme 403. A suspended account's token is refused (403) on every endpoint, read
 
 from rest_framework import status
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.exceptions import APIException
 
 from accounts.selectors import api_token_by_secret
 from accounts.services import record_api_token_use
-from registry import ratelimit
+from registry.common import ratelimit
 
 TOKEN_TOO_SHORT = "API token is too short"  # noqa: S105 - a message, not a secret
 UNKNOWN_TOKEN = "Unknown API token"  # noqa: S105 - a message, not a secret
@@ -21,13 +20,9 @@ ACCOUNT_SUSPENDED = "Your account has been suspended"
 MIN_TOKEN_LENGTH = 10
 
 
-class BearerAuthFailed(APIException):
-    """An authentication failure with its own status (DRF's AuthenticationFailed would force 401/403)."""
-
-    def __init__(self, message: str, status_code: int, wait: int | None = None) -> None:
-        super().__init__(detail=message)
-        self.status_code = status_code
-        self.wait = wait  # seconds, sent as Retry-After by the face's exception handler
+class BearerAuthFailed(ratelimit.Refusal):
+    """An authentication failure with its own status (DRF's AuthenticationFailed would force
+    401/403), and the seconds to wait when it is the failed-authentication limit."""
 
 
 class BearerAuthentication(BaseAuthentication):
@@ -40,7 +35,7 @@ class BearerAuthentication(BaseAuthentication):
         try:
             return self._authenticate(header)
         except BearerAuthFailed:
-            # only failures are throttled, per client address (registry/ratelimit.py): a valid
+            # only failures are throttled, per client address (registry/common/ratelimit.py): a valid
             # token works from any address
             wait = ratelimit.record_failed_auth(request)
             if wait:

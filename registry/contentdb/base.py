@@ -2,13 +2,16 @@
 CORS and Cache-Control headers (docs/protocols/contentdb.md section 1)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpResponseBase
+from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ApiToken, User
+from media_tools.errors import LimitReached
 from packages.models import Package
+from registry.common.ratelimit import Refusal
 from registry.contentdb.auth import BearerAuthentication
 from registry.contentdb.errors import error_message, error_response, status_for
 
@@ -50,7 +53,7 @@ def contentdb_exception_handler(exc: Exception, context: dict):
     if isinstance(exc, exceptions.NotAuthenticated):
         return error_response(AUTHENTICATION_NEEDED, status=401)
     if isinstance(exc, exceptions.APIException):
-        if getattr(exc, "wait", None):
+        if isinstance(exc, Refusal) and exc.wait:  # a rate limit
             headers["Retry-After"] = str(int(exc.wait))
         return error_response(_detail_message(exc.detail), status=exc.status_code, headers=headers)
     if isinstance(exc, Http404):
@@ -59,7 +62,7 @@ def contentdb_exception_handler(exc: Exception, context: dict):
         return error_response(str(exc) or "Permission denied", status=403)
     status = status_for(exc)
     if status is not None:
-        if getattr(exc, "retry_after", None):  # a limit (media_tools.limits)
+        if isinstance(exc, LimitReached) and exc.retry_after:  # a limit (media_tools.limits)
             headers["Retry-After"] = str(int(exc.retry_after))
         return error_response(error_message(exc), status=status, headers=headers)
     return None  # a bug: Django's handler500 answers in the face's shape (registry/errors.py)
@@ -76,7 +79,7 @@ class ContentDBView(APIView):
     def get_exception_handler(self):
         return contentdb_exception_handler
 
-    def finalize_response(self, request, response, *args, **kwargs) -> HttpResponseBase:
+    def finalize_response(self, request, response, *args, **kwargs) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         for header, value in CORS_HEADERS.items():
             response[header] = value

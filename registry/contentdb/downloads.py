@@ -8,15 +8,20 @@ routes end.
 
 from urllib.parse import quote
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.views.decorators.http import require_safe
 
 from accounts.addresses import client_address
 from packages.errors import NoSuchPackage, PackageMoved
 from packages.models import Package
 from packages.permissions import Action, can
-from packages.queries import resolve_luanti_version
-from packages.selectors import package_for_action
+from packages.selectors import package_for_action, resolve_luanti_version
 from releases.downloads import count_luanti_download
 from releases.models import Release, TaskState
 from releases.selectors import latest_compatible_release, release_zip
@@ -40,7 +45,7 @@ def _package(request: HttpRequest, author: str, name: str) -> Package | HttpResp
         raise Http404("Package not found") from None
 
 
-def serve_release_zip(request: HttpRequest, release: Release) -> HttpResponse:
+def serve_release_zip(request: HttpRequest, release: Release) -> HttpResponseBase:
     zip_file = release_zip(release=release)
     if zip_file is None:
         raise Http404("This release has no file")
@@ -69,7 +74,7 @@ def _int(value: str | None) -> int | None:
 
 
 @require_safe
-def package_download(request: HttpRequest, author: str, name: str) -> HttpResponse:
+def package_download(request: HttpRequest, author: str, name: str) -> HttpResponseBase:
     """The newest approved release, compatible with the client's version when it says one."""
     package = _package(request, author, name)
     if isinstance(package, HttpResponseRedirect):
@@ -86,7 +91,9 @@ def package_download(request: HttpRequest, author: str, name: str) -> HttpRespon
 
 
 @require_safe
-def release_download(request: HttpRequest, author: str, name: str, release_id: int) -> HttpResponse:
+def release_download(
+    request: HttpRequest, author: str, name: str, release_id: int
+) -> HttpResponseBase:
     package = _package(request, author, name)
     if isinstance(package, HttpResponseRedirect):
         return package

@@ -7,23 +7,19 @@ falls back to its nearest listed base class (the apps' base error classes are li
 from django.http import JsonResponse
 
 from accounts.errors import AccountsError, UnknownPackageScope, UnknownUser
-from media_tools.errors import (
-    InvalidImage,
-    InvalidScreenshotRequest,
-    LimitReached,
-    MediaToolsError,
-    ScreenshotPermissionDenied,
-    TooManyScreenshots,
-)
+from media_tools.errors import InvalidImage, LimitReached, MediaToolsError
 from packages.errors import (
     InvalidPackageData,
     InvalidPackageQuery,
+    InvalidScreenshotRequest,
     NoSuchPackage,
     NoSuchUser,
     NotAllowed,
     PackageEditDenied,
     PackageExists,
     PackagesError,
+    ScreenshotPermissionDenied,
+    TooManyScreenshots,
 )
 from releases.errors import (
     InvalidLuantiContent,

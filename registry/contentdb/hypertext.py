@@ -12,9 +12,10 @@ from rest_framework.response import Response
 
 from media_tools.hypertext import markdown_to_hypertext, posted_hypertext
 from media_tools.markdown import MAX_SOURCE_LENGTH, ensure_renderable
-from registry import ratelimit
+from registry.common import ratelimit
 from registry.contentdb.base import ContentDBError, ContentDBView
-from registry.contentdb.views.common import PackageView, int_param, is_yes
+from registry.contentdb.inputs import is_yes
+from registry.contentdb.views.common import PackageView, required_int_param
 
 MARKDOWN_TYPES = frozenset({"text/markdown", "text/x-markdown"})
 HTML_TYPES = frozenset({"text/html"})
@@ -25,7 +26,7 @@ NOT_TEXT = "Body must be text in the charset of its Content-Type (UTF-8 by defau
 
 def hypertext_options(request) -> tuple[int, bool]:
     """`formspec_version` (required, an integer) and `include_images` (ContentDB's is_yes)."""
-    formspec_version = int_param(request, "formspec_version", required=True)
+    formspec_version = required_int_param(request, "formspec_version")
     include_images = is_yes(request.query_params.get("include_images"), default=True)
     return formspec_version, include_images
 

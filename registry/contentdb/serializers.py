@@ -6,10 +6,11 @@ selectors already fetched (with their joins); none of them queries the database.
 
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote
 
 from django.conf import settings
 
+from media_tools.links import youtube_video_id
 from packages.models import DevState, Package
 
 FORUM_TOPIC_URL = "https://forum.luanti.org/viewtopic.php?t={}"
@@ -189,21 +190,6 @@ def forum_url(forums: int | None) -> str | None:
     return FORUM_TOPIC_URL.format(forums) if forums else None
 
 
-def youtube_id(url: str | None) -> str | None:
-    """The video id of a YouTube watch or youtu.be link (ContentDB's video_thumbnail_url)."""
-    if not url:
-        return None
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if host in ("youtu.be", "www.youtu.be"):
-        vid = parts.path.strip("/")
-    elif host in ("youtube.com", "www.youtube.com", "m.youtube.com") and parts.path == "/watch":
-        vid = (parse_qs(parts.query).get("v") or [""])[0]
-    else:
-        return None
-    return vid if vid and all(c.isalnum() or c in "-_" for c in vid) else None
-
-
 def package_dict(
     package: Package,
     *,
@@ -220,7 +206,7 @@ def package_dict(
     author = package.author
     approved_shots = [s for s in package.screenshots.all() if s.approved]
     shots = list(package.screenshots.all()) if include_unapproved else approved_shots
-    video_id = youtube_id(package.video_url)
+    video_id = youtube_video_id(package.video_url)
     return {
         "author": author.username,
         "maintainers": [m.username for m in package.maintainers.all()],

@@ -21,7 +21,6 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from media_tools.models import Screenshot
 from media_tools.thumbnails import (
     CONTENT_TYPES,
     EXTENSIONS,
@@ -29,6 +28,7 @@ from media_tools.thumbnails import (
     stored_thumbnail,
     thumbnail_name,
 )
+from packages.models import Screenshot
 from packages.permissions import Action, can
 
 FILE = re.compile(r"(?P<stem>[A-Za-z0-9_-]{1,64})\.(?P<ext>[A-Za-z]{3,4})")

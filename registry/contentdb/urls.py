@@ -13,7 +13,17 @@ from registry.contentdb import (
     writes_releases,
     writes_screenshots,
 )
-from registry.contentdb.views import package_parts, packages, site, tokens
+from registry.contentdb.views import (
+    collections,
+    homepage,
+    package_parts,
+    packages,
+    reference,
+    releases,
+    reviews,
+    tokens,
+    users,
+)
 
 PKG = "api/packages/<str:author>/<str:name>/"
 
@@ -66,23 +76,23 @@ urlpatterns = [
     path("api/dependencies/", packages.DependenciesView.as_view()),
     path("api/updates/", packages.UpdatesView.as_view()),
     path("api/scores/", packages.ScoresView.as_view()),
-    path("api/package_stats/", site.PackageStatsListView.as_view()),
+    path("api/package_stats/", homepage.PackageStatsListView.as_view()),
     # releases and reviews across packages
-    path("api/releases/", site.ReleaseListView.as_view()),
-    path("api/reviews/", site.ReviewListView.as_view()),
+    path("api/releases/", releases.ReleaseListView.as_view()),
+    path("api/reviews/", reviews.ReviewListView.as_view()),
     # users and collections
-    path("api/users/<str:username>/", site.UserView.as_view()),
-    path("api/users/<str:username>/stats/", site.UserStatsView.as_view()),
-    path("api/collections/", site.CollectionListView.as_view()),
-    path("api/collections/<str:username>/<str:name>/", site.CollectionView.as_view()),
+    path("api/users/<str:username>/", users.UserView.as_view()),
+    path("api/users/<str:username>/stats/", users.UserStatsView.as_view()),
+    path("api/collections/", collections.CollectionListView.as_view()),
+    path("api/collections/<str:username>/<str:name>/", collections.CollectionView.as_view()),
     # reference data and misc
-    path("api/tags/", site.TagListView.as_view()),
-    path("api/content_warnings/", site.ContentWarningListView.as_view()),
-    path("api/licenses/", site.LicenseListView.as_view()),
-    path("api/minetest_versions/", site.LuantiVersionListView.as_view()),
-    path("api/languages/", site.LanguageListView.as_view()),
-    path("api/homepage/", site.HomepageView.as_view()),
-    path("api/cdb_schema/", site.CdbSchemaView.as_view()),
+    path("api/tags/", reference.TagListView.as_view()),
+    path("api/content_warnings/", reference.ContentWarningListView.as_view()),
+    path("api/licenses/", reference.LicenseListView.as_view()),
+    path("api/minetest_versions/", reference.LuantiVersionListView.as_view()),
+    path("api/languages/", reference.LanguageListView.as_view()),
+    path("api/homepage/", homepage.HomepageView.as_view()),
+    path("api/cdb_schema/", reference.CdbSchemaView.as_view()),
     # downloads (web paths the client builds from the list's author/name/release)
     path("packages/<str:author>/<str:name>/download/", downloads.package_download),
     path(

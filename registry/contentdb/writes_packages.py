@@ -13,14 +13,15 @@ from rest_framework.response import Response
 
 from packages.errors import NoSuchPackage, PackageMoved
 from packages.models import Package
-from packages.package_edits import create_package, update_package
+from packages.package_edits import NO_EDIT, REQUIRED, create_package, update_package
+from packages.permissions import Action, can
 from packages.selectors import PACKAGE_NOT_FOUND, package_for_action
 from registry.contentdb.base import ContentDBError, ContentDBView, require_token, require_token_for
 from registry.contentdb.errors import error_response
+from registry.contentdb.inputs import json_object, package_changes
 from registry.contentdb.package_answers import package_answer
 
 TOKEN_LIMITED = "This API token is limited to one package and cannot create packages"  # noqa: S105
-REQUIRED = ("type", "name", "title", "short_description", "license", "media_license")
 
 
 def by_method(**views: Callable) -> Callable:
@@ -29,7 +30,7 @@ def by_method(**views: Callable) -> Callable:
 
     @csrf_exempt
     def dispatch(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        view = views.get(request.method) or views.get("GET")
+        view = views.get(request.method or "") or views.get("GET")
         if view is None:
             return error_response("Endpoint or method not found", status=405)
         return view(request, *args, **kwargs)
@@ -48,27 +49,18 @@ def package_for_write(request, author: str, name: str) -> Package:
         raise ContentDBError(PACKAGE_NOT_FOUND, 404) from None
 
 
-def json_object(request) -> dict:
-    if not isinstance(request.data, dict):
-        raise ContentDBError("Expected a JSON object", 400)
-    return request.data
-
-
 class PackageCreateView(ContentDBView):
     def post(self, request):
         user, token = require_token(request)
         if token.package_id is not None:
             raise ContentDBError(TOKEN_LIMITED, 403)
-        data = json_object(request)
+        data = json_object(request.data)
         for key in REQUIRED:
             if data.get(key) in (None, ""):
                 raise ContentDBError(f"{key} is required", 400)
-        fields = {
-            key: value
-            for key, value in data.items()
-            if key not in REQUIRED and key not in ("author", "by")
-        }
-        package = create_package(author=user, **{k: data[k] for k in REQUIRED}, **fields)
+        # "by" names the caller in some CLI tools' bodies; the token says who it is
+        changes = package_changes(data, ignore=frozenset({"by"}))
+        package = create_package(by=user, changes=changes)
         return Response({"success": True, "package": package_answer(package, request)}, status=201)
 
 
@@ -76,8 +68,10 @@ class PackageUpdateView(ContentDBView):
     def put(self, request, author: str, name: str):
         package = package_for_write(request, author, name)
         user = require_token_for(request, package)
-        data = json_object(request)
-        package, was_modified = update_package(package=package, by=user, changes=data)
+        if not can(user, Action.EDIT_PACKAGE, package):  # before the body, as ContentDB checks
+            raise ContentDBError(NO_EDIT, 403)
+        changes = package_changes(request.data)
+        package, was_modified = update_package(package=package, by=user, changes=changes)
         return Response(
             {
                 "success": True,

@@ -19,14 +19,16 @@ from registry.contentdb.base import (
 )
 from registry.contentdb.serializers import release_dict
 from registry.contentdb.writes_packages import package_for_write
+from releases.deletion import delete_release
+from releases.git_releases import create_git_release
 from releases.luanti_conf import luanti_version
-from releases.luanti_releases import create_git_release, create_zip_release, delete_release
 from releases.models import FileKind, Release, TaskState
+from releases.zip_releases import create_zip_release
 
 NO_APPROVE = "You do not have the permission to approve releases"
 FAILED_FOR_STRANGERS = "The import failed"
 RELEASE_NOT_FOUND = "Release not found"
-TASK_STATUS = {
+TASK_STATUS: dict[str, str] = {
     TaskState.PENDING: "PENDING",
     TaskState.RUNNING: "STARTED",
     TaskState.DONE: "SUCCESS",

@@ -7,8 +7,9 @@ token/package; order and cover are 401 -> 403 permission -> 403 token/package ->
 
 from rest_framework.response import Response
 
-from media_tools.models import Screenshot
-from media_tools.screenshots import (
+from packages.models import Screenshot
+from packages.permissions import Action, can, refusal_message
+from packages.screenshots import (
     NO_CHANGE,
     NO_CREATE,
     NO_DELETE,
@@ -17,17 +18,10 @@ from media_tools.screenshots import (
     order_screenshots,
     set_cover_image,
 )
-from packages.permissions import Action, can, refusal_message
 from registry.contentdb.base import ContentDBError, ContentDBView, require_token, require_token_for
+from registry.contentdb.inputs import is_yes
 from registry.contentdb.serializers import screenshot_dict
 from registry.contentdb.writes_packages import package_for_write
-
-YES = {"true", "yes", "on", "1"}
-
-
-def _is_yes(value) -> bool:
-    """ContentDB's `is_yes`: true/yes/on/1 in any case; JSON true too."""
-    return value is True or (isinstance(value, str) and value.strip().lower() in YES)
 
 
 class ScreenshotCreateView(ContentDBView):
@@ -52,7 +46,7 @@ class ScreenshotCreateView(ContentDBView):
             by=user,
             title=title,
             file=upload,
-            is_cover_image=_is_yes(data.get("is_cover_image")),
+            is_cover_image=is_yes(data.get("is_cover_image")),
         )
         return Response({"success": True, "screenshot": screenshot_dict(screenshot)})
 

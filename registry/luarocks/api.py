@@ -24,14 +24,14 @@ from registry.luarocks.serializers import (
     timestamp,
     version_json,
 )
-from releases.rock_selectors import (
+from releases.selectors import (
     current_release_id,
     rock_release,
     rock_release_by_id,
     rockspec_file,
     user_rock,
 )
-from releases.rock_uploads import upload_rock, upload_rockspec
+from releases.uploads import upload_rock, upload_rockspec
 
 # What luarocks.org sends; any other string makes the client warn "your LuaRocks is out of date".
 TOOL_VERSION = "1.0.0"
@@ -77,7 +77,7 @@ def upload(request: HttpRequest, key: ApiKey) -> JsonResponse:
     if failure:
         return failure
     try:
-        result = upload_rockspec(user=key.user, filename=uploaded.name, content=uploaded.read())
+        result = upload_rockspec(by=key.user, filename=uploaded.name, content=uploaded.read())
     except DOMAIN_ERRORS as error:
         return domain_error_response(error)
     record_api_key_action(key=key)
@@ -112,7 +112,7 @@ def rock_upload(request: HttpRequest, key: ApiKey, version_id: str) -> JsonRespo
         return failure
     try:
         result = upload_rock(
-            user=key.user, release=release, filename=uploaded.name, content=uploaded.read()
+            by=key.user, release=release, filename=uploaded.name, content=uploaded.read()
         )
     except DOMAIN_ERRORS as error:
         return domain_error_response(error)

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.models import ApiKey
 from accounts.selectors import api_key_by_secret
 from accounts.services import record_api_key_use
-from registry import ratelimit
+from registry.common import ratelimit
 from registry.luarocks.errors import errors_response
 
 # The client prints "Invalid key (use the --api-key flag to change)" for exactly this first message.

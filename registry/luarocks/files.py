@@ -6,7 +6,7 @@ and clients that revalidate with HEAD see the change.
 """
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_safe
@@ -17,7 +17,10 @@ from releases.downloads import count_download
 from releases.manifests import ManifestScope, file_for_download
 from releases.models import FileKind, ReleaseFile
 
-CONTENT_TYPES = {FileKind.ROCKSPEC: "text/x-rockspec", FileKind.ROCK: "application/x-rock"}
+CONTENT_TYPES: dict[str, str] = {
+    FileKind.ROCKSPEC: "text/x-rockspec",
+    FileKind.ROCK: "application/x-rock",
+}
 # Which downloads count (docs/protocols/luarocks.md 3.4): the client's own fetchers, not browsers.
 COUNTED_AGENTS = ("luarocks", "luasocket", "wget", "curl")
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
@@ -28,7 +31,7 @@ def is_counted_agent(user_agent: str) -> bool:
     return any(word in agent for word in COUNTED_AGENTS)
 
 
-def file_response(request: HttpRequest, release_file: ReleaseFile) -> HttpResponse:
+def file_response(request: HttpRequest, release_file: ReleaseFile) -> HttpResponseBase:
     etag = f'"{release_file.sha256[:32]}"'
     last_modified = int(release_file.updated_at.timestamp())
     headers = {
@@ -43,6 +46,8 @@ def file_response(request: HttpRequest, release_file: ReleaseFile) -> HttpRespon
     conditional = get_conditional_response(
         request, etag=etag, last_modified=last_modified, response=placeholder
     )
+    if conditional is None:  # only without a response to fall back on
+        return placeholder
     if conditional is not placeholder or request.method == "HEAD":
         return conditional  # 304/412, or HEAD: the GET headers without opening the file
     try:
@@ -62,7 +67,7 @@ def file_response(request: HttpRequest, release_file: ReleaseFile) -> HttpRespon
     return response
 
 
-def _serve(request: HttpRequest, scope: ManifestScope, filename: str) -> HttpResponse:
+def _serve(request: HttpRequest, scope: ManifestScope, filename: str) -> HttpResponseBase:
     release_file = file_for_download(scope=scope, filename=filename)
     if release_file is None:
         raise Http404("No such file")

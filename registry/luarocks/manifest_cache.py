@@ -1,6 +1,6 @@
 """Built manifests: rendered once per (scope, generation, Lua version, format), then served from cache.
 
-A write that changes a manifest bumps its generation in `releases.cache` when it commits, so the next
+A write that changes a manifest bumps its generation in `media_tools.generations` when it commits, so the next
 request misses the cache and rebuilds. Each cached entry carries its own ETag and Last-Modified.
 Last-Modified only ever moves forward for a URL (at least one second per rebuild): the client
 revalidates with HEAD and compares that header as a string (docs/protocols/luarocks.md 4.5), so two builds
@@ -19,16 +19,15 @@ import gzip
 import hashlib
 import io
 import json
-import threading
 import time
 import zipfile
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from media_tools.generations import generation, generation_key
+from media_tools.lru import BoundedLRU
 from registry.luarocks.lua import lua_manifest
-from releases.cache import generation, generation_key
 from releases.manifests import ManifestScope, Repository, manifest_repository
 
 FORMATS = ("lua", "zip", "json")
@@ -69,7 +68,7 @@ def manifest_and_proof(
     *, scope: ManifestScope, lua_version: str | None, fmt: str, gzipped: bool = False
 ) -> tuple[BuiltManifest, dict]:
     """`get_manifest`, and the shared cache values that prove this build current: the scope's
-    generation and the variant's pointer (what registry/replay.py checks before replaying)."""
+    generation and the variant's pointer (what registry/common/replay.py checks before replaying)."""
     gen = generation(scope.generation_scope)
     if gzipped and fmt != "zip":
         fmt = f"{fmt}.gz"
@@ -127,36 +126,10 @@ def _build(
     )
 
 
-class _LocalEntries:
-    """A small per-process LRU of built manifests, bounded by their total size."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self.entries: OrderedDict[str, BuiltManifest] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> BuiltManifest | None:
-        with self.lock:
-            built = self.entries.get(key)
-            if built is not None:
-                self.entries.move_to_end(key)
-            return built
-
-    def put(self, key: str, built: BuiltManifest) -> None:
-        if len(built.body) > self.max_bytes:
-            return
-        with self.lock:
-            if key in self.entries:
-                return
-            self.entries[key] = built
-            self.size += len(built.body)
-            while self.size > self.max_bytes:
-                _, old = self.entries.popitem(last=False)
-                self.size -= len(old.body)
-
-
-_local = _LocalEntries(LOCAL_MAX_BYTES)
+# per process: built manifests by key, used only while the shared pointer names them
+_local: BoundedLRU[str, BuiltManifest] = BoundedLRU(
+    max_bytes=LOCAL_MAX_BYTES, size_of=lambda built: len(built.body)
+)
 
 
 def render_manifest(repository: Repository, *, lua_version: str | None, fmt: str) -> bytes:

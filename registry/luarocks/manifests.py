@@ -11,8 +11,8 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from accounts.selectors import user_by_username
+from registry.common.replay import mark_replayable
 from registry.luarocks.manifest_cache import BuiltManifest, manifest_and_proof
-from registry.replay import mark_replayable
 from releases.manifests import ManifestScope
 
 # Proxies and browsers may keep a manifest briefly but must revalidate: writes show up at once.
@@ -31,9 +31,10 @@ def manifest_response(request: HttpRequest, built: BuiltManifest, *, varies: boo
         response["Content-Encoding"] = built.content_encoding
     if varies:
         patch_vary_headers(response, ["Accept-Encoding"])
-    return get_conditional_response(
+    conditional = get_conditional_response(
         request, etag=built.etag, last_modified=built.last_modified, response=response
     )
+    return conditional or response
 
 
 def _serve(request: HttpRequest, scope: ManifestScope, lua: str | None, fmt: str | None):
@@ -41,7 +42,7 @@ def _serve(request: HttpRequest, scope: ManifestScope, lua: str | None, fmt: str
     varies = fmt != "zip"  # the Lua and JSON forms also come gzip-encoded to clients that ask
     wants_gzip = varies and "gzip" in request.headers.get("Accept-Encoding", "")
     built, proof = manifest_and_proof(scope=scope, lua_version=lua, fmt=fmt, gzipped=wants_gzip)
-    # Replayable in front of Django (registry/replay.py) while the generation and this variant's
+    # Replayable in front of Django (registry/common/replay.py) while the generation and this variant's
     # pointer (manifest_cache._get) still name exactly this build.
     return mark_replayable(manifest_response(request, built, varies=varies), proof)
 

@@ -23,8 +23,8 @@ from registry.schema.components import (
 
 TAG = "ContentDB"
 ERRORS = (400, 401, 403, 404, 405, 413, 429, 503)
-OPTIONAL_TOKEN = [{"bearerToken": []}, {}]
-TOKEN = [{"bearerToken": []}]
+OPTIONAL_TOKEN: list[dict[str, list[str]]] = [{"bearerToken": []}, {}]
+TOKEN: list[dict[str, list[str]]] = [{"bearerToken": []}]
 AUTHOR, NAME = path_param("author"), path_param("name")
 PKG = "/api/packages/{author}/{name}/"
 PAGE = [query("page", INTEGER), query("n", INTEGER)]

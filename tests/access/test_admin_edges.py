@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from accounts.models import AuditLogEntry, Rank
 from accounts.services import create_api_key, create_api_token
-from media_tools.screenshots import add_screenshot
 from packages.models import (
     Collection,
     ContentWarning,
@@ -27,6 +26,7 @@ from packages.models import (
     Review,
     Tag,
 )
+from packages.screenshots import add_screenshot
 from packages.workflow import delete_package
 from releases.models import FileKind, Release, ReleaseFile
 from tests.access.conftest import png

@@ -10,7 +10,7 @@ from accounts.models import AuditLogEntry, Rank
 from accounts.services import create_api_key
 from packages.aliases import RESERVED
 from packages.models import Package, PackageAlias, PackageType
-from releases.rock_moderation import transfer_ownership
+from packages.ownership import transfer_ownership
 from tests.access.conftest import rockspec
 from tests.factories import PackageFactory, ReleaseFactory, RockFactory
 

@@ -5,8 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import AuditLogEntry, Rank
-from media_tools.models import Screenshot
-from packages.models import PackageState
+from packages.models import PackageState, Screenshot
 from packages.workflow import delete_package
 from releases.models import Release
 from tests.access.conftest import mod_zip, png

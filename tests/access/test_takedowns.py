@@ -6,8 +6,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Rank, User
-from media_tools.models import Screenshot
-from media_tools.screenshots import add_screenshot
 from packages.models import (
     Collection,
     CollectionItem,
@@ -16,8 +14,10 @@ from packages.models import (
     PackageDependency,
     PackageState,
     PackageType,
+    Screenshot,
 )
 from packages.permissions import Action, can
+from packages.screenshots import add_screenshot
 from packages.workflow import delete_package
 from tests.access.conftest import png
 from tests.factories import PackageFactory, ReleaseFactory

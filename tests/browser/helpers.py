@@ -10,8 +10,8 @@ from django.core import mail
 from PIL import Image, ImageDraw
 
 from accounts.models import Rank, User
-from media_tools.models import Screenshot
-from media_tools.screenshots import add_screenshot, delete_screenshot
+from packages.models import Screenshot
+from packages.screenshots import add_screenshot, delete_screenshot
 from tests.browser.a11y import assert_accessible
 
 PASSWORD = "a long and quite unguessable passphrase"

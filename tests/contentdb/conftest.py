@@ -6,8 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from accounts.services import create_api_token
-from media_tools.models import Screenshot
-from packages.models import LuantiVersion
+from packages.models import LuantiVersion, Screenshot
 from releases.models import FileKind
 from releases.storage import save_release_file
 from tests.factories import ReleaseFactory

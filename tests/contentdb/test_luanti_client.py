@@ -223,7 +223,7 @@ def test_luanti_56_list_thumbnail_of_a_webp_screenshot_is_a_png(client, user, se
     """5.6 fetches the list's `thumbnail` as given and cannot draw WebP ("Could not load texture",
     seen in tests/e2e/test_luanti_engine.py), while uploads may be WebP: the list and the package
     answer offer the PNG rendering of such a screenshot."""
-    from media_tools.screenshots import add_screenshot
+    from packages.screenshots import add_screenshot
 
     settings.SITE_URL = "http://testserver"
     package = PackageFactory(author=user, name="hello", title="Hello")

@@ -7,6 +7,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
+from packages.invalidation import invalidate_luanti_lists
 from packages.models import (
     AIDisclosure,
     ContentWarning,
@@ -19,7 +20,6 @@ from packages.models import (
     PackageType,
     Tag,
 )
-from releases.cache import invalidate_luanti_lists
 from tests.contentdb.conftest import make_release, make_screenshot
 from tests.factories import PackageFactory, RockFactory, UserFactory
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from PIL import Image
 
 from media_tools.errors import InvalidImage
-from media_tools.models import Screenshot
 from media_tools.thumbnails import check_image
+from packages.models import Screenshot
 from tests.contentdb_writes.support import media_files, pixel_bomb_png, png_bytes
 
 pytestmark = pytest.mark.django_db

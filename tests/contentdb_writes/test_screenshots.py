@@ -9,8 +9,7 @@ from django.test import Client
 from PIL import Image
 
 from accounts.services import create_api_token
-from media_tools.models import Screenshot
-from packages.models import Package, PackageState
+from packages.models import Package, PackageState, Screenshot
 from tests.contentdb_writes.support import SVG, media_files, pixel_bomb_png, png_bytes
 from tests.factories import PackageFactory
 

@@ -26,7 +26,7 @@ import pytest
 from accounts.models import Rank
 from accounts.services import create_api_key
 from packages.models import Package
-from releases.rock_moderation import transfer_ownership
+from packages.ownership import transfer_ownership
 from releases.rockspecs import INVALID_VERSION
 from tests.e2e.conftest import LuarocksClient
 from tests.factories import UserFactory

@@ -6,12 +6,13 @@ def test_an_evicted_generation_restarts_above_every_earlier_value(
 ):
     from django.core.cache import cache
 
-    from releases import cache as generations
+    from media_tools.generations import bump, generation, generation_key
+    from packages.invalidation import LUANTI_LISTS
 
-    first = generations.generation(generations.LUANTI_LISTS)
+    first = generation(LUANTI_LISTS)
     with django_capture_on_commit_callbacks(execute=True):
-        generations.bump(generations.LUANTI_LISTS)
-    bumped = generations.generation(generations.LUANTI_LISTS)
+        bump(LUANTI_LISTS)
+    bumped = generation(LUANTI_LISTS)
     assert bumped == first + 1
-    cache.delete(generations.generation_key(generations.LUANTI_LISTS))  # evicted
-    assert generations.generation(generations.LUANTI_LISTS) > bumped
+    cache.delete(generation_key(LUANTI_LISTS))  # evicted
+    assert generation(LUANTI_LISTS) > bumped

@@ -98,20 +98,20 @@ def test_an_empty_site_counts_zero_luanti_packages(client, db):
 
 # --- what the selectors fetch (their callers count on it) --------------------------------------
 def test_the_default_luanti_lookup_fetches_what_the_detail_shows(user, django_assert_num_queries):
-    from packages.selectors import luanti_package_by_key
+    from packages.selectors import package_by_key
 
     PackageFactory(author=user, name="farming")
-    package = luanti_package_by_key(author="alice", name="farming")
+    package = package_by_key(author="alice", name="farming", rock=False, detailed=True)
     with django_assert_num_queries(0):
         list(package.maintainers.all()), list(package.tags.all()), list(package.screenshots.all())
         assert package.license.name == "MIT" and package.author.username == "alice"
-    plain = luanti_package_by_key(author="alice", name="farming", detailed=False)
+    plain = package_by_key(author="alice", name="farming", rock=False, detailed=False)
     with django_assert_num_queries(1):
         list(plain.tags.all())
 
 
 def test_a_package_without_game_support_costs_one_query(user, django_assert_num_queries):
-    from packages.selectors import game_support_rows
+    from releases.selectors import game_support_rows
 
     package = PackageFactory(author=user, name="farming")
     with django_assert_num_queries(1):
@@ -119,7 +119,7 @@ def test_a_package_without_game_support_costs_one_query(user, django_assert_num_
 
 
 def test_game_support_rows_name_the_game_without_its_aliases(user):
-    from packages.selectors import game_support_rows
+    from releases.selectors import game_support_rows
 
     game = PackageFactory(author=user, name="valley_game", type=PackageType.GAME)
     PackageAlias.objects.create(package=game, author="alice", name="old_valley")
@@ -132,7 +132,7 @@ def test_game_support_rows_name_the_game_without_its_aliases(user):
 
 def test_no_rows_cost_no_query(db, django_assert_num_queries):
     from packages.models import Package
-    from packages.selectors import short_package_rows
+    from releases.selectors import short_package_rows
 
     with django_assert_num_queries(0):
         assert short_package_rows(Package.objects.none()) == []

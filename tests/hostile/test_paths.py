@@ -83,7 +83,7 @@ def test_traversal_in_rock_filename_stays_in_media(client, world, filename):
 
 @pytest.mark.parametrize("filename", ["../../shot.png", "..\\..\\shot.png", "/etc/shot.png"])
 def test_traversal_in_screenshot_filename_stays_in_media(client, world, filename):
-    from media_tools.models import Screenshot
+    from packages.models import Screenshot
     from tests.contentdb_writes.support import png_bytes
 
     response = client.post(

@@ -3,7 +3,7 @@
 from django.test import TestCase
 
 from registry.luarocks.lua import lua_string
-from releases.rock_uploads import upload_rock, upload_rockspec
+from releases.uploads import upload_rock, upload_rockspec
 
 
 def rockspec(
@@ -31,12 +31,12 @@ def publish(user, name: str, version: str, *, rocks: tuple[str, ...] = (), **kwa
     content = rockspec(name, version, **kwargs)
     with TestCase.captureOnCommitCallbacks(execute=True):
         result = upload_rockspec(
-            user=user, filename=f"{name.lower()}-{version}.rockspec", content=content
+            by=user, filename=f"{name.lower()}-{version}.rockspec", content=content
         )
     for arch in rocks:
         with TestCase.captureOnCommitCallbacks(execute=True):
             upload_rock(
-                user=user,
+                by=user,
                 release=result.release,
                 filename=f"{name.lower()}-{version}.{arch}.rock",
                 content=f"rock {name} {version} {arch}".encode(),

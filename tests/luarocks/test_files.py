@@ -6,7 +6,7 @@ from django.test import TestCase
 from packages.models import Package
 from releases.downloads import add_download
 from releases.models import FileKind, Release, ReleaseFile
-from releases.rock_uploads import upload_rockspec
+from releases.uploads import upload_rockspec
 from tests.factories import UserFactory
 from tests.luarocks.rockdata import publish, rockspec
 
@@ -116,7 +116,7 @@ def test_reuploaded_rockspec_is_served_fresh_at_once(client, user, etlua):
     first = client.get("/etlua-1.2.0-1.rockspec")
     new_content = rockspec("etlua", "1.2.0-1", summary="fixed summary")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        upload_rockspec(user=user, filename="etlua-1.2.0-1.rockspec", content=new_content)
+        upload_rockspec(by=user, filename="etlua-1.2.0-1.rockspec", content=new_content)
     second = client.get("/etlua-1.2.0-1.rockspec")
     assert body(second) == new_content
     assert second["ETag"] != first["ETag"]

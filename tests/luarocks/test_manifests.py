@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.test import TestCase
 
+from releases.deletion import delete_rock, delete_rock_version
 from releases.models import Release
-from releases.rock_deletion import delete_rock, delete_rock_version
 from tests.factories import UserFactory
 from tests.luarocks.rockdata import publish
 
@@ -162,7 +162,7 @@ def test_archived_and_unapproved_versions_are_listed_nowhere(client, user):
     with TestCase.captureOnCommitCallbacks(execute=True):
         Release.objects.filter(name="1.0-1").update(is_archived=True)
         Release.objects.filter(name="2.0-1").update(approved=False)
-        from releases.cache import invalidate_rock_manifests
+        from packages.invalidation import invalidate_rock_manifests
 
         invalidate_rock_manifests(author_id=user.pk)
     for url in ["/manifest", "/manifest-5.1", f"/manifests/{user.username}/manifest"]:
@@ -272,10 +272,10 @@ def test_new_rock_arch_changes_the_manifest(client, user):
     publish(user, "archy", "1.0-1")
     assert repository(client, "/manifest-5.1")["archy"]["1.0-1"] == [{"arch": "rockspec"}]
     release = Release.objects.get(name="1.0-1")
-    from releases.rock_uploads import upload_rock
+    from releases.uploads import upload_rock
 
     with TestCase.captureOnCommitCallbacks(execute=True):
-        upload_rock(user=user, release=release, filename="archy-1.0-1.all.rock", content=b"x")
+        upload_rock(by=user, release=release, filename="archy-1.0-1.all.rock", content=b"x")
     assert repository(client, "/manifest-5.1")["archy"]["1.0-1"] == [
         {"arch": "rockspec"},
         {"arch": "all"},
@@ -339,7 +339,7 @@ def test_deleted_version_leaves_the_manifests_and_its_files_404(client, user):
     publish(user, "gone", "2.0-1")
     assert client.get("/gone-1.0-1.src.rock").status_code == 200
     with TestCase.captureOnCommitCallbacks(execute=True):
-        delete_rock_version(user=user, release=Release.objects.get(name="1.0-1"))
+        delete_rock_version(by=user, release=Release.objects.get(name="1.0-1"))
     assert repository(client, "/manifest-5.1") == {"gone": {"2.0-1": [{"arch": "rockspec"}]}}
     assert client.get("/gone-1.0-1.src.rock").status_code == 404
     assert client.get("/gone-1.0-1.rockspec").status_code == 404
@@ -350,7 +350,7 @@ def test_deleted_rock_leaves_every_manifest(client, user):
     result = publish(user, "whole", "1.0-1")
     publish(user, "whole", "scm-1")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        delete_rock(user=user, package=result.package)
+        delete_rock(by=user, package=result.package)
     for url in ["/manifest-5.1", "/dev/manifest-5.1", "/manifests/alice/manifest"]:
         assert repository(client, url) == {}
     assert client.get("/whole-1.0-1.rockspec").status_code == 404

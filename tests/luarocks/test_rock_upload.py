@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import ApiKey
 from accounts.services import create_api_key
-from releases import cache
+from media_tools.generations import generation
+from packages.invalidation import ROOT_MANIFESTS, user_manifests
 from releases.models import FileKind, Release, ReleaseFile
 from tests.luarocks.upload_support import (
     Snapshot,
@@ -63,13 +64,13 @@ def test_each_arch_is_one_rock_and_reupload_overwrites(secret, version_id, uploa
 
 
 def test_manifests_are_invalidated_for_a_new_arch_only(user, secret, version_id, upload_rock_file):
-    scopes = (cache.ROOT_MANIFESTS, cache.user_manifests(user.pk))
-    before = [cache.generation(scope) for scope in scopes]
+    scopes = (ROOT_MANIFESTS, user_manifests(user.pk))
+    before = [generation(scope) for scope in scopes]
     upload_rock_file(secret, version_id, "foo-1.0-1.src.rock")
-    after_new_arch = [cache.generation(scope) for scope in scopes]
+    after_new_arch = [generation(scope) for scope in scopes]
     assert after_new_arch == [g + 1 for g in before]
     upload_rock_file(secret, version_id, "foo-1.0-1.src.rock")
-    assert [cache.generation(scope) for scope in scopes] == after_new_arch
+    assert [generation(scope) for scope in scopes] == after_new_arch
 
 
 def test_rock_for_an_uppercase_version_keeps_its_case(secret, upload, upload_rock_file):

@@ -371,9 +371,10 @@ def test_keys_in_logged_paths_are_redacted(client, secret, caplog):
 
 
 def generations(user) -> list[int]:
-    from releases import cache
+    from media_tools.generations import generation
+    from packages.invalidation import ROOT_MANIFESTS, user_manifests
 
-    return [cache.generation(cache.ROOT_MANIFESTS), cache.generation(cache.user_manifests(user.pk))]
+    return [generation(ROOT_MANIFESTS), generation(user_manifests(user.pk))]
 
 
 def test_manifests_are_invalidated_only_when_their_content_changes(user, secret, upload):

@@ -8,8 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditLogEntry, Rank
-from media_tools.models import Screenshot
-from packages.models import Package, PackageState, Report, ReportReason, Review
+from packages.models import Package, PackageState, Report, ReportReason, Review, Screenshot
 from releases.models import Release
 from tests.factories import PackageFactory, ReleaseFactory, RockFactory, UserFactory
 from tests.logins import log_in_to_the_admin
@@ -243,7 +242,7 @@ def test_approve_release_screenshot_review_and_resolve_report_actions(
     )
     report = Report.objects.create(package=package, reason=ReportReason.OTHER, text="hm")
     act(mod_client, reverse("admin:releases_release_changelist"), "approve_releases", release)
-    act(mod_client, reverse("admin:media_tools_screenshot_changelist"), "approve_screenshots", shot)
+    act(mod_client, reverse("admin:packages_screenshot_changelist"), "approve_screenshots", shot)
     act(mod_client, reverse("admin:packages_review_changelist"), "approve_reviews", review)
     act(mod_client, reverse("admin:packages_report_changelist"), "resolve_reports", report)
     release.refresh_from_db()
@@ -293,7 +292,7 @@ def test_revoking_a_key_in_the_admin_is_audited(mod_client, author, staff_modera
 
 
 def test_the_audit_log_is_read_only_in_the_admin(mod_client, make_package, staff_moderator):
-    from accounts.moderation import suspend_user
+    from packages.members import suspend_user
 
     suspend_user(by=staff_moderator, user=UserFactory(username="x"))
     entry = AuditLogEntry.objects.get()
@@ -325,7 +324,7 @@ def test_releases_of_a_deleted_package_leave_the_queue(mod_client):
 def test_a_long_queue_shows_the_oldest_rows_and_the_full_count(
     mod_client, make_package, monkeypatch
 ):
-    from packages import admin_queue
+    from registry.admin import queue as admin_queue
 
     monkeypatch.setattr(admin_queue, "SHOWN", 1)
     make_package(state=S.READY_FOR_REVIEW, name="first", title="First In Line")

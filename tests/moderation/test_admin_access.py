@@ -7,9 +7,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 from accounts.models import Rank
-from packages.admin_moderation import RankAccessMixin
 from packages.models import PackageState, Report, ReportReason
-from packages.permissions import ADMIN_PAGES
+from registry.admin.actions import ADMIN_PAGES, RankAccessMixin
 from tests.factories import PackageFactory, UserFactory
 from tests.logins import log_in_to_the_admin
 

@@ -18,8 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Rank, User
 from accounts.verification import EMAIL_NOT_VERIFIED
-from media_tools.models import Screenshot
-from packages.models import Package, PackageState, PackageType, Review
+from packages.models import Package, PackageState, PackageType, Review, Screenshot
 from packages.permissions import Action, can, refusal_message
 from releases.models import Release
 

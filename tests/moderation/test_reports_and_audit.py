@@ -3,11 +3,12 @@ events: keys and tokens created, revoked or deleted; a package's own entries sho
 
 import pytest
 
-from accounts.audit import package_audit_log, record
+from accounts.audit import record
 from accounts.models import AuditLogEntry, AuditSeverity, Rank
 from accounts.services import create_api_key, create_api_token, delete_api_token, revoke_api_key
 from packages import workflow
 from packages.errors import InvalidReport, NotAllowed
+from packages.history import package_audit_log
 from packages.models import PackageState, Report
 from packages.reports import open_reports, report_package, resolve_report
 from tests.factories import PackageFactory
@@ -15,9 +16,9 @@ from tests.factories import PackageFactory
 
 def test_anyone_reports_an_approved_package(author, make_user):
     package = PackageFactory(author=author)
-    anonymous = report_package(package=package, reporter=None, reason="spam", text=" Ads ")
+    anonymous = report_package(package=package, by=None, reason="spam", text=" Ads ")
     signed = report_package(
-        package=package, reporter=make_user(), reason="copyright", text="Copied from X"
+        package=package, by=make_user(), reason="copyright", text="Copied from X"
     )
     assert (anonymous.reporter, anonymous.text) == (None, "Ads")
     assert signed.reporter is not None
@@ -31,19 +32,19 @@ def test_anyone_reports_an_approved_package(author, make_user):
 def test_bad_reports_are_refused(author, reason, text):
     package = PackageFactory(author=author)
     with pytest.raises(InvalidReport):
-        report_package(package=package, reporter=None, reason=reason, text=text)
+        report_package(package=package, by=None, reason=reason, text=text)
     assert not Report.objects.exists()
 
 
 def test_a_hidden_package_cannot_be_reported_by_outsiders(author):
     package = PackageFactory(author=author, state=PackageState.WIP)
     with pytest.raises(InvalidReport, match="no such package"):
-        report_package(package=package, reporter=None, reason="spam", text="x")
+        report_package(package=package, by=None, reason="spam", text="x")
 
 
 def test_editors_resolve_reports_and_members_cannot(author, make_user):
     package = PackageFactory(author=author)
-    report = report_package(package=package, reporter=None, reason="spam", text="x")
+    report = report_package(package=package, by=None, reason="spam", text="x")
     with pytest.raises(NotAllowed):
         resolve_report(by=make_user(Rank.APPROVER), report=report)
     editor = make_user(Rank.EDITOR)
@@ -102,12 +103,12 @@ def test_a_packages_own_entries_are_shown_to_its_people_and_moderators(
 
 
 def test_renaming_and_editing_a_package_are_audited_with_a_diff(author, make_user):
-    from packages.package_edits import update_package
+    from packages.package_edits import PackageChanges, update_package
 
     package = PackageFactory(author=author, name="old_name", title="Old")
     editor = make_user(Rank.EDITOR, username="ed")
-    update_package(package=package, by=editor, changes={"name": "new_name"})
-    update_package(package=package, by=author, changes={"title": "New title"})
+    update_package(package=package, by=editor, changes=PackageChanges(name="new_name"))
+    update_package(package=package, by=author, changes=PackageChanges(title="New title"))
     rename, edit = AuditLogEntry.objects.order_by("id")
     assert (rename.action, rename.title, rename.severity) == (
         "package.rename",

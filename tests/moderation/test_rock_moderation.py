@@ -6,7 +6,7 @@ import pytest
 from accounts.models import AuditLogEntry, Rank
 from packages.errors import InvalidModerationInput, NotAllowed, PackageNameTaken
 from packages.models import PackageAlias
-from releases.rock_moderation import (
+from packages.ownership import (
     give_root_manifest_name,
     hide_from_root_manifest,
     transfer_ownership,

@@ -7,8 +7,8 @@ import pytest
 from accounts.backends import ACCOUNT_SUSPENDED
 from accounts.errors import InvalidRank, NotAllowed
 from accounts.models import AuditLogEntry, AuditSeverity, Rank
-from accounts.moderation import change_rank, suspend_user, unsuspend_user
 from accounts.services import create_api_key, create_api_token
+from packages.members import change_rank, suspend_user, unsuspend_user
 from tests.factories import PackageFactory
 from tests.logins import log_in_to_the_admin
 

@@ -4,12 +4,13 @@ effect on what the public sees (the ContentDB package list and the cache generat
 import pytest
 
 from accounts.models import AuditLogEntry, AuditSeverity, Rank
-from media_tools.models import Screenshot
+from media_tools.generations import generation
 from packages import workflow
 from packages.errors import InvalidModerationInput, InvalidStateTransition, NotAllowed
-from packages.models import PackageState
-from packages.services import approve_package
-from releases.cache import LUANTI_LISTS, ROOT_MANIFESTS, generation
+from packages.invalidation import LUANTI_LISTS, ROOT_MANIFESTS
+from packages.models import PackageState, Screenshot
+from packages.workflow import approve_package
+from releases import submission
 from tests.factories import PackageFactory, RockFactory
 
 S = PackageState
@@ -31,7 +32,7 @@ def entries(package, action):
 @pytest.mark.parametrize("start", [S.WIP, S.CHANGES_NEEDED])
 def test_the_author_submits_a_draft_or_a_changed_package_for_review(make_package, author, start):
     package = make_package(state=start)
-    workflow.submit_for_review(by=author, package=package)
+    submission.submit_for_review(by=author, package=package)
     package.refresh_from_db()
     assert package.state == S.READY_FOR_REVIEW
     assert package.submitted_at is not None
@@ -46,7 +47,7 @@ def test_submitting_from_any_other_state_is_refused(make_package, author, start)
     package = make_package(state=start)
     # a deleted package is a moderator's: its author may do nothing to it any more
     with pytest.raises(NotAllowed if start == S.DELETED else InvalidStateTransition):
-        workflow.submit_for_review(by=author, package=package)
+        submission.submit_for_review(by=author, package=package)
     package.refresh_from_db()
     assert package.state == start
     assert not AuditLogEntry.objects.exists()
@@ -55,7 +56,7 @@ def test_submitting_from_any_other_state_is_refused(make_package, author, start)
 def test_a_stranger_cannot_submit_someone_elses_package(make_package, make_user):
     package = make_package(state=S.WIP)
     with pytest.raises(NotAllowed):
-        workflow.submit_for_review(by=make_user(Rank.MEMBER), package=package)
+        submission.submit_for_review(by=make_user(Rank.MEMBER), package=package)
     package.refresh_from_db()
     assert package.state == S.WIP
 
@@ -63,13 +64,13 @@ def test_a_stranger_cannot_submit_someone_elses_package(make_package, make_user)
 def test_a_package_without_a_release_cannot_be_submitted(make_package, author):
     package = make_package(state=S.WIP, with_release=False)
     with pytest.raises(InvalidStateTransition, match="needs a release"):
-        workflow.submit_for_review(by=author, package=package)
+        submission.submit_for_review(by=author, package=package)
 
 
 def test_a_trusted_members_package_is_approved_when_submitted(make_package, make_user, client):
     trusted = make_user(Rank.TRUSTED_MEMBER, username="trusted")
     package = make_package(state=S.WIP, author=trusted)
-    workflow.submit_for_review(by=trusted, package=package)
+    submission.submit_for_review(by=trusted, package=package)
     package.refresh_from_db()
     assert package.state == S.APPROVED
     assert package.approved_at is not None
@@ -134,7 +135,7 @@ def test_the_first_approval_date_is_kept(make_package, approver, author):
     workflow.approve(by=approver, package=package)
     first = type(package).objects.get(pk=package.pk).approved_at
     workflow.request_changes(by=approver, package=package, comment="Fix the licence.")
-    workflow.submit_for_review(by=author, package=package)
+    submission.submit_for_review(by=author, package=package)
     workflow.approve(by=approver, package=package)
     package.refresh_from_db()
     assert package.approved_at == first
@@ -280,7 +281,7 @@ def test_a_suspended_author_can_move_nothing(make_package, author):
     author.is_suspended = True
     author.save()
     with pytest.raises(NotAllowed):
-        workflow.submit_for_review(by=author, package=package)
+        submission.submit_for_review(by=author, package=package)
     with pytest.raises(NotAllowed):
         workflow.delete_package(by=author, package=package)
 

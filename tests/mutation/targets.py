@@ -25,13 +25,19 @@ TARGETS: dict[str, list[str]] = {
         "tests/security/test_secrets.py",
     ],
     # the visibility rule as it stands: approved packages are public (packages/selectors.py), and
-    # VIEW_PACKAGE in packages/permissions.py above
+    # VIEW_PACKAGE in packages/permissions.py above; the rows the lists show of them
+    # (releases/selectors.py: short_package_rows, game_support_rows)
     "packages/selectors.py": [
         "tests/foundation/test_visibility.py",
         "tests/contentdb/test_package_list.py",
         "tests/contentdb/test_package_detail.py",
     ],
-    "registry/ratelimit.py": [
+    "releases/selectors.py": [
+        "tests/foundation/test_visibility.py",
+        "tests/contentdb/test_package_list.py",
+        "tests/contentdb/test_package_detail.py",
+    ],
+    "registry/common/ratelimit.py": [
         "tests/security/test_ratelimit_bounds.py",
         "tests/security/test_ratelimit.py",
     ],
@@ -57,7 +63,7 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "is_locked_out: constant 0 -> -1": "the default applies when no failure is recorded: 0, 1 "
         "and -1 are all below MAX_FAILURES (5)",
     },
-    "registry/ratelimit.py": {},
+    "registry/common/ratelimit.py": {},
     "releases/zips.py": {
         "ZipLimits.frozen: constant True -> False": "limits are built per call and never changed",
         "_count_entries: constant 0 -> 1": "the search starts at 1 instead of 0 only in a file "
@@ -168,7 +174,7 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "sort_versions: constant 0 -> -1": "revision 0 is falsy, so it and a missing revision both "
         "take the default, which sorts below every revision from 1 up whether it is 0 or -1",
     },
-    "packages/selectors.py": {
+    "releases/selectors.py": {
         "_thumbnail_file: constant 1 -> 2": "on SQLite a scalar subquery takes its first row, so "
         "[:2] reads the same thumbnail; PostgreSQL refuses a two-row subquery, and the same tests "
         "run there (DATABASE_URL) fail on it",

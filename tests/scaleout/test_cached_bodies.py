@@ -3,7 +3,7 @@
 import gzip
 import json
 
-from releases.cache import invalidate_luanti_lists
+from packages.invalidation import invalidate_luanti_lists
 from tests.factories import PackageFactory
 
 LIST = "/api/packages/?type=mod"

@@ -7,8 +7,8 @@ import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
+from packages.invalidation import invalidate_luanti_lists
 from registry.wsgi import application
-from releases.cache import invalidate_luanti_lists
 from tests.factories import PackageFactory
 
 

@@ -13,8 +13,8 @@ from django.test import Client
 
 from accounts.services import create_api_key
 from media_tools.limits import TOO_MANY_UPLOADS
-from registry import cached_bodies, replay
-from registry.ratelimit import TOO_MANY_FAILED_AUTHS
+from registry.common import cached_bodies, replay
+from registry.common.ratelimit import TOO_MANY_FAILED_AUTHS
 from settings.base import disk_cache
 from tests.factories import PackageFactory
 from tests.luarocks.upload_support import rockspec_file, rockspec_text

@@ -5,7 +5,7 @@ repeated body is answered without converting (and without counting)."""
 import pytest
 from django.test import override_settings
 
-from registry.ratelimit import TOO_MANY_CONVERSIONS
+from registry.common.ratelimit import TOO_MANY_CONVERSIONS
 
 pytestmark = pytest.mark.django_db
 

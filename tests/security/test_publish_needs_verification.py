@@ -8,8 +8,7 @@ from django.test import Client
 
 from accounts.services import create_api_key, create_api_token
 from accounts.verification import EMAIL_NOT_VERIFIED, verification_link
-from media_tools.models import Screenshot
-from packages.models import Package, PackageState
+from packages.models import Package, PackageState, Screenshot
 from releases.models import Release
 from tests.contentdb_writes.support import mod_zip, png_bytes
 from tests.factories import PackageFactory, UserFactory

@@ -7,7 +7,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from accounts.services import create_api_key, create_api_token
-from registry.ratelimit import TOO_MANY_FAILED_AUTHS
+from registry.common.ratelimit import TOO_MANY_FAILED_AUTHS
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.test import Client, override_settings
 
 from accounts.services import create_api_key, create_api_token
 from media_tools.limits import TOO_MANY_UPLOADS
-from media_tools.models import Screenshot
-from packages.models import Package, PackageState
+from packages.models import Package, PackageState, Screenshot
 from releases.models import Release, ReleaseFile
 from tests.contentdb_writes.support import mod_zip, png_bytes
 from tests.factories import PackageFactory, ReleaseFactory, RockFactory

@@ -10,8 +10,7 @@ from django.test import Client
 from PIL import Image
 
 from accounts.models import Rank
-from media_tools.models import Screenshot
-from packages.models import Package, PackageState
+from packages.models import Package, PackageState, Screenshot
 from releases.models import Release
 from tests.factories import PackageFactory, ReleaseFactory, UserFactory
 

@@ -226,7 +226,7 @@ def test_demo_data_renders_on_every_public_page(client, demo):
 
 
 def test_page_query_counts_do_not_grow_with_rows(client, user, django_assert_max_num_queries):
-    from media_tools.models import Screenshot
+    from packages.models import Screenshot
 
     rock = RockFactory(author=user, name="many")
     mod = PackageFactory(author=user, name="busy")

@@ -1,13 +1,13 @@
 """The owner edits a LuaRocks module's summary, description and labels on the web
-(/modules/<user>/<name>/edit) through `releases.rock_edits.update_rock_details`."""
+(/modules/<user>/<name>/edit) through `packages.rock_details.update_rock_details`."""
 
 import pytest
 from django.test import Client
 
 from accounts.models import AuditLogEntry, Rank
+from packages.errors import InvalidRockDetails, RockEditDenied
 from packages.models import Package
-from releases.errors import InvalidRockDetails, RockEditDenied
-from releases.rock_edits import update_rock_details
+from packages.rock_details import update_rock_details
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import AuditLogEntry, Rank, RecoveryCode
 from accounts.secrets import hash_secret
 from accounts.two_factor import RECOVERY_CODE_COUNT, WRONG_CODE, WRONG_PASSWORD
-from registry.admin_site import NEEDS_SECOND_FACTOR
+from registry.admin.site import NEEDS_SECOND_FACTOR
 from tests.factories import UserFactory
 from tests.logins import totp_code, wrong_code
 from tests.web.conftest import PASSWORD

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from packages.selectors import package_by_key
-from packages.services import approve_package
+from packages.workflow import approve_package
 
 
 class Command(BaseCommand):

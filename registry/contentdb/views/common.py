@@ -3,12 +3,14 @@
 from urllib.parse import quote
 
 from django.http import HttpResponseRedirect
+from rest_framework.request import Request
 
+from accounts.models import User
+from accounts.selectors import user_by_username
 from packages.errors import PackageMoved
 from packages.models import LuantiVersion, Package
 from packages.permissions import Action, can
-from packages.queries import resolve_luanti_version
-from packages.selectors import package_for_action
+from packages.selectors import package_for_action, resolve_luanti_version
 from registry.contentdb.base import ContentDBError, ContentDBView
 
 
@@ -43,11 +45,10 @@ class PackageView(ContentDBView):
         return can(self.request.user, Action.EDIT_PACKAGE, package)
 
 
-def int_param(request, name: str, *, required: bool = False) -> int | None:
+def int_param(request: Request, name: str) -> int | None:
+    """An integer query parameter in 0..2**31-1, None when absent or empty; else 400."""
     raw = request.query_params.get(name, "")
     if raw == "":
-        if required:
-            raise ContentDBError(f"{name} is required", 400)
         return None
     try:
         value = int(raw)
@@ -55,6 +56,14 @@ def int_param(request, name: str, *, required: bool = False) -> int | None:
         raise ContentDBError(f"{name} must be an integer", 400) from None
     if not 0 <= value < 2**31:
         raise ContentDBError(f"{name} is out of range", 400)
+    return value
+
+
+def required_int_param(request: Request, name: str) -> int:
+    """`int_param` that must be given (400 otherwise)."""
+    value = int_param(request, name)
+    if value is None:
+        raise ContentDBError(f"{name} is required", 400)
     return value
 
 
@@ -78,8 +87,12 @@ def requested_version(request) -> LuantiVersion | None:
     return resolve_luanti_version(protocol=protocol, engine=engine)
 
 
-def is_yes(value: str | None, *, default: bool) -> bool:
-    """ContentDB's `is_yes`: true/yes/on/1, case-insensitive; anything else is false."""
-    if value is None:
-        return default
-    return value.strip().lower() in {"true", "yes", "on", "1"}
+USER_NOT_FOUND = "User not found"
+
+
+def user_or_404(username: str, message: str = USER_NOT_FOUND) -> User:
+    """The user named in a path or a query parameter, or 404 with `message`."""
+    user = user_by_username(username=username[:150])
+    if user is None:
+        raise ContentDBError(message, 404)
+    return user

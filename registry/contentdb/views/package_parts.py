@@ -5,13 +5,12 @@ from datetime import date
 from django.http import JsonResponse
 from rest_framework.response import Response
 
-from media_tools.models import Screenshot
-from packages.models import Review
+from packages.models import Review, Screenshot
 from packages.stats import package_stats
 from registry.contentdb.base import ContentDBError
 from registry.contentdb.hypertext_fields import reviews_hypertext
 from registry.contentdb.serializers import release_dict, review_dict, screenshot_dict
-from registry.contentdb.views.common import PackageView, int_param
+from registry.contentdb.views.common import PackageView, required_int_param
 from releases.selectors import package_releases, zip_size
 
 RELEASE_NOT_FOUND = "Release not found"
@@ -79,7 +78,7 @@ class PackageForClientReviewsView(PackageView):
     cache_max_age = 300
 
     def get(self, request, author: str, name: str):
-        formspec_version = int_param(request, "formspec_version", required=True)
+        formspec_version = required_int_param(request, "formspec_version")
         package = self.package(author, name)
         reviews = sorted(
             Review.objects.filter(package=package, approved=True).select_related("author"),

@@ -3,24 +3,22 @@ updates, scores (docs/protocols/contentdb.md "Packages", "Package Queries", "Mis
 
 import hashlib
 import json
+from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from rest_framework.response import Response
 
 from packages.dependency_selectors import dependency_graph, raw_dependencies
+from packages.invalidation import LUANTI_LISTS
 from packages.models import Package
-from packages.queries import PackageQuery
-from packages.selectors import (
-    featured_package_ids,
-    game_support_rows,
-    old_names,
-    short_package_rows,
-)
-from registry.cached_bodies import cached_body_response
+from packages.selectors import featured_package_ids, old_names
+from registry.common.cached_bodies import cached_body_response
 from registry.contentdb import hypertext_fields as ht
 from registry.contentdb.base import ContentDBView
+from registry.contentdb.inputs import is_yes
 from registry.contentdb.pagination import paginate
+from registry.contentdb.queries import PackageQuery
 from registry.contentdb.serializers import (
     absolute,
     iso,
@@ -34,14 +32,17 @@ from registry.contentdb.serializers import (
 from registry.contentdb.views.common import (
     VERSION_PARAMS,
     PackageView,
-    int_param,
-    is_yes,
     requested_version,
+    required_int_param,
     version_params,
 )
-from releases.cache import LUANTI_LISTS
 from releases.models import Release
-from releases.selectors import latest_compatible_release, zip_size
+from releases.selectors import (
+    game_support_rows,
+    latest_compatible_release,
+    short_package_rows,
+    zip_size,
+)
 
 LIST_CACHE_SECONDS = 300
 
@@ -54,15 +55,15 @@ def cached_json(
     request, prefix: str, build, *, params: dict, known: frozenset[str]
 ) -> HttpResponse:
     """Serve the JSON bytes built for `params` (what the answer depends on, normalised) until a
-    Luanti write bumps the generation (releases.cache) or the max-age passes.
+    Luanti write bumps the generation (media_tools.generations) or the max-age passes.
 
     The key is made of `params` only, never of the raw query string: unknown parameters
     (`?cachebust=N`) and reorderings of one query share one entry, so a flood of them cannot
     fill the cache. Such a request is answered from that entry but not recorded for the replay
-    layer, which is keyed by the raw query string (registry/replay.py)."""
+    layer, which is keyed by the raw query string (registry/common/replay.py)."""
     canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
     digest = hashlib.sha256(canonical.encode()).hexdigest()
-    # ETag/304, a gzip copy for clients that ask, and a per-process copy (registry/cached_bodies.py)
+    # ETag/304, a gzip copy for clients that ask, and a per-process copy (registry/common/cached_bodies.py)
     return cached_body_response(
         request,
         scope=LUANTI_LISTS,
@@ -253,7 +254,7 @@ class PackageForClientView(PackageView):
     cache_max_age = 300
 
     def get(self, request, author: str, name: str):
-        formspec_version = int_param(request, "formspec_version", required=True)
+        formspec_version = required_int_param(request, "formspec_version")
         include_images = is_yes(request.query_params.get("include_images"), default=True)
         package = self.package(author, name, detailed=True)
         data, release = detail(package, request, include_unapproved=False)
@@ -317,7 +318,7 @@ class DependenciesView(ContentDBView):
         packages = PackageQuery(request.GET).checked().qs
 
         def serialize(page: list[Package]) -> list[dict]:
-            rows = [
+            rows: list[dict[str, Any]] = [
                 {"id": p.pk, "type": p.type, "author": p.author.username, "name": p.name}
                 for p in page
             ]

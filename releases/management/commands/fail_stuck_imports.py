@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from releases.luanti_releases import fail_stuck_imports
+from releases.tasks import fail_stuck_imports
 
 
 class Command(BaseCommand):

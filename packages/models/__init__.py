@@ -1,0 +1,51 @@
+"""The models of the packages app, one module per concept; every model is importable from here."""
+
+from packages.models.collections import Collection, CollectionItem
+from packages.models.dependencies import GameSupport, PackageDependency
+from packages.models.package import (
+    LUANTI_TYPES,
+    MAX_LABELS,
+    AIDisclosure,
+    DevState,
+    Package,
+    PackageAlias,
+    PackageState,
+    PackageType,
+)
+from packages.models.reference import (
+    ContentWarning,
+    Language,
+    License,
+    LuantiVersion,
+    MetaPackage,
+    Tag,
+)
+from packages.models.reviews import Report, ReportReason, Review
+from packages.models.screenshots import Screenshot
+from packages.models.stats import PackageDailyStats
+
+__all__ = [
+    "LUANTI_TYPES",
+    "MAX_LABELS",
+    "AIDisclosure",
+    "Collection",
+    "CollectionItem",
+    "ContentWarning",
+    "DevState",
+    "GameSupport",
+    "Language",
+    "License",
+    "LuantiVersion",
+    "MetaPackage",
+    "Package",
+    "PackageAlias",
+    "PackageDailyStats",
+    "PackageDependency",
+    "PackageState",
+    "PackageType",
+    "Report",
+    "ReportReason",
+    "Review",
+    "Screenshot",
+    "Tag",
+]

@@ -1,0 +1,215 @@
+"""Forms of the package, release, screenshot and module pages. They check the shape of input; the
+services decide the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from packages.models import AIDisclosure, ContentWarning, DevState, License, LuantiVersion, Tag
+from packages.package_edits import PackageChanges
+
+
+class UploadField(forms.FileField):
+    """A file field that refuses files above the site's upload limit before a service reads them."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload.size > settings.MAX_UPLOAD_SIZE:
+            raise forms.ValidationError(
+                f"The file is too large ({filesizeformat(upload.size)}); "
+                f"the limit is {filesizeformat(settings.MAX_UPLOAD_SIZE)}."
+            )
+        return upload
+
+
+class TitledChoices(forms.ModelMultipleChoiceField[Tag | ContentWarning]):
+    """Tags or content warnings: people read their titles, the form posts their names."""
+
+    def label_from_instance(self, obj: Tag | ContentWarning) -> str:
+        return obj.title
+
+
+class RockspecUploadForm(forms.Form):
+    rockspec_file = UploadField(
+        label="Rockspec",
+        help_text="A <code>NAME-VERSION.rockspec</code> file. The first upload of a name creates the module.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".rockspec"}),
+    )
+
+
+class RockUploadForm(forms.Form):
+    rock_file = UploadField(
+        label="Rock",
+        help_text="A <code>NAME-VERSION.ARCH.rock</code> file made by <code>luarocks pack</code>.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".rock"}),
+    )
+
+
+class ConfirmForm(forms.Form):
+    """Retype a name to confirm a deletion, as luarocks.org asks."""
+
+    confirm = forms.CharField(label="Type the version to confirm", max_length=255)
+
+    def __init__(self, *args, expected: str, label: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+        if label:
+            self.fields["confirm"].label = label
+
+    def clean_confirm(self):
+        value = self.cleaned_data["confirm"].strip()
+        if value.lower() != self.expected.lower():
+            raise forms.ValidationError(f"Type “{self.expected}” exactly.")
+        return value
+
+
+class PackageForm(forms.Form):
+    """Every field a package has on ContentDB; `changes()` gives them to the package services."""
+
+    type = forms.ChoiceField(choices=[("MOD", "Mod"), ("GAME", "Game"), ("TXP", "Texture pack")])
+    name = forms.CharField(
+        label="Technical name",
+        max_length=100,
+        help_text="Lower-case letters, digits and underscores; the folder name in Luanti.",
+    )
+    title = forms.CharField(max_length=100)
+    short_description = forms.CharField(max_length=200, help_text="One sentence shown in lists.")
+    long_description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Markdown. Shown on the package page and in Luanti.",
+    )
+    dev_state = forms.ChoiceField(
+        label="Maintenance state", required=False, choices=[("", "—"), *DevState.choices]
+    )
+    ai_disclosure = forms.ChoiceField(
+        label="AI use", required=False, choices=[("", "Not answered"), *AIDisclosure.choices]
+    )
+    license = forms.ModelChoiceField(
+        queryset=License.objects.all(), to_field_name="name", label="License"
+    )
+    media_license = forms.ModelChoiceField(
+        queryset=License.objects.all(), to_field_name="name", label="Media license"
+    )
+    tags = TitledChoices(
+        queryset=Tag.objects.all(),
+        to_field_name="name",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    content_warnings = TitledChoices(
+        queryset=ContentWarning.objects.all(),
+        to_field_name="name",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    repo = forms.CharField(label="Source repository", required=False, max_length=200)
+    website = forms.CharField(required=False, max_length=200)
+    issue_tracker = forms.CharField(required=False, max_length=200)
+    forums = forms.IntegerField(
+        label="Forum topic id", required=False, min_value=1, help_text="The t= number of the topic."
+    )
+    video_url = forms.CharField(label="Video URL", required=False, max_length=200)
+    donate_url = forms.CharField(label="Donation URL", required=False, max_length=200)
+    translation_url = forms.CharField(label="Translation URL", required=False, max_length=200)
+
+    NULLABLE_TEXT = (
+        "repo",
+        "website",
+        "issue_tracker",
+        "video_url",
+        "donate_url",
+        "translation_url",
+    )
+
+    @classmethod
+    def initial_for(cls, package) -> dict:
+        initial = {
+            name: getattr(package, name) for name in cls.base_fields if hasattr(package, name)
+        }
+        initial["license"] = package.license.name if package.license else None
+        initial["media_license"] = package.media_license.name if package.media_license else None
+        initial["tags"] = list(package.tags.values_list("name", flat=True))
+        initial["content_warnings"] = list(package.content_warnings.values_list("name", flat=True))
+        return initial
+
+    def changes(self) -> PackageChanges:
+        """The cleaned form as the changes the package services take (every field set)."""
+        data = self.cleaned_data
+        texts = {name: data[name] or None for name in self.NULLABLE_TEXT}
+        return PackageChanges(
+            type=data["type"],
+            name=data["name"],
+            title=data["title"],
+            short_description=data["short_description"],
+            long_description=data["long_description"],
+            dev_state=data["dev_state"] or None,
+            ai_disclosure=data["ai_disclosure"] or None,
+            license=data["license"].name,
+            media_license=data["media_license"].name,
+            tags=[tag.name for tag in data["tags"]],
+            content_warnings=[warning.name for warning in data["content_warnings"]],
+            forums=data["forums"],
+            **texts,
+        )
+
+
+class ReleaseForm(forms.Form):
+    """A release from an uploaded zip or imported from the package's git repository."""
+
+    source = forms.ChoiceField(
+        label="Source",
+        choices=[("zip", "Upload a zip"), ("git", "Import from the git repository")],
+        initial="zip",
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(max_length=100, help_text="e.g. “1.2.0” or “Autumn update”.")
+    file = UploadField(
+        label="Zip file",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip"}),
+        help_text="The mod, game or texture pack folder, zipped.",
+    )
+    ref = forms.CharField(
+        label="Git branch, tag or commit",
+        required=False,
+        max_length=200,
+        help_text="For an import; empty means the default branch.",
+    )
+    release_notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000
+    )
+    min_luanti = forms.ModelChoiceField(
+        queryset=LuantiVersion.objects.all(),
+        required=False,
+        label="Minimum Luanti version",
+        empty_label="Any",
+    )
+    max_luanti = forms.ModelChoiceField(
+        queryset=LuantiVersion.objects.all(),
+        required=False,
+        label="Maximum Luanti version",
+        empty_label="Any",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("source") == "zip" and not cleaned.get("file") and "file" not in self.errors:
+            self.add_error("file", "Choose a zip file to upload.")
+        return cleaned
+
+
+class ScreenshotForm(forms.Form):
+    title = forms.CharField(max_length=100, help_text="Also the image's text for screen readers.")
+    file = UploadField(
+        label="Image",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text="PNG, JPEG or WebP; 1280 x 720 or larger looks best.",
+    )
+    is_cover_image = forms.BooleanField(label="Use as the cover image", required=False)

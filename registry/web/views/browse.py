@@ -1,0 +1,156 @@
+"""Public pages that browse the registry: home, the package list and search, user pages, tags,
+licenses, robots.txt and the sitemap. Thin: each asks a selector and renders a template."""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.generic import ListView, TemplateView
+
+from accounts.selectors import user_by_username
+from packages.models import License, PackageType, Tag
+from packages.search import SEARCH_ORDERS, browse_packages
+from packages.selectors import (
+    licenses_with_counts,
+    newest_packages,
+    packages_of_user,
+    popular_packages,
+    public_packages,
+    recently_updated_packages,
+    site_counts,
+    tags_with_counts,
+)
+from registry.web.templatetags.package_links import package_path
+
+
+class HomeView(TemplateView):
+    template_name = "registry/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["counts"] = site_counts()
+        context["newest"] = newest_packages()
+        context["updated"] = recently_updated_packages()
+        context["popular"] = [
+            (label, popular_packages(type=value))
+            for value, label in [
+                (PackageType.MOD, "Popular mods"),
+                (PackageType.GAME, "Popular games"),
+                (PackageType.TXP, "Popular texture packs"),
+                (PackageType.ROCK, "Popular rocks"),
+            ]
+        ]
+        return context
+
+
+class PackageListView(ListView):
+    """One search over rocks and Luanti content, with filters that combine."""
+
+    template_name = "registry/package_list.html"
+    context_object_name = "packages"
+    paginate_by = 24
+
+    def filters(self) -> dict[str, str]:
+        get = self.request.GET
+        return {
+            "query": get.get("q", "").strip()[:200],
+            "type": get.get("type", ""),
+            "tag": get.get("tag", "").strip()[:100],
+            "license": get.get("license", "").strip()[:50],
+            "author": get.get("author", "").strip()[:150],
+            "order": get.get("order", "score"),
+        }
+
+    def get_queryset(self):
+        return browse_packages(**self.filters())
+
+    def paginate_queryset(self, queryset, page_size):
+        # an out-of-range page shows the last one instead of a 404: links from old searches keep working
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filters=self.filters(),
+            types=PackageType.choices,
+            tags=Tag.objects.all(),
+            licenses=License.objects.all(),
+            orders=list(SEARCH_ORDERS),
+            query_string=query.urlencode(),
+            is_filtered=any(v for k, v in self.filters().items() if k != "order"),
+        )
+        return context
+
+
+class UserView(TemplateView):
+    template_name = "registry/user.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        username = kwargs.pop("username")
+        context = super().get_context_data(**kwargs)
+        profile = user_by_username(username=username)
+        if profile is None or not profile.is_active:
+            raise Http404("No such user")
+        viewer = self.request.user if self.request.user.is_authenticated else None
+        packages = list(packages_of_user(user=profile, viewer=viewer))
+        context.update(
+            profile=profile,
+            rocks=[p for p in packages if p.is_rock],
+            luanti=[p for p in packages if not p.is_rock],
+            is_self=viewer is not None and viewer.pk == profile.pk,
+        )
+        return context
+
+
+class TagListView(TemplateView):
+    template_name = "registry/tags.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "tags": tags_with_counts()}
+
+
+class LicenseListView(TemplateView):
+    template_name = "registry/licenses.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "licenses": licenses_with_counts()}
+
+
+ROBOTS = """User-agent: *
+Disallow: /accounts/
+Disallow: /settings/
+Disallow: /admin/
+Disallow: /api/
+Disallow: /upload/
+Allow: /
+
+Sitemap: {site}/sitemap.xml
+"""
+
+
+def robots_txt(request):
+    return HttpResponse(ROBOTS.format(site=settings.SITE_URL), content_type="text/plain")
+
+
+def sitemap_xml(request):
+    """Every public page a search engine should know: static pages, packages, their authors."""
+    site = settings.SITE_URL
+    packages = public_packages().only("name", "type", "updated_at", "author__username")
+    urls: list[tuple[str, datetime | None]] = [
+        (f"{site}/", None),
+        (f"{site}/packages/", None),
+        (f"{site}/tags/", None),
+    ]
+    authors = {}
+    for package in packages.iterator(chunk_size=2000):
+        urls.append((site + package_path(package), package.updated_at))
+        authors[package.author.username] = True
+    urls += [(f"{site}/users/{name}/", None) for name in sorted(authors)]
+    return render(request, "registry/sitemap.xml", {"urls": urls}, content_type="application/xml")
