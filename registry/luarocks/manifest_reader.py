@@ -101,7 +101,8 @@ class _Reader:
         return body
 
     def _quoted(self, quote: str, start: int) -> str:
-        out, pos, text = [], self.pos, self.text
+        out: list[str] = []
+        pos, text = self.pos, self.text
         while True:
             if pos >= len(text) or text[pos] == "\n":
                 self.pos = start

@@ -1,5 +1,7 @@
 """`manage.py import_rocks SOURCE --owner USERNAME` (registry/luarocks/imports.py, docs/operations.md)."""
 
+from typing import TextIO, cast
+
 from django.core.management.base import BaseCommand, CommandError
 
 from registry.common.imports import Progress, Report, account
@@ -30,8 +32,12 @@ class Command(BaseCommand):
             files = source_files(source)
         except SourceError as error:
             raise CommandError(str(error), returncode=2) from None
-        progress = None if no_progress else Progress(total=len(files), stream=self.stderr._out)
+        progress = (
+            None
+            if no_progress
+            else Progress(total=len(files), stream=cast(TextIO, self.stderr._out))
+        )
         RockImport(owner=user, report=report).run(files, progress=progress)
-        report.write(self.stdout, as_json=json)
+        report.write(cast(TextIO, self.stdout), as_json=json)
         if report.refused:
             raise CommandError(f"{report.refused} item(s) refused", returncode=1)
