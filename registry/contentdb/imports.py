@@ -165,7 +165,8 @@ class ContentDBImport:
         self.report.add("maintainers", key, Outcome.UPDATED)
 
     def release(self, key: str, package: Package, author: User, data: dict[str, Any]) -> None:
-        name = str(data.get("name") or data.get("title") or "")
+        # the name a release gets: its name, else its title (releases.zip_releases.release_names)
+        name = str(data.get("name") or data.get("title") or "").strip()
         label = f"{key} {name}"
         try:
             content = self._file(data, limit=settings.MAX_UPLOAD_SIZE)
