@@ -265,3 +265,54 @@ def test_an_unreadable_export_is_an_error(tmp_path):
     assert error.value.returncode == 2
     with pytest.raises(CommandError):
         run_command("import_contentdb", str(tmp_path / "missing.json"))
+
+
+def test_files_given_by_url_are_fetched_under_the_url_rules(tmp_path, settings):
+    import functools
+    import http.server
+    import threading
+
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "webmod.zip").write_bytes(release_zip("MOD", "webmod", "Web Mod", []))
+    (served / "shot.png").write_bytes(png_bytes(1000, 600))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    export = [
+        {
+            "author": "webber",
+            "name": "webmod",
+            "title": "Web Mod",
+            "short_description": "Files from a URL",
+            "type": "mod",
+            "license": "MIT",
+            "media_license": "MIT",
+            "state": "APPROVED",
+            "releases": [{"name": "1.0", "title": "1.0", "url": f"{base}/webmod.zip"}],
+            "screenshots": [{"order": 1, "title": "Shot", "file": f"{base}/shot.png"}],
+        }
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export))
+    try:
+        settings.GIT_IMPORT_PERMITTED_NETWORKS = []  # loopback is not public: refused
+        report, status = run_command("import_contentdb", str(path))
+        assert status == 1
+        reasons = {i["kind"]: i["reason"] for i in report["items"] if i["outcome"] == "refused"}
+        assert "public internet address" in reasons["release"]
+        assert "public internet address" in reasons["screenshot"]
+
+        settings.GIT_IMPORT_PERMITTED_NETWORKS = ["127.0.0.0/8"]
+        report, status = run_command("import_contentdb", str(path))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert status == 0, report
+    assert outcomes(report)["webber/webmod 1.0"] == "imported"
+    assert outcomes(report)["webber/webmod Shot"] == "imported"
+    package = Package.objects.get(name="webmod")
+    assert package.state == PackageState.APPROVED
+    assert package.screenshots.count() == 1

@@ -265,3 +265,84 @@ def test_a_missing_folder_is_an_error(tmp_path):
     with pytest.raises(CommandError) as missing:
         run_command("import_rocks", str(tmp_path / "nope"), "--owner", "importer")
     assert missing.value.returncode == 2
+
+
+class _Redirecting(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):
+        type(self).hits.append(self.path)
+        self.send_response(302)
+        self.send_header("Location", "http://127.0.0.1:1/manifest")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_redirect_is_refused_not_followed(settings):
+    from django.core.management.base import CommandError
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Redirecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.GIT_IMPORT_PERMITTED_NETWORKS = ["127.0.0.0/8"]
+    try:
+        with pytest.raises(CommandError) as refused:
+            run_command(
+                "import_rocks", f"http://127.0.0.1:{server.server_address[1]}", "--owner", "m"
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert refused.value.returncode == 2
+    assert "redirects are not followed (302)" in str(refused.value)
+    assert _Redirecting.hits == ["/manifest"]
+    assert not User.objects.filter(username="mirror").exists()  # nothing written
+
+
+def test_the_import_ignores_a_tight_upload_limit_and_the_api_still_keeps_it(
+    rocks_folder, settings, client
+):
+    settings.RATELIMIT_UPLOADS = (2, 3600)
+    report, _status = run_command("import_rocks", str(rocks_folder), "--owner", "importer")
+    assert report["counts"]["imported"] == 101
+
+    from accounts.services import create_api_key
+
+    owner = User.objects.get(username="importer")
+    _key, secret = create_api_key(user=owner)
+    statuses = []
+    for n in range(3):
+        answer = client.post(
+            f"/api/1/{secret}/upload",
+            {"rockspec_file": io.BytesIO(rockspec("viaapi", f"{n}.0-1"))},
+        )
+        statuses.append(answer.status_code)
+    assert statuses == [200, 200, 429]
+
+
+def test_replace_false_never_overwrites_a_version_under_the_lock(user):
+    """What the import relies on if the version appears between its look-up and its upload."""
+    from releases.errors import ReleaseExists
+    from releases.uploads import upload_rock, upload_rockspec
+
+    first = upload_rockspec(by=user, filename="x.rockspec", content=rockspec("race", "1.0-1"))
+    upload_rock(by=user, release=first.release, filename="race-1.0-1.all.rock", content=b"one")
+    with pytest.raises(ReleaseExists):
+        upload_rockspec(
+            by=user,
+            filename="x.rockspec",
+            content=rockspec("race", "1.0-1", summary="other"),
+            replace=False,
+        )
+    with pytest.raises(ReleaseExists):
+        upload_rock(
+            by=user,
+            release=first.release,
+            filename="race-1.0-1.all.rock",
+            content=b"two",
+            replace=False,
+        )
+    first.release.refresh_from_db()
+    assert first.release.revision == 1
+    assert first.release.files.get(arch="all").size == 3

@@ -24,14 +24,14 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress on stderr")
 
     def handle(self, *args, source: str, owner: str, json: bool, no_progress: bool, **options):
+        try:  # the source is read before anything is written
+            files = source_files(source)
+        except SourceError as error:
+            raise CommandError(str(error), returncode=2) from None
         report = Report()
         user = account(report, owner)
         if user is None:
             raise CommandError(f"--owner {owner}: {report.items[-1].reason}", returncode=2)
-        try:
-            files = source_files(source)
-        except SourceError as error:
-            raise CommandError(str(error), returncode=2) from None
         progress = (
             None
             if no_progress
