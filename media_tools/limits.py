@@ -7,7 +7,8 @@ refusal says when to come back (LimitReached.retry_after, sent as `Retry-After` 
 The upload limit is counted by the domain services that store uploads (rockspecs, rocks, new
 packages, release zips and git imports, screenshots), so every entry point shares it: both APIs,
 the web forms, the admin and management commands. It lives here, in the lowest layer, because
-screenshots (media_tools) are uploads too.
+screenshots (media_tools) are uploads too. The one exception is explicit: the services take
+`rate_limited=False` from the operator's import commands only (docs/operations.md).
 """
 
 import time

@@ -303,10 +303,12 @@ def _tags_by_rank(*, by: User, old: list[Tag], new: list[Tag]) -> list[Tag]:
 
 
 @transaction.atomic
-def create_package(*, by: User, changes: PackageChanges) -> Package:
+def create_package(*, by: User, changes: PackageChanges, rate_limited: bool = True) -> Package:
     """A new Luanti package of `by` in the work-in-progress state (public once approved); `changes`
-    must give every field of REQUIRED."""
-    count_upload(user_id=by.pk)  # a new package counts as an upload (media_tools.limits)
+    must give every field of REQUIRED. `rate_limited=False` is the operator's authority (the
+    import commands): not counted against the upload limit. No face passes it."""
+    if rate_limited:
+        count_upload(user_id=by.pk)  # a new package counts as an upload (media_tools.limits)
     if not can(by, Action.CREATE_PACKAGE):
         raise PackageEditDenied(
             refusal_message(by, Action.CREATE_PACKAGE, default=NO_CREATE_PERMISSION)

@@ -63,3 +63,7 @@ class ReleaseNotDeletable(ReleasesError):
 
 class GitImportFailed(ReleasesError):
     """Cloning or archiving the repository failed (recorded on the release as its task error)."""
+
+
+class RemoteFileUnavailable(ReleasesError):
+    """An import could not fetch a file from its URL (status, size, network error or time)."""

@@ -34,6 +34,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -133,8 +134,8 @@ def resolve(host: str, port: int) -> list[Address]:
     return addresses
 
 
-def _scheme(url: str) -> str:
-    schemes = settings.GIT_IMPORT_ALLOWED_SCHEMES
+def _scheme(url: str, schemes: Sequence[str] | None = None) -> str:
+    schemes = settings.GIT_IMPORT_ALLOWED_SCHEMES if schemes is None else schemes
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme not in schemes or scheme not in (*NETWORK_SCHEMES, "file"):
         allowed = [s for s in schemes if s in NETWORK_SCHEMES]
@@ -144,11 +145,14 @@ def _scheme(url: str) -> str:
     return scheme
 
 
-def check_repo_url(url: str | None) -> Remote:
-    """The checked remote for `url`, or InvalidReleaseRequest saying what is wrong with it."""
+def check_repo_url(url: str | None, *, schemes: Sequence[str] | None = None) -> Remote:
+    """The checked remote for `url`, or InvalidReleaseRequest saying what is wrong with it.
+
+    `schemes` replaces settings.GIT_IMPORT_ALLOWED_SCHEMES for other fetches under the same rules
+    (the operator's imports, releases.remote_files)."""
     if not url:
         raise InvalidReleaseRequest("The package has no repository URL to import from")
-    scheme = _scheme(url)
+    scheme = _scheme(url, schemes)
     if scheme == "file":  # only where settings allow it (tests): no network involved
         return Remote(url=url)
     if not URL_CHARACTERS.fullmatch(url) or "#" in url:

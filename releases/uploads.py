@@ -27,7 +27,7 @@ from packages.invalidation import invalidate_rock_manifests
 from packages.models import Package, PackageState, PackageType
 from packages.ownership import claim_root_manifest_name
 from packages.permissions import Action, can, refusal_message
-from releases.errors import InvalidRock, NotOwner, UploadNotAllowed
+from releases.errors import InvalidRock, NotOwner, ReleaseExists, UploadNotAllowed
 from releases.models import FileKind, Release, ReleaseFile, RockDependency
 from releases.rock_names import RESERVED_ARCHES, rock_filename
 from releases.rockspecs import MANIFEST_STRING, Rockspec, parse_rockspec
@@ -60,29 +60,51 @@ class RockUpload:
     is_new_arch: bool
 
 
-def upload_rockspec(*, by: User, filename: str, content: bytes) -> RockspecUpload:
+def upload_rockspec(
+    *,
+    by: User,
+    filename: str,
+    content: bytes,
+    rate_limited: bool = True,
+    replace: bool = True,
+) -> RockspecUpload:
     """Add or overwrite a version of `by`'s rock from a rockspec.
 
     The rock is the user's own package named `lower(package)`, created on first upload (type ROCK,
     approved, in the root manifest if no other user's rock holds that name). An existing version
     (matched case-insensitively) gets the new rockspec and its revision bumped. `filename` is the name
     the file was uploaded as; it is not trusted: the stored name is `<name>-<version>.rockspec`.
-    Raises InvalidRockspec, UploadNotAllowed, UploadLimitReached.
+    Raises InvalidRockspec, UploadNotAllowed, UploadLimitReached; ReleaseExists when `replace`
+    is false and the version exists (checked under the lock: an import never overwrites).
+
+    `rate_limited=False` is the operator's authority (the import commands, docs/operations.md):
+    the upload is not counted against the account's upload limit. No face passes it.
     """
-    count_upload(user_id=by.pk)
+    if rate_limited:
+        count_upload(user_id=by.pk)
     spec = parse_rockspec(content)  # untrusted Lua runs before any row is locked
     with files_removed_on_error():
-        return _store_rockspec(by=by, spec=spec, content=content)
+        return _store_rockspec(by=by, spec=spec, content=content, replace=replace)
 
 
-def upload_rock(*, by: User, release: Release, filename: str, content: bytes) -> RockUpload:
+def upload_rock(
+    *,
+    by: User,
+    release: Release,
+    filename: str,
+    content: bytes,
+    rate_limited: bool = True,
+    replace: bool = True,
+) -> RockUpload:
     """Store a rock `<name>-<version>.<arch>.rock` for a release: one per arch, re-upload overwrites.
 
     Allowed for the package's author and maintainers and for editors and above. The arch comes from
     the file name; the content is not inspected (as on luarocks.org). Raises InvalidRock, NotOwner,
-    UploadNotAllowed (the package was deleted by moderation), UploadLimitReached.
+    UploadNotAllowed (the package was deleted by moderation), UploadLimitReached; ReleaseExists
+    when `replace` is false and the arch is there. `rate_limited` as in upload_rockspec.
     """
-    count_upload(user_id=by.pk)
+    if rate_limited:
+        count_upload(user_id=by.pk)
     package = release.package
     if package.type != PackageType.ROCK or not can(by, Action.MAKE_RELEASE, package):
         raise NotOwner(refusal_message(by, Action.MAKE_RELEASE, package, default=NO_PERMISSION))
@@ -93,7 +115,7 @@ def upload_rock(*, by: User, release: Release, filename: str, content: bytes) ->
     if version.lower() != release.name.lower():
         raise InvalidRock(f"Rock doesn't match version {release.name}")
     with files_removed_on_error():
-        return _store_rock(release=release, arch=arch, content=content)
+        return _store_rock(release=release, arch=arch, content=content, replace=replace)
 
 
 def parse_rock_filename(*, module_name: str, filename: str) -> tuple[str, str]:
@@ -123,7 +145,7 @@ def parse_rock_filename(*, module_name: str, filename: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def _store_rockspec(*, by: User, spec: Rockspec, content: bytes) -> RockspecUpload:
+def _store_rockspec(*, by: User, spec: Rockspec, content: bytes, replace: bool) -> RockspecUpload:
     # One upload per user at a time (a row lock on PostgreSQL; SQLite serialises writers anyway), so
     # two concurrent first uploads of the same rock cannot both create it.
     User.objects.select_for_update().filter(pk=by.pk).first()
@@ -154,6 +176,8 @@ def _store_rockspec(*, by: User, spec: Rockspec, content: bytes) -> RockspecUplo
         .first()
     )
     is_new_release = release is None
+    if release is not None and not replace:
+        raise ReleaseExists(f"Version {release.name} of {package.name} already exists")
     manifests_change = is_new_package or is_new_release
     if release is None:
         now = timezone.now()
@@ -242,9 +266,11 @@ def _rename_rocks(*, package: Package, release: Release) -> None:
 
 
 @transaction.atomic
-def _store_rock(*, release: Release, arch: str, content: bytes) -> RockUpload:
+def _store_rock(*, release: Release, arch: str, content: bytes, replace: bool) -> RockUpload:
     release = Release.objects.select_for_update().select_related("package").get(pk=release.pk)
     package = release.package
+    if not replace and release.files.filter(kind=FileKind.ROCK, arch=arch).exists():
+        raise ReleaseExists(f"The {arch} rock of {package.name} {release.name} already exists")
     # the public name is what the client builds from the manifest: <name>-<version>.<arch>.rock
     filename = rock_filename(name=package.name, version=release.name, arch=arch)
     rock, created = save_release_file(

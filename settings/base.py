@@ -254,6 +254,12 @@ GIT_IMPORT_PERMITTED_NETWORKS = [
 ]
 GIT_IMPORT_TIMEOUT = int(os.environ.get("GIT_IMPORT_TIMEOUT", "20"))
 
+# The operator's imports (`manage.py import_rocks`, `import_contentdb`, docs/operations.md): the URL
+# schemes they may fetch from (the git import's address rules and GIT_IMPORT_PERMITTED_NETWORKS
+# apply too), and the seconds one socket operation may take (a whole file: twice that).
+IMPORT_URL_SCHEMES = env_list("IMPORT_URL_SCHEMES", ["https"])
+IMPORT_FETCH_TIMEOUT = int(os.environ.get("IMPORT_FETCH_TIMEOUT", "60"))
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [],

@@ -25,6 +25,9 @@ CACHES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# the import tests fetch from a plain-HTTP server they start on loopback (which they permit)
+IMPORT_URL_SCHEMES = ["https", "http"]
+IMPORT_FETCH_TIMEOUT = 10
 
 
 def _remove_run_dir(path: Path = TEST_RUN_DIR, owner: int = os.getpid()) -> None:
