@@ -119,6 +119,7 @@ def save_update_settings(*, package: Package, by: User, changes: UpdateChanges) 
         followed = (current.trigger, current.branch, current.tag_pattern)
         if followed != (changes.trigger, changes.branch, changes.tag_pattern):
             current.last_seen_ref = current.last_seen_commit = ""
+            current.last_checked_at = None  # due at once; that first check acts on nothing
         if current.paused and not changes.paused:
             current.consecutive_failures = 0
             current.last_error = ""
