@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from packages.models import PackageState
@@ -74,7 +74,7 @@ def ls_remote(url: str) -> RemoteRefs:
     return RemoteRefs(heads=heads, tags=tags, default_branch=default_branch)
 
 
-def _tag_order(tag: str) -> tuple:
+def _tag_order(tag: str) -> tuple[tuple[int, ...], str]:
     return (tuple(int(n) for n in re.findall(r"\d+", tag)[:8]), tag)
 
 
@@ -94,7 +94,7 @@ def newest_update(current: UpdateSettings, refs: RemoteRefs) -> Update | None:
     return Update(kind="branch", ref=branch, commit=commit, default_branch=refs.default_branch)
 
 
-def due_settings(*, now: datetime | None = None):
+def due_settings(*, now: datetime | None = None) -> QuerySet[UpdateSettings]:
     now = now or timezone.now()
     checked_before = now - timedelta(hours=settings.UPDATE_CHECK_INTERVAL_HOURS)
     return (
@@ -162,7 +162,9 @@ def _record_success(current: UpdateSettings, refs: RemoteRefs, now: datetime) ->
     return act_on_update(package_id=current.package_id, update=update)
 
 
-def check_due_repositories(*, now: datetime | None = None, limit: int | None = None) -> dict:
+def check_due_repositories(
+    *, now: datetime | None = None, limit: int | None = None
+) -> dict[str, int]:
     """Check every due repository (at most `limit`); returns counts of what happened."""
     now = now or timezone.now()
     due = list(due_settings(now=now)[:limit] if limit else due_settings(now=now))

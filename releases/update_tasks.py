@@ -85,7 +85,7 @@ def act_on_update(*, package_id: int, update: Update) -> str:
 
 
 @task()
-def check_updates_task() -> dict:
+def check_updates_task() -> dict[str, int]:
     """Poll every due repository (the cron-free way to run `manage.py check_updates`)."""
     from releases.update_checks import check_due_repositories
 

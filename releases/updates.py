@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 
 from accounts.models import User
 from accounts.secrets import hash_secret, verify_secret
@@ -64,7 +64,7 @@ class Update:
     default_branch: str = ""  # the repository's default branch, when the source said
 
 
-def _choice(value: str, choices: type, field: str) -> str:
+def _choice(value: str, choices: type[models.TextChoices], field: str) -> str:
     if value not in choices.values:
         allowed = ", ".join(choices.values)
         raise InvalidReleaseRequest(f"{field} must be one of: {allowed}", field=field)

@@ -103,7 +103,7 @@ def _delivery_id(forge: Forge, headers: Mapping[str, str]) -> str:
     return _header(headers, "X-Gitea-Delivery", "X-Forgejo-Delivery")
 
 
-def _payload(body: bytes) -> dict:
+def _payload(body: bytes) -> dict[str, object]:
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -115,7 +115,7 @@ def _payload(body: bytes) -> dict:
     return payload
 
 
-def _text(payload: Mapping, key: str) -> str:
+def _text(payload: Mapping[str, object], key: str) -> str:
     value = payload.get(key)
     return value if isinstance(value, str) else ""
 
@@ -146,7 +146,7 @@ def _from_full_ref(full_ref: str, commit: str, default_branch: str) -> Update | 
     return None
 
 
-def read_update(forge: Forge, event: str, payload: Mapping) -> Update | str:
+def read_update(forge: Forge, event: str, payload: Mapping[str, object]) -> Update | str:
     """The update an event announces, or the reason it announces none."""
     repository = payload.get("repository") or payload.get("project") or {}
     repository = repository if isinstance(repository, Mapping) else {}
@@ -179,7 +179,9 @@ def read_update(forge: Forge, event: str, payload: Mapping) -> Update | str:
     return update
 
 
-def _log(package: Package, forge: Forge, delivery_id: str, event: str, answer: WebhookAnswer):
+def _log(
+    package: Package, forge: Forge, delivery_id: str, event: str, answer: WebhookAnswer
+) -> None:
     WebhookDelivery.objects.create(
         package=package,
         forge=forge,

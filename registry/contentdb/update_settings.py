@@ -14,6 +14,7 @@ order: 404 package, 401 no token, 403 token for another package or no permission
 from django.urls import reverse
 from rest_framework.response import Response
 
+from accounts.models import User
 from packages.models import Package
 from packages.permissions import Action, can
 from registry.contentdb.base import ContentDBError, ContentDBView, require_token_for
@@ -98,7 +99,7 @@ def _answer(request, package: Package, **extra) -> Response:
     return response
 
 
-def _allowed_package(request, author: str, name: str) -> tuple[Package, object]:
+def _allowed_package(request, author: str, name: str) -> tuple[Package, User]:
     package = package_for_write(request, author, name)
     user = require_token_for(request, package)
     if not can(user, Action.CONFIGURE_UPDATES, package):
