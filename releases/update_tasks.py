@@ -15,6 +15,7 @@ from django_tasks import task
 from media_tools.errors import MediaToolsError
 from packages.errors import PackagesError
 from packages.models import PackageType
+from packages.permissions import Action, can
 from releases.errors import ReleasesError
 from releases.git_releases import create_git_release
 from releases.models import UpdateAction, UpdateSettings, UpdateTrigger
@@ -67,6 +68,9 @@ def act_on_update(*, package_id: int, update: Update) -> str:
 
             if current.trigger != UpdateTrigger.TAG:
                 raise ReleasesError("A module is published from tags only")
+            by = current.configured_by
+            if by is None or not can(by, Action.MAKE_RELEASE, package):
+                raise ReleasesError("Whoever saved the settings may no longer publish this module")
             publish_rock_from_tag(package=package, tag=update.ref)
         else:
             if update.commit and package.releases.filter(commit=update.commit).exists():

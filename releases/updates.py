@@ -15,7 +15,6 @@ The webhook secret is shown once: it is derived from a random salt with WEBHOOK_
 SHA-256 are stored (docs/security.md "Webhooks").
 """
 
-import base64
 import fnmatch
 import hashlib
 import hmac
@@ -28,7 +27,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from accounts.models import User
-from accounts.secrets import hash_secret, verify_secret
+from accounts.secrets import ALPHABET, hash_secret, verify_secret
 from packages.models import Package, PackageType
 from packages.permissions import Action, can
 from releases.errors import InvalidReleaseRequest, ReleasePermissionDenied
@@ -41,6 +40,7 @@ TAG_PATTERN = re.compile(r"[A-Za-z0-9._/+*?\[\]!\-]{1,100}")
 # A rock's version from a tag: `v1.2.3` or `1.2.3` (digits and dots only).
 ROCK_TAG = re.compile(r"v?(\d+(?:\.\d+){0,5})")
 ZERO_COMMIT = "0" * 40
+SECRET_LENGTH = 43
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,13 @@ def delete_update_settings(*, package: Package, by: User) -> None:
 def _derive_secret(salt: str) -> str:
     key = str(settings.WEBHOOK_SECRET_KEY).encode()
     digest = hmac.new(key, f"webhook-secret:{salt}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    # 43 characters of [A-Za-z0-9] (256 bits): the alphabet of keys and tokens, which log
+    # redaction (registry/redaction.py) recognises
+    number, characters = int.from_bytes(digest, "big"), []
+    for _ in range(SECRET_LENGTH):
+        number, digit = divmod(number, len(ALPHABET))
+        characters.append(ALPHABET[digit])
+    return "".join(characters)
 
 
 def create_webhook_secret(*, package: Package, by: User) -> str:
