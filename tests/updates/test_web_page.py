@@ -50,3 +50,35 @@ def test_strangers_and_bad_values(client, other_user, user, mod):
     assert response.status_code == 400
     assert "not a valid branch name" in response.content.decode()
     assert not UpdateSettings.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_module_is_linked_to_its_repository_on_its_page(client, user):
+    from packages.models import Package
+    from tests.factories import RockFactory
+
+    RockFactory(author=user, name="greet")
+    client.force_login(user)
+    page = "/modules/alice/greet/updates"
+    assert "Releases from git" in client.get("/modules/alice/greet").content.decode()
+    response = client.post(
+        page,
+        {
+            "repo": "https://93.184.216.34/alice/greet.git",
+            "trigger": "tag",
+            "action": "release",
+            "title_from": "tag",
+            "poll": "on",
+            "save": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    module = Package.objects.get(name="greet")
+    assert module.repo == "https://93.184.216.34/alice/greet.git"
+    assert module.update_settings.trigger == "tag"
+    assert "/api/webhooks/github/modules/alice/greet/" in client.get(page).content.decode()
+    refused = client.post(
+        page,
+        {"repo": "ftp://x", "trigger": "tag", "action": "release", "title_from": "tag", "save": ""},
+    )
+    assert refused.status_code == 400
