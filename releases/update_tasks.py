@@ -39,7 +39,7 @@ def handle_update(*, package_id: int, kind: str, ref: str, commit: str, default_
 def act_on_update(*, package_id: int, update: Update) -> str:
     with transaction.atomic():
         current = (
-            UpdateSettings.objects.select_for_update()
+            UpdateSettings.objects.select_for_update(of=("self",))  # not the outer-joined rows
             .select_related("package__author", "configured_by")
             .filter(package_id=package_id)
             .first()
