@@ -45,6 +45,7 @@ class Action(StrEnum):
     APPROVE_RELEASE = "approve_release"
     DELETE_RELEASE = "delete_release"
     SEE_IMPORT_ERRORS = "see_import_errors"
+    CONFIGURE_UPDATES = "configure_updates"
     ADD_SCREENSHOTS = "add_screenshots"
     CHANGE_SCREENSHOTS = "change_screenshots"
     APPROVE_SCREENSHOT = "approve_screenshot"
@@ -102,6 +103,10 @@ PERMISSIONS: dict[Action, Rule] = {
     # Why a git import failed can name a private repository (and, for a refused host, what it
     # resolves to): the package's people and moderators read it, strangers see only the state.
     Action.SEE_IMPORT_ERRORS: Rule(anyone_from=Rank.MODERATOR, own=True, own_from=Rank.BANNED),
+    # Update detection and webhooks (releases/updates.py): whoever may make releases by hand.
+    # ContentDB asks MAKE_RELEASE on its update-config page; here it is an action of its own so
+    # setting it up needs no verified address (the releases it makes still do).
+    Action.CONFIGURE_UPDATES: Rule(anyone_from=Rank.EDITOR, own=True),
     Action.ADD_SCREENSHOTS: Rule(anyone_from=Rank.EDITOR, own=True),
     Action.CHANGE_SCREENSHOTS: Rule(anyone_from=Rank.EDITOR, own=True),
     Action.APPROVE_SCREENSHOT: Rule(

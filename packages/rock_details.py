@@ -13,6 +13,7 @@ from django.db import transaction
 
 from accounts.audit import changes, record
 from accounts.models import User
+from media_tools.links import is_web_url
 from packages.errors import InvalidRockDetails, RockEditDenied
 from packages.history import change_severity
 from packages.models import MAX_LABELS, Package, PackageType
@@ -20,6 +21,7 @@ from packages.permissions import Action, can
 
 SUMMARY_LENGTH = 500  # Package.short_description
 DESCRIPTION_LENGTH = 100_000  # what a rockspec's description.detailed may hold
+REPO_LENGTH = 255  # Package.repo
 LABEL = re.compile(r"^[a-z0-9][a-z0-9_-]{1,31}$")
 
 
@@ -89,3 +91,30 @@ def _details(package: Package) -> dict[str, str]:
         "description": package.long_description or "",
         "labels": ", ".join(package.labels or []),
     }
+
+
+@transaction.atomic
+def set_rock_repository(*, package: Package, by: User, repo: str) -> Package:
+    """Link a module to its source repository (what update detection follows); audited."""
+    if package.type != PackageType.ROCK or not can(by, Action.EDIT_PACKAGE, package):
+        raise RockEditDenied("You may not edit this module.")
+    repo = (repo or "").strip()
+    if repo and (len(repo) > REPO_LENGTH or not is_web_url(repo)):
+        raise InvalidRockDetails(
+            "The repository must be an http(s) URL of at most 255 characters.", field="repo"
+        )
+    package = Package.objects.select_for_update().get(pk=package.pk)
+    before = {"repo": package.repo or ""}
+    if before["repo"] == repo:
+        return package
+    package.repo = repo or None
+    package.save(update_fields=["repo", "updated_at"])
+    record(
+        causer=by,
+        action="package.edit",
+        title=f"Edited the repository of {package.title}",
+        severity=change_severity(by=by, package=package),
+        package=package,
+        diff=changes(before, {"repo": repo}),
+    )
+    return package

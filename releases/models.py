@@ -150,3 +150,97 @@ class ReleaseFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# Releases that make themselves (releases/updates.py): how a package follows its repository.
+
+
+class UpdateTrigger(models.TextChoices):
+    TAG = "tag", "A new tag"
+    COMMIT = "commit", "A new commit on a branch"
+
+
+class UpdateAction(models.TextChoices):
+    RELEASE = "release", "Make a release"
+    NOTIFY = "notify", "Tell the package's people"
+
+
+class TitleFrom(models.TextChoices):
+    TAG = "tag", "The tag's name"
+    DATE_COMMIT = "date_commit", "The date and the short commit"
+
+
+class UpdateSettings(models.Model):
+    """One package's update detection: what in its repository (`Package.repo`) counts as an update,
+    and what to do about it. The webhook secret is never stored: only the salt it is derived from
+    with the server's key and its SHA-256 (releases/webhooks.py)."""
+
+    package = models.OneToOneField(
+        "packages.Package", on_delete=models.CASCADE, related_name="update_settings"
+    )
+    trigger = models.CharField(max_length=10, choices=UpdateTrigger.choices)
+    action = models.CharField(max_length=10, choices=UpdateAction.choices)
+    branch = models.CharField(max_length=200, blank=True, help_text="For new commits; empty: HEAD")
+    tag_pattern = models.CharField(max_length=100, blank=True, help_text="A glob, e.g. v*")
+    title_from = models.CharField(max_length=12, choices=TitleFrom.choices, default=TitleFrom.TAG)
+    poll = models.BooleanField(default=True, help_text="Also check the repository periodically")
+    paused = models.BooleanField(default=False)
+    # Whose name releases are made in: the person who last saved the settings.
+    configured_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    last_seen_ref = models.CharField(max_length=255, blank=True)
+    last_seen_commit = models.CharField(max_length=40, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    secret_salt = models.CharField(max_length=64, blank=True)
+    secret_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "update settings"
+        indexes = [models.Index(fields=["poll", "paused", "last_checked_at"])]
+
+    def __str__(self) -> str:
+        return f"updates of {self.package_id}"
+
+
+class WebhookDelivery(models.Model):
+    """One request to a package's webhook, as its people see it (the newest 20 are kept)."""
+
+    package = models.ForeignKey(
+        "packages.Package", on_delete=models.CASCADE, related_name="webhook_deliveries"
+    )
+    forge = models.CharField(max_length=10)
+    delivery_id = models.CharField(max_length=100, blank=True)
+    event = models.CharField(max_length=50, blank=True)
+    status = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=300)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["package", "-received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.forge} {self.delivery_id} {self.status}"
+
+
+class SeenDelivery(models.Model):
+    """A delivery id whose signature was good: a second request with it is a replay. Kept for
+    WEBHOOK_DELIVERY_MEMORY_DAYS."""
+
+    package = models.ForeignKey("packages.Package", on_delete=models.CASCADE, related_name="+")
+    delivery_id = models.CharField(max_length=100)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package", "delivery_id"], name="releases_seen_delivery_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.delivery_id

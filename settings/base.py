@@ -259,6 +259,19 @@ GIT_IMPORT_TIMEOUT = int(os.environ.get("GIT_IMPORT_TIMEOUT", "20"))
 # apply too), and the seconds one socket operation may take (a whole file: twice that).
 IMPORT_URL_SCHEMES = env_list("IMPORT_URL_SCHEMES", ["https"])
 IMPORT_FETCH_TIMEOUT = int(os.environ.get("IMPORT_FETCH_TIMEOUT", "60"))
+# Releases that make themselves (releases/updates.py, docs/protocols/contentdb.md "Update detection").
+# Polling: a repository is checked at most every UPDATE_CHECK_INTERVAL_HOURS, by at most
+# UPDATE_CHECK_CONCURRENCY `git ls-remote` at once, one host at a time with UPDATE_CHECK_HOST_DELAY
+# seconds between its repositories; UPDATE_CHECK_MAX_FAILURES failures in a row pause it.
+UPDATE_CHECK_INTERVAL_HOURS = float(os.environ.get("UPDATE_CHECK_INTERVAL_HOURS", "6"))
+UPDATE_CHECK_CONCURRENCY = int(os.environ.get("UPDATE_CHECK_CONCURRENCY", "4"))
+UPDATE_CHECK_HOST_DELAY = float(os.environ.get("UPDATE_CHECK_HOST_DELAY", "2"))
+UPDATE_CHECK_MAX_FAILURES = int(os.environ.get("UPDATE_CHECK_MAX_FAILURES", "5"))
+# Webhooks: the key the per-package secrets are derived from (changing it invalidates every
+# webhook secret), the largest body read, and how long a delivery id is remembered against replays.
+WEBHOOK_SECRET_KEY = os.environ.get("WEBHOOK_SECRET_KEY") or SECRET_KEY
+WEBHOOK_MAX_BODY = int(os.environ.get("WEBHOOK_MAX_BODY", str(2 * 1024 * 1024)))
+WEBHOOK_DELIVERY_MEMORY_DAYS = int(os.environ.get("WEBHOOK_DELIVERY_MEMORY_DAYS", "30"))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -9,6 +9,8 @@ from registry.contentdb import (
     downloads,
     hypertext,
     thumbnails,
+    update_settings,
+    webhooks,
     writes_packages,
     writes_releases,
     writes_screenshots,
@@ -71,6 +73,19 @@ urlpatterns = [
         ),
     ),
     path(f"{PKG}reviews/", package_parts.PackageReviewListView.as_view()),
+    # update detection and webhooks (our extension: docs/protocols/contentdb.md "Webhooks")
+    path(f"{PKG}update-settings/", update_settings.UpdateSettingsView.as_view()),
+    path(f"{PKG}update-settings/webhook-secret/", update_settings.WebhookSecretView.as_view()),
+    path(
+        "api/webhooks/<str:forge>/modules/<str:author>/<str:name>/",
+        webhooks.module_webhook,
+        name="module-webhook",
+    ),
+    path(
+        "api/webhooks/<str:forge>/<str:author>/<str:name>/",
+        webhooks.package_webhook,
+        name="contentdb-webhook",
+    ),
     path(f"{PKG}hypertext/", hypertext.PackageHypertextView.as_view()),
     path("api/hypertext/", hypertext.HypertextConvertView.as_view()),
     path("api/dependencies/", packages.DependenciesView.as_view()),

@@ -105,6 +105,7 @@ def errors(error_schema: str, *statuses: int) -> dict[str, Schema]:
         403: "Forbidden",
         404: "Not found",
         405: "Method not allowed",
+        409: "Conflict (a webhook delivery id received before)",
         413: "Request body too large",
         429: "Too many requests (see Retry-After)",
         503: "Database or file store briefly unavailable; nothing was stored (see Retry-After)",

@@ -144,6 +144,48 @@ GIT_RELEASE = obj(
     name=STRING,
     title=STRING,
 )
+NULLABLE_STRING: Schema = {"type": "string", "nullable": True}
+UPDATE_SETTINGS = obj(
+    "trigger",
+    "action",
+    trigger={"type": "string", "enum": ["tag", "commit"]},
+    action={"type": "string", "enum": ["release", "notify"]},
+    branch=STRING,
+    tag_pattern=STRING,
+    title_from={"type": "string", "enum": ["tag", "date_commit"]},
+    poll=BOOLEAN,
+    paused=BOOLEAN,
+)
+UPDATE_SETTINGS_ANSWER = obj(
+    "success",
+    "update_settings",
+    "webhooks",
+    "deliveries",
+    success=BOOLEAN,
+    update_settings={"type": "object", "nullable": True},
+    webhooks=obj("github", "gitlab", "gitea", github=STRING, gitlab=STRING, gitea=STRING),
+    deliveries={"type": "array", "items": OBJECT},
+    webhook_secret=STRING,
+)
+WEBHOOK_ERRORS = (400, 403, 404, 405, 409, 413, 503)
+
+
+def webhook_op(summary: str, extra: list) -> Schema:
+    return {
+        "tags": [TAG],
+        "summary": summary,
+        "description": "Authenticated by the package's webhook secret (docs/protocols/contentdb.md "
+        "Webhooks): GitHub `X-Hub-Signature-256`, GitLab `X-Gitlab-Token`, Gitea/Forgejo "
+        "`X-Gitea-Signature`/`X-Forgejo-Signature`; a delivery id seen before is 409.",
+        "parameters": [path_param("forge"), *extra],
+        "security": [{}],
+        "requestBody": json_request(OBJECT),
+        "responses": {
+            "200": json_body(obj("success", "message", success=BOOLEAN, message=STRING)),
+            **errors(CONTENTDB_ERROR, *WEBHOOK_ERRORS),
+        },
+    }
+
 
 PATHS: dict[str, Schema] = {
     "/api/whoami/": {
@@ -298,6 +340,33 @@ PATHS: dict[str, Schema] = {
         "delete": package_op("Delete a screenshot", SUCCESS, [SCREENSHOT_ID], security=TOKEN),
     },
     f"{PKG}reviews/": {"get": package_op("Reviews of a package", ARRAY)},
+    f"{PKG}update-settings/": {
+        "get": package_op(
+            "Update detection settings, webhook URLs and recent deliveries (our extension)",
+            UPDATE_SETTINGS_ANSWER,
+            security=TOKEN,
+        ),
+        "put": package_op(
+            "Create or change the update detection settings",
+            UPDATE_SETTINGS_ANSWER,
+            security=TOKEN,
+            body=json_request(UPDATE_SETTINGS),
+        ),
+        "delete": package_op("Turn update detection off", UPDATE_SETTINGS_ANSWER, security=TOKEN),
+    },
+    f"{PKG}update-settings/webhook-secret/": {
+        "post": package_op(
+            "A new webhook secret, shown in this answer only",
+            UPDATE_SETTINGS_ANSWER,
+            security=TOKEN,
+        )
+    },
+    "/api/webhooks/{forge}/{author}/{name}/": {
+        "post": webhook_op("A forge's webhook delivery for a Luanti package", [AUTHOR, NAME])
+    },
+    "/api/webhooks/{forge}/modules/{author}/{name}/": {
+        "post": webhook_op("A forge's webhook delivery for a Lua module", [AUTHOR, NAME])
+    },
     "/api/dependencies/": {
         "get": op("Dependencies of many packages", ref("Page"), parameters=[*PACKAGE_QUERY, *PAGE])
     },

@@ -17,6 +17,7 @@ from registry.web.views import (
     reviews,
     screenshots,
     two_factor,
+    updates,
 )
 
 account_patterns = [
@@ -88,6 +89,11 @@ package_patterns = [
         name="module-edit",
     ),
     path(
+        "modules/<str:author>/<str:name>/updates",
+        updates.ModuleUpdateSettingsView.as_view(),
+        name="module-updates",
+    ),
+    path(
         "modules/<str:author>/<str:name>/report",
         reviews.ReportView.as_view(rock=True),
         name="module-report",
@@ -108,6 +114,11 @@ package_patterns = [
         "packages/<str:author>/<str:name>/edit/",
         packages.PackageEditView.as_view(),
         name="edit",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/updates/",
+        updates.UpdateSettingsView.as_view(),
+        name="updates",
     ),
     path(
         "packages/<str:author>/<str:name>/releases/new/",

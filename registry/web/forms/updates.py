@@ -1,0 +1,64 @@
+"""The form of a package's update detection page (releases/updates.py decides the rest)."""
+
+from django import forms
+
+from releases.models import TitleFrom, UpdateAction, UpdateSettings, UpdateTrigger
+from releases.updates import UpdateChanges
+
+
+class UpdateSettingsForm(forms.Form):
+    repo = forms.CharField(
+        label="Repository",
+        required=False,
+        max_length=255,
+        help_text="The module's git repository (https://...).",
+    )
+    trigger = forms.ChoiceField(label="When", choices=UpdateTrigger.choices)
+    action = forms.ChoiceField(label="Then", choices=UpdateAction.choices)
+    tag_pattern = forms.CharField(
+        label="Tag pattern",
+        required=False,
+        max_length=100,
+        help_text="Only tags matching this glob, e.g. <code>v*</code>. Empty: every tag.",
+    )
+    branch = forms.CharField(
+        label="Branch",
+        required=False,
+        max_length=200,
+        help_text="For new commits. Empty: the repository's default branch.",
+    )
+    title_from = forms.ChoiceField(label="Release title", choices=TitleFrom.choices)
+    poll = forms.BooleanField(label="Also check the repository periodically", required=False)
+    paused = forms.BooleanField(label="Paused", required=False)
+
+    def __init__(self, *args, rock: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not rock:
+            del self.fields["repo"]  # a Luanti package's repository is on its details page
+
+    @staticmethod
+    def initial_for(current: UpdateSettings | None, repo: str | None) -> dict:
+        if current is None:
+            return {"repo": repo or "", "trigger": "tag", "action": "release", "poll": True}
+        return {
+            "repo": repo or "",
+            "trigger": current.trigger,
+            "action": current.action,
+            "tag_pattern": current.tag_pattern,
+            "branch": current.branch,
+            "title_from": current.title_from,
+            "poll": current.poll,
+            "paused": current.paused,
+        }
+
+    def changes(self) -> UpdateChanges:
+        data = self.cleaned_data
+        return UpdateChanges(
+            trigger=data["trigger"],
+            action=data["action"],
+            branch=data.get("branch") or "",
+            tag_pattern=data.get("tag_pattern") or "",
+            title_from=data["title_from"],
+            poll=bool(data.get("poll")),
+            paused=bool(data.get("paused")),
+        )
