@@ -17,6 +17,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django_tasks import task
 
 from accounts.models import User
 from packages.errors import InvalidUnsubscribeLink
@@ -144,3 +145,9 @@ def send_digests() -> int:
                 _message(user=user, subject=subject, items=items).send()
                 sent += 1
     return sent
+
+
+@task()
+def send_digests_task() -> int:
+    """The task backend's way to run the daily digest (`manage.py send_digests` from cron)."""
+    return send_digests()

@@ -140,7 +140,7 @@ class ThreadCreateView(LoginRequiredMixin, PackagePageMixin, View):
 
 
 def _reply_of(request, thread_id: int, reply_id: int) -> ThreadReply:
-    thread, replies = _seen_thread(request, thread_id)
+    _thread, replies = _seen_thread(request, thread_id)
     for r in replies:
         if r.pk == reply_id:
             return r
@@ -283,7 +283,7 @@ class UnsubscribeView(View):
 
     def get(self, request, token: str):
         try:
-            user, kind = emails.read_unsubscribe_token(token)
+            _user, kind = emails.read_unsubscribe_token(token)
         except InvalidUnsubscribeLink as error:
             return render(request, self.template_name, {"error": error.message}, status=400)
         label = NotificationKind(kind).label

@@ -6,6 +6,25 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def review_threads(apps, schema_editor):
+    """Every review already written opens its public thread, as new ones do."""
+    Review = apps.get_model("packages", "Review")
+    Thread = apps.get_model("packages", "Thread")
+    Thread.objects.bulk_create(
+        Thread(
+            package_id=review.package_id,
+            kind="review",
+            review_id=review.pk,
+            author_id=review.author_id,
+            title=review.title,
+            private=False,
+            created_at=review.created_at,
+            last_reply_at=review.created_at,
+        )
+        for review in Review.objects.filter(thread__isnull=True).iterator()
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -114,4 +133,5 @@ class Migration(migrations.Migration):
             model_name='threadreply',
             index=models.Index(fields=['thread', 'created_at'], name='packages_th_thread__a98004_idx'),
         ),
+        migrations.RunPython(review_threads, migrations.RunPython.noop),
     ]
