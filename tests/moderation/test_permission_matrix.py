@@ -550,7 +550,9 @@ THREAD_GOLDEN = {
 }
 
 
-def thread_in(p: Package, *, private: bool, locked: bool = False, author_pk: int = THREAD_WRITER_PK):
+def thread_in(
+    p: Package, *, private: bool, locked: bool = False, author_pk: int = THREAD_WRITER_PK
+):
     return Thread(
         pk=70,
         package=p,
