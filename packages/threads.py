@@ -12,6 +12,7 @@
 """
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
@@ -90,14 +91,30 @@ def thread_page(thread_id: int) -> tuple[Thread, list[ThreadReply]]:
     return thread, replies
 
 
+def may_see(viewer: User | AnonymousUser | None, thread: Thread) -> bool:
+    """SEE_THREAD, and for a review's thread the review's own visibility: one that waits for a
+    moderator is its writer's and the moderators' until approved."""
+    if not can(viewer, Action.SEE_THREAD, thread):
+        return False
+    review = thread.review if thread.review_id else None
+    if review is None or review.approved:
+        return True
+    return isinstance(viewer, User) and (
+        review.author_id == viewer.pk or can(viewer, Action.APPROVE_REVIEW, review)
+    )
+
+
 def approval_thread_of(package: Package) -> Thread | None:
     return Thread.objects.filter(package=package, kind=ThreadKind.APPROVAL).first()
 
 
 def visible_threads(*, package: Package, viewer: User | None) -> list[Thread]:
-    """The package's threads the viewer may see, newest activity first (at most 50)."""
+    """The package's threads the viewer may see, newest activity first (at most 50); review
+    threads are reached from their review."""
     threads = list(
-        Thread.objects.filter(package=package).select_related("author", "package__author")[:50]
+        Thread.objects.filter(package=package)
+        .exclude(kind=ThreadKind.REVIEW)
+        .select_related("author", "package__author")[:50]
     )
     for t in threads:
         t.package = package

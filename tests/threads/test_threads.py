@@ -210,3 +210,24 @@ def test_a_deleted_package_hides_its_threads(private_thread, approved_package, a
     assert approved_package.state == PackageState.DELETED
     assert client_for(author).get(thread_url(private_thread)).status_code == 404
     assert client_for(moderator).get(thread_url(private_thread)).status_code == 200
+
+
+def test_the_thread_of_a_review_waiting_for_approval_is_its_writers_and_moderators(
+    client, approved_package, moderator, db
+):
+    from packages.reviews import write_review
+
+    newbie = UserFactory(username="newbie", rank=Rank.NEW_MEMBER)
+    review = write_review(
+        by=newbie,
+        package=approved_package,
+        rating=5,
+        title="Buy cheap",
+        comment="Visit https://spam.example now",
+    )
+    assert not review.approved
+    thread = Thread.objects.get(review=review)
+    assert client.get(thread_url(thread)).status_code == 404
+    assert client.get(f"/api/threads/{thread.pk}/").status_code == 404
+    assert client_for(newbie).get(thread_url(thread)).status_code == 200
+    assert client_for(moderator).get(thread_url(thread)).status_code == 200

@@ -3,6 +3,7 @@ to a caller whose token's account may see them; otherwise 404, as for a missing 
 
 from rest_framework.response import Response
 
+from packages import threads
 from packages.models import Thread
 from packages.permissions import Action, can
 from packages.threads import thread_page
@@ -18,7 +19,7 @@ class ThreadView(ContentDBView):
             thread, replies = thread_page(thread_id)
         except Thread.DoesNotExist:
             raise ContentDBError(THREAD_NOT_FOUND, 404) from None
-        if not can(request.user, Action.SEE_THREAD, thread):
+        if not threads.may_see(request.user, thread):
             raise ContentDBError(THREAD_NOT_FOUND, 404)
         moderator = can(request.user, Action.HIDE_REPLY, None)
         shown = [r for r in replies if not r.hidden or moderator]

@@ -33,7 +33,7 @@ def _seen_thread(request, thread_id: int) -> tuple[Thread, list[ThreadReply]]:
         thread, replies = threads.thread_page(thread_id)
     except Thread.DoesNotExist:
         raise Http404("No such thread") from None
-    if not can(request.user, Action.SEE_THREAD, thread):
+    if not threads.may_see(request.user, thread):
         raise Http404("No such thread")
     return thread, replies
 
