@@ -138,6 +138,7 @@ def grouped(notifications: Iterable[Notification]) -> list[tuple[str, list[Notif
     """The list's groups: one per thread, else per package, in order of their newest entry."""
     groups: dict[tuple[str, int | None], tuple[str, list[Notification]]] = {}
     for n in notifications:
+        key: tuple[str, int | None]
         if n.thread_id is not None and n.thread is not None:
             key, label = ("thread", n.thread_id), n.thread.title
         elif n.package_id is not None and n.package is not None:
