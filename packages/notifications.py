@@ -141,6 +141,8 @@ def grouped(notifications: Iterable[Notification]) -> list[tuple[str, list[Notif
         key: tuple[str, int | None]
         if n.thread_id is not None and n.thread is not None:
             key, label = ("thread", n.thread_id), n.thread.title
+            if n.package is not None and not n.thread.is_approval:
+                label = f"{n.package.title}: {label}"
         elif n.package_id is not None and n.package is not None:
             key, label = ("package", n.package_id), n.package.title
         else:
