@@ -11,6 +11,8 @@ made when the notification is created, packages/notifications.py).
 transaction: run twice, the second run finds nothing to send.
 """
 
+import logging
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -28,6 +30,8 @@ from packages.models import (
     Notification,
     NotificationKind,
 )
+
+logger = logging.getLogger(__name__)
 
 SALT = "packages.unsubscribe"
 LINK_BROKEN = "This unsubscribe link is broken. Change your email settings after logging in."
@@ -108,14 +112,23 @@ def _message(*, user: User, subject: str, items: list[Notification]) -> EmailMul
 
 
 def send_notification_emails(notifications: list[Notification]) -> None:
-    """Mail each notification at once, over one connection."""
+    """Mail each notification at once, over one connection (after the commit that made them).
+
+    A mail server that fails does not fail the request that caused the notifications: they wait
+    for the next digest instead, and the failure is logged."""
+    mailed = [n for n in notifications if n.user.has_verified_email]
     messages = [
-        _message(user=n.user, subject=f"[Lua Registry] {n.title}", items=[n])
-        for n in notifications
-        if n.user.has_verified_email
+        _message(user=n.user, subject=f"[Lua Registry] {n.title}", items=[n]) for n in mailed
     ]
-    if messages:
+    if not messages:
+        return
+    try:
         get_connection().send_messages(messages)
+    except Exception:
+        logger.exception("Mailing %d notifications failed; they wait for the digest", len(mailed))
+        Notification.objects.filter(pk__in=[n.pk for n in mailed]).update(
+            email_state=EmailState.DIGEST
+        )
 
 
 def send_digests() -> int:

@@ -217,7 +217,10 @@ def notify_new_release(*, package: Package, release_title: str, by: User | None)
         return
     watchers = User.objects.filter(package_watches__package=package)
     title = f"{package.title}: new release {release_title}"
-    url = f"/packages/{package.author.username}/{package.name}/"
+    if package.is_rock:
+        url = f"/modules/{package.author.username}/{package.name}"
+    else:
+        url = f"/packages/{package.author.username}/{package.name}/"
     notify(
         (Draft(u, NotificationKind.NEW_RELEASE, title, url, package) for u in watchers), actor=by
     )

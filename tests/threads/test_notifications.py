@@ -200,3 +200,29 @@ def test_watching_a_package_from_its_page(approved_package, author, db):
     assert b"Stop watching releases" in page.content
     c.post(url, {"watch": "0"})
     assert not PackageWatch.objects.filter(user=fan).exists()
+
+
+def test_one_click_unsubscribe_needs_no_csrf_token_nor_login(db):
+    from django.test import Client
+
+    from packages.emails import unsubscribe_url
+
+    reader = UserFactory(username="oneclick")
+    url = unsubscribe_url(user=reader, kind=NotificationKind.NEW_RELEASE)
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    response = Client(enforce_csrf_checks=True).post(f"/{path}", {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert EmailPreference.objects.get(user=reader).frequency == EmailFrequency.NEVER
+
+
+def test_a_failing_mail_server_leaves_the_notifications_for_the_digest(
+    approved_package, author, db, settings, run_on_commit
+):
+    settings.EMAIL_BACKEND = "tests.threads.failing_backend.EmailBackend"
+    reader = UserFactory(username="unlucky")
+    with run_on_commit():
+        notify([Draft(reader, NotificationKind.NEW_RELEASE, "x", "/x/")], actor=author)
+    assert Notification.objects.get(user=reader).email_state == EmailState.DIGEST
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_digests", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert [m.to for m in mail.outbox] == [[reader.email]]

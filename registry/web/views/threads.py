@@ -12,7 +12,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 
 from packages import emails, notifications, threads
 from packages.errors import InvalidThreadPost, InvalidUnsubscribeLink, NotAllowed, TooManyPosts
@@ -275,6 +277,7 @@ class EmailSettingsView(LoginRequiredMixin, View):
         return redirect("accounts:notification-settings")
 
 
+@method_decorator(csrf_exempt, name="dispatch")  # the signed token is the proof (one-click POST)
 class UnsubscribeView(View):
     """The link of every mail: GET shows a button (a mail scanner changes nothing), POST stops that
     kind of mail. No login: the signed token is the proof."""
