@@ -158,3 +158,32 @@ def test_a_broken_unsubscribe_link_is_refused(client, db):
     response = client.post(reverse("web:unsubscribe", args=["not-a-token"]))
     assert response.status_code == 400
     assert b"broken" in response.content
+
+
+def test_the_queue_lists_an_answered_approval_thread_first_and_the_admin_links_it(
+    author, mod_admin, run_on_commit
+):
+    from django.utils import timezone
+
+    from packages import threads
+    from releases.submission import submit_for_review
+    from tests.factories import PackageFactory, ReleaseFactory
+
+    older, newer = (
+        PackageFactory(author=author, name=name, state=PackageState.WIP, approved_at=None)
+        for name in ("older", "newer")
+    )
+    for package in (older, newer):
+        ReleaseFactory(package=package)
+        submit_for_review(by=author, package=package)
+    older.__class__.objects.filter(pk=older.pk).update(submitted_at=timezone.now().replace(year=2020))
+    thread = threads.approval_thread_of(newer)
+    threads.reply(by=author, thread=thread, body="Anything missing?")
+    queue = mod_admin.get(QUEUE).content.decode()
+    rows = re.findall(r'class="queue-package" data-key="([^"]+)"', queue)
+    assert rows == ["author/newer", "author/older"]  # the answered one first, then the oldest
+    assert "(author replied)" in queue
+    change = mod_admin.get(reverse("admin:packages_package_change", args=[newer.pk])).content
+    assert f'href="/threads/{thread.pk}/"'.encode() in change
+    review = mod_admin.get(reverse("admin:packages_package_review", args=[newer.pk])).content
+    assert f'href="/threads/{thread.pk}/"'.encode() in review

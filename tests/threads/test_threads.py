@@ -231,3 +231,32 @@ def test_the_thread_of_a_review_waiting_for_approval_is_its_writers_and_moderato
     assert client.get(f"/api/threads/{thread.pk}/").status_code == 404
     assert client_for(newbie).get(thread_url(thread)).status_code == 200
     assert client_for(moderator).get(thread_url(thread)).status_code == 200
+
+
+def test_every_state_change_is_posted_in_the_approval_thread(author, moderator, wip_package):
+    from packages import workflow
+    from releases.submission import submit_for_review
+
+    submit_for_review(by=author, package=wip_package)
+    workflow.withdraw_from_review(by=author, package=wip_package)
+    submit_for_review(by=author, package=wip_package)
+    workflow.request_changes(by=moderator, package=wip_package, comment="Needs a license.")
+    submit_for_review(by=author, package=wip_package)
+    workflow.approve(by=moderator, package=wip_package)
+    workflow.delete_package(by=moderator, package=wip_package, reason="Takedown request")
+    workflow.restore_package(by=moderator, package=wip_package)
+    thread = threads.approval_thread_of(wip_package)
+    posts = list(thread.replies.order_by("created_at", "id"))
+    assert all(p.is_system for p in posts)
+    assert [p.body.split("\n")[0] for p in posts] == [
+        "Submitted for review.",
+        "Withdrawn from review (work in progress).",
+        "Submitted for review.",
+        "Changes requested:",
+        "Submitted for review.",
+        "Approved.",
+        "Deleted.",
+        "Restored.",
+    ]
+    assert "Needs a license." in posts[3].body and "Takedown request" in posts[6].body
+    assert [p.author_id for p in posts][-3:] == [moderator.pk] * 3
