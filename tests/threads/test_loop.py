@@ -176,7 +176,9 @@ def test_the_queue_lists_an_answered_approval_thread_first_and_the_admin_links_i
     for package in (older, newer):
         ReleaseFactory(package=package)
         submit_for_review(by=author, package=package)
-    older.__class__.objects.filter(pk=older.pk).update(submitted_at=timezone.now().replace(year=2020))
+    older.__class__.objects.filter(pk=older.pk).update(
+        submitted_at=timezone.now().replace(year=2020)
+    )
     thread = threads.approval_thread_of(newer)
     threads.reply(by=author, thread=thread, body="Anything missing?")
     queue = mod_admin.get(QUEUE).content.decode()
