@@ -40,6 +40,8 @@ def _post_failure(release_id: int) -> None:
     page: it may name a private repository, which approvers (who read the thread) may not see."""
     with transaction.atomic():
         release = Release.objects.select_related("package__author").get(pk=release_id)
+        if release.task_state != TaskState.FAILED:
+            return  # it finished meanwhile
         post_state_change(
             package=release.package,
             by=None,
@@ -108,6 +110,16 @@ def fail_stuck_imports(*, now: datetime | None = None) -> int:
     started_before = (now or timezone.now()) - timedelta(seconds=import_timeout()) - STUCK_GRACE
     # no start time: RUNNING since before starts were recorded (the rows the old bug left behind)
     started_long_ago = Q(task_started_at__lt=started_before) | Q(task_started_at__isnull=True)
-    return Release.objects.filter(started_long_ago, task_state=TaskState.RUNNING).update(
+    stuck = list(
+        Release.objects.filter(started_long_ago, task_state=TaskState.RUNNING).values_list(
+            "pk", flat=True
+        )
+    )
+    if not stuck:
+        return 0
+    failed = Release.objects.filter(pk__in=stuck, task_state=TaskState.RUNNING).update(
         task_state=TaskState.FAILED, task_error=STUCK, approved=False
     )
+    for release_id in stuck:
+        _post_failure(release_id)
+    return failed

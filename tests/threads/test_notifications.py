@@ -226,3 +226,28 @@ def test_a_failing_mail_server_leaves_the_notifications_for_the_digest(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("send_digests", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert [m.to for m in mail.outbox] == [[reader.email]]
+
+
+def test_an_import_a_dead_worker_left_running_is_posted_when_failed(
+    approved_package, author, run_on_commit
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from releases.tasks import fail_stuck_imports
+
+    stuck = ReleaseFactory(
+        package=approved_package,
+        task_state=TaskState.RUNNING,
+        approved=False,
+        task_started_at=timezone.now() - timedelta(hours=2),
+    )
+    with run_on_commit():
+        assert fail_stuck_imports() == 1
+    stuck.refresh_from_db()
+    assert stuck.task_state == TaskState.FAILED
+    post = threads.approval_thread_of(approved_package).replies.get()
+    assert "failed to import" in post.body
+    assert Notification.objects.filter(user=author, kind=NotificationKind.RELEASE_FAILED).exists()
+    assert fail_stuck_imports() == 0
