@@ -115,3 +115,22 @@ class InvalidRockDetails(PackagesError):
 
 class RockEditDenied(PackagesError):
     """The user may not edit this module's details (not its owner, a maintainer or an editor)."""
+
+
+# Threads and notifications
+
+
+class InvalidThreadPost(PackagesError):
+    """A thread's title or a reply's text is missing or out of range."""
+
+
+class TooManyPosts(PackagesError):
+    """Too many threads or replies by one account in a short time; `retry_after` in seconds."""
+
+    def __init__(self, *args: object, retry_after: int) -> None:
+        super().__init__(*args)
+        self.retry_after = retry_after
+
+
+class InvalidUnsubscribeLink(PackagesError):
+    """An unsubscribe link that is broken or names nobody."""

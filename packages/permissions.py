@@ -25,7 +25,7 @@ from django.db.models import Q
 
 from accounts.models import Rank, User
 from accounts.verification import EMAIL_NOT_VERIFIED
-from packages.models import Package, PackageState, Review
+from packages.models import Package, PackageState, Review, Thread, ThreadReply
 
 
 class Action(StrEnum):
@@ -62,6 +62,15 @@ class Action(StrEnum):
     SUSPEND_USER = "suspend_user"
     CHANGE_RANK = "change_rank"
     VIEW_AUDIT_LOG = "view_audit_log"
+    # threads (ContentDB's names); HIDE_REPLY is ours
+    SEE_THREAD = "see_thread"
+    CREATE_THREAD = "create_thread"
+    COMMENT_THREAD = "comment_thread"
+    LOCK_THREAD = "lock_thread"
+    DELETE_THREAD = "delete_thread"
+    DELETE_REPLY = "delete_reply"
+    EDIT_REPLY = "edit_reply"
+    HIDE_REPLY = "hide_reply"
 
 
 @dataclass(frozen=True)
@@ -132,15 +141,44 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.SUSPEND_USER: Rule(anyone_from=Rank.MODERATOR, others_only=True),
     Action.CHANGE_RANK: Rule(anyone_from=Rank.MODERATOR, others_only=True),
     Action.VIEW_AUDIT_LOG: Rule(anyone_from=Rank.MODERATOR, own=True, own_from=Rank.BANNED),
+    # Threads: these rows answer without a thread; on a thread or a reply `_thread_allowed` adds
+    # ContentDB's rules (Thread.check_perm, ThreadReply.check_perm in app/models/threads.py).
+    # A private thread: its author, the package's people, approvers and above.
+    Action.SEE_THREAD: Rule(anyone_from=Rank.APPROVER, own=True, own_from=Rank.BANNED),
+    Action.CREATE_THREAD: Rule(anyone_from=Rank.NEW_MEMBER),
+    # ContentDB: whoever sees the thread, while it is unlocked; moderators always.
+    Action.COMMENT_THREAD: Rule(anyone_from=Rank.NEW_MEMBER),
+    Action.LOCK_THREAD: Rule(anyone_from=Rank.MODERATOR),
+    # ContentDB also lets maintainers delete threads the system user opened; here the approval
+    # thread is the package's record and stays.
+    Action.DELETE_THREAD: Rule(anyone_from=Rank.MODERATOR),
+    # ContentDB lets only moderators delete replies; here their writers may too (issue #21).
+    Action.DELETE_REPLY: Rule(anyone_from=Rank.MODERATOR, own=True),
+    Action.EDIT_REPLY: Rule(anyone_from=Rank.MODERATOR, own=True),
+    Action.HIDE_REPLY: Rule(anyone_from=Rank.MODERATOR),
 }
 
+THREAD_ACTIONS = frozenset(
+    {
+        Action.SEE_THREAD,
+        Action.CREATE_THREAD,
+        Action.COMMENT_THREAD,
+        Action.LOCK_THREAD,
+        Action.DELETE_THREAD,
+        Action.DELETE_REPLY,
+        Action.EDIT_REPLY,
+        Action.HIDE_REPLY,
+    }
+)
+REPLY_ACTIONS = frozenset({Action.DELETE_REPLY, Action.EDIT_REPLY, Action.HIDE_REPLY})
+
 READ_ONLY_ACTIONS = frozenset(
-    {Action.VIEW_PACKAGE, Action.VIEW_AUDIT_LOG, Action.SEE_IMPORT_ERRORS}
+    {Action.VIEW_PACKAGE, Action.VIEW_AUDIT_LOG, Action.SEE_IMPORT_ERRORS, Action.SEE_THREAD}
 )
 # What puts content in front of other people: a throwaway account must verify an email address first.
 PUBLISH_ACTIONS = frozenset({Action.CREATE_PACKAGE, Action.MAKE_RELEASE, Action.ADD_SCREENSHOTS})
 
-Target = Package | User | Review | object | None
+Target = Package | User | Review | Thread | ThreadReply | object | None
 # Whoever asks: an account, the anonymous user of a request, or nobody (None: the public).
 Viewer = User | AnonymousUser | None
 
@@ -169,6 +207,8 @@ def can(user: Viewer, action: Action, obj: Target = None) -> bool:
     """Whether `user` may do `action` on `obj` (a package, release, screenshot, review or user)."""
     if action in PUBLISH_ACTIONS and not _may_publish(user):
         return False
+    if action in THREAD_ACTIONS:
+        return _thread_allowed(user, action, obj)
     return _allowed(user, action, obj)
 
 
@@ -223,6 +263,47 @@ def _allowed(viewer: Viewer, action: Action, obj: Target) -> bool:
     if rule.own_from_unapproved is not None and package is not None and not package.is_approved:
         own_from = rule.own_from_unapproved
     return rank >= own_from and _is_own(user, obj, rule=rule)
+
+
+def _thread_allowed(viewer: Viewer, action: Action, obj: Target) -> bool:
+    """Thread actions: on a package (CREATE_THREAD), a thread or a reply; else the rank's row."""
+    if action == Action.CREATE_THREAD and isinstance(obj, Package):
+        return _allowed(viewer, Action.VIEW_PACKAGE, obj) and _allowed(viewer, action, obj)
+    reply = obj if isinstance(obj, ThreadReply) else None
+    thread = reply.thread if reply is not None else obj
+    if not isinstance(thread, Thread) or (action in REPLY_ACTIONS and reply is None):
+        return _allowed(viewer, action, None if isinstance(obj, Thread | ThreadReply) else obj)
+    package = thread.package
+    if not _allowed(viewer, Action.VIEW_PACKAGE, package):
+        return False  # a package one may not see hides its threads
+    user = _account(viewer)
+    sees = not thread.private or (
+        user is not None
+        and (
+            _rank(user) >= Rank.APPROVER
+            or thread.author_id == user.pk
+            or is_own_package(user, package)
+        )
+    )
+    if action == Action.SEE_THREAD or not sees:
+        return sees
+    if user is None or user.is_suspended:
+        return False
+    rank = _rank(user)
+    moderator = rank >= Rank.MODERATOR
+    if action == Action.COMMENT_THREAD:
+        return rank >= Rank.NEW_MEMBER and (not thread.locked or moderator)
+    if action in {Action.LOCK_THREAD, Action.DELETE_THREAD}:
+        return moderator
+    assert reply is not None
+    if reply.is_system:
+        return False  # the site's record of a state change is nobody's to change
+    if action == Action.HIDE_REPLY:
+        return moderator
+    own = reply.author_id == user.pk and rank >= Rank.NEW_MEMBER and not thread.locked
+    if action == Action.DELETE_REPLY and reply.opening:
+        return False  # the opening post goes with its thread (DELETE_THREAD)
+    return moderator or own
 
 
 def sees_deleted_packages(user: Viewer) -> bool:

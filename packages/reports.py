@@ -9,6 +9,7 @@ from accounts.audit import record
 from accounts.models import AuditSeverity, User
 from packages.errors import InvalidReport, NotAllowed
 from packages.models import Package, Report, ReportReason
+from packages.notifications import notify_new_report
 from packages.permissions import Action, can
 
 TEXT_LENGTH = 2000
@@ -30,7 +31,9 @@ def report_package(*, package: Package, by: User | None, reason: str, text: str)
     if len(text) > TEXT_LENGTH:
         raise InvalidReport(f"The report is longer than {TEXT_LENGTH} characters.", field="text")
     reporter = by if by is not None and by.is_authenticated else None
-    return Report.objects.create(package=package, reporter=reporter, reason=reason, text=text)
+    report = Report.objects.create(package=package, reporter=reporter, reason=reason, text=text)
+    notify_new_report(package=package, by=reporter, reason=report.get_reason_display())
+    return report
 
 
 @transaction.atomic

@@ -17,9 +17,10 @@ from django.db import IntegrityError, transaction
 from accounts.audit import record
 from accounts.models import AuditSeverity, Rank, User
 from packages.errors import InvalidReview, NotAllowed, ReviewExists
-from packages.models import Package, PackageState, Review
+from packages.models import Package, PackageState, Review, Thread
 from packages.permissions import Action, can, is_own_package
 from packages.scoring import recalculate_score
+from packages.threads import notify_new_review, open_review_thread
 
 TITLE_LENGTH = (3, 100)
 COMMENT_LENGTH = (10, 2000)
@@ -53,6 +54,7 @@ def write_review(
     except IntegrityError:
         raise ReviewExists(ONE_REVIEW) from None
     recalculate_score(package=package)
+    open_review_thread(review=review)
     return review
 
 
@@ -67,6 +69,7 @@ def edit_review(*, by: User, review: Review, rating: int | str, title: str, comm
         setattr(review, field, value)
     review.approved = approved
     review.save(update_fields=[*values, "approved", "updated_at"])
+    Thread.objects.filter(review=review).update(title=review.title)
     recalculate_score(package=review.package)
     return review
 
@@ -119,6 +122,9 @@ def approve_review(*, by: User, review: Review) -> Review:
             diff={"approved": (False, True)},
         )
         recalculate_score(package=review.package)
+        thread = Thread.objects.filter(review=review).first()
+        if thread is not None:
+            notify_new_review(review=review, thread=thread)
     return review
 
 

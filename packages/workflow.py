@@ -22,6 +22,7 @@ from packages.history import change_severity
 from packages.invalidation import invalidate_luanti_lists, invalidate_rock_manifests
 from packages.models import Package, PackageState, Screenshot
 from packages.permissions import Action, can, is_own_package
+from packages.threads import Event, post_state_change
 
 COMMENT_LENGTH = 2000
 REASON_LENGTH = 500
@@ -56,6 +57,7 @@ def submit_for_review(
     package.submitted_at = timezone.now()
     package.save(update_fields=["state", "submitted_at", "updated_at"])
     _audit(by, package, "package.submit", f"Marked {package.title} as ready for review", old)
+    post_state_change(package=package, by=by, event=Event.SUBMITTED)
     return package
 
 
@@ -75,6 +77,7 @@ def withdraw_from_review(*, by: User, package: Package) -> Package:
         f"Marked {package.title} as work in progress",
         PackageState.READY_FOR_REVIEW,
     )
+    post_state_change(package=package, by=by, event=Event.WITHDRAWN)
     return package
 
 
@@ -128,6 +131,7 @@ def request_changes(*, by: User, package: Package, comment: str) -> Package:
         description=comment,
         severity=AuditSeverity.MODERATION if old == PackageState.APPROVED else None,
     )
+    post_state_change(package=package, by=by, event=Event.CHANGES_REQUESTED, text=comment)
     return package
 
 
@@ -153,6 +157,7 @@ def delete_package(*, by: User, package: Package, reason: str = "") -> Package:
         old,
         severity=AuditSeverity.MODERATION,
     )
+    post_state_change(package=package, by=by, event=Event.DELETED, text=reason)
     return package
 
 
@@ -179,6 +184,7 @@ def restore_package(*, by: User, package: Package) -> Package:
         PackageState.DELETED,
         severity=AuditSeverity.MODERATION,
     )
+    post_state_change(package=package, by=by, event=Event.RESTORED)
     return package
 
 
@@ -192,6 +198,8 @@ def _mark_approved(*, package: Package, by: User | None) -> Package:
     Screenshot.objects.filter(package=package, approved=False).update(approved=True)
     _invalidate_public(package)
     _audit(by, package, "package.approve", f"Approved {package.title}", old)
+    if old != PackageState.APPROVED:
+        post_state_change(package=package, by=by, event=Event.APPROVED)
     return package
 
 

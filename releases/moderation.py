@@ -8,6 +8,7 @@ from accounts.audit import record
 from accounts.models import User
 from packages.history import change_severity
 from packages.invalidation import invalidate_luanti_lists, invalidate_rock_manifests
+from packages.notifications import notify_new_release
 from packages.permissions import Action, can
 from releases.errors import ReleasePermissionDenied
 from releases.models import Release
@@ -39,4 +40,5 @@ def approve_release(*, by: User, release: Release) -> Release:
         target=f"{package.key} {release.name}",
         diff={"approved": (False, True)},
     )
+    notify_new_release(package=package, release_title=release.title or release.name, by=by)
     return release

@@ -9,12 +9,14 @@ outright (SIGKILL, power loss) cannot write anything; `fail_stuck_imports` fails
 
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
 from accounts.models import User
 from media_tools.storage import files_removed_on_error
+from packages.threads import Event, post_state_change
 from releases.errors import ReleasesError
 from releases.git_imports import INTERRUPTED, STUCK, clone_and_archive, import_timeout
 from releases.models import Release, TaskState
@@ -26,9 +28,27 @@ GIT_ZIP_LIMIT = 100 * MiB  # ContentDB's limit for a git archive
 
 def _fail(release_id: int, reason: str) -> None:
     # only a release still RUNNING: one that finished storing stays DONE
-    Release.objects.filter(pk=release_id, task_state=TaskState.RUNNING).update(
+    failed = Release.objects.filter(pk=release_id, task_state=TaskState.RUNNING).update(
         task_state=TaskState.FAILED, task_error=reason[:2000], approved=False
     )
+    if failed:
+        _post_failure(release_id)
+
+
+def _post_failure(release_id: int) -> None:
+    """Tell the package's people in its approval thread. The reason stays on the release's task
+    page: it may name a private repository, which approvers (who read the thread) may not see."""
+    with transaction.atomic():
+        release = Release.objects.select_related("package__author").get(pk=release_id)
+        if release.task_state != TaskState.FAILED:
+            return  # it finished meanwhile
+        post_state_change(
+            package=release.package,
+            by=None,
+            event=Event.RELEASE_FAILED,
+            text=f"Release {release.title or release.name}: the reason is shown to the "
+            "package's people and moderators with the release.",
+        )
 
 
 @task()
@@ -90,6 +110,16 @@ def fail_stuck_imports(*, now: datetime | None = None) -> int:
     started_before = (now or timezone.now()) - timedelta(seconds=import_timeout()) - STUCK_GRACE
     # no start time: RUNNING since before starts were recorded (the rows the old bug left behind)
     started_long_ago = Q(task_started_at__lt=started_before) | Q(task_started_at__isnull=True)
-    return Release.objects.filter(started_long_ago, task_state=TaskState.RUNNING).update(
+    stuck = list(
+        Release.objects.filter(started_long_ago, task_state=TaskState.RUNNING).values_list(
+            "pk", flat=True
+        )
+    )
+    if not stuck:
+        return 0
+    failed = Release.objects.filter(pk__in=stuck, task_state=TaskState.RUNNING).update(
         task_state=TaskState.FAILED, task_error=STUCK, approved=False
     )
+    for release_id in stuck:
+        _post_failure(release_id)
+    return failed

@@ -25,6 +25,7 @@ from packages.aliases import check_key_free
 from packages.errors import PackageNameReserved
 from packages.invalidation import invalidate_rock_manifests
 from packages.models import Package, PackageState, PackageType
+from packages.notifications import notify_new_release
 from packages.ownership import claim_root_manifest_name
 from packages.permissions import Action, can, refusal_message
 from releases.errors import InvalidRock, NotOwner, ReleaseExists, UploadNotAllowed
@@ -217,6 +218,8 @@ def _store_rockspec(*, by: User, spec: Rockspec, content: bytes, replace: bool) 
         package.save()
     if manifests_change:
         invalidate_rock_manifests(author_id=package.author_id)
+    if is_new_release and not is_new_package:  # a rock is public at once: its watchers hear of it
+        notify_new_release(package=package, release_title=spec.version, by=by)
     return RockspecUpload(
         package=package,
         release=release,

@@ -26,6 +26,7 @@ from media_tools.limits import count_upload
 from media_tools.storage import files_removed_on_error
 from packages.invalidation import invalidate_luanti_lists
 from packages.models import LUANTI_TYPES, LuantiVersion, MetaPackage, Package, PackageDependency
+from packages.notifications import notify_new_release
 from packages.permissions import Action, can, refusal_message
 from releases.errors import (
     GitImportFailed,
@@ -234,6 +235,8 @@ def store_release(
     )
     _update_package_metadata(package=package, info=info)
     invalidate_luanti_lists()
+    if release.approved:
+        notify_new_release(package=package, release_title=release.title or release.name, by=by)
     return release
 
 

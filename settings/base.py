@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "registry.web.context_processors.site",
+                "registry.web.context_processors.notifications",
             ],
         },
     },
@@ -240,6 +241,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 RATELIMIT_FAILED_AUTHS = (int(os.environ.get("RATELIMIT_FAILED_AUTHS", "20")), 300)
 RATELIMIT_UPLOADS = (int(os.environ.get("RATELIMIT_UPLOADS", "60")), 3600)
 RATELIMIT_HYPERTEXT = (int(os.environ.get("RATELIMIT_HYPERTEXT", "10")), 60)
+RATELIMIT_THREAD_POSTS = (int(os.environ.get("RATELIMIT_THREAD_POSTS", "20")), 600)
 # Behind a proxy, the header carrying the client address (e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
 CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 

@@ -2,6 +2,14 @@
 
 from packages.models.collections import Collection, CollectionItem
 from packages.models.dependencies import GameSupport, PackageDependency
+from packages.models.notifications import (
+    EmailFrequency,
+    EmailPreference,
+    EmailState,
+    Notification,
+    NotificationKind,
+    PackageWatch,
+)
 from packages.models.package import (
     LUANTI_TYPES,
     MAX_LABELS,
@@ -23,6 +31,7 @@ from packages.models.reference import (
 from packages.models.reviews import Report, ReportReason, Review
 from packages.models.screenshots import Screenshot
 from packages.models.stats import PackageDailyStats
+from packages.models.threads import Thread, ThreadKind, ThreadReply
 
 __all__ = [
     "LUANTI_TYPES",
@@ -32,20 +41,29 @@ __all__ = [
     "CollectionItem",
     "ContentWarning",
     "DevState",
+    "EmailFrequency",
+    "EmailPreference",
+    "EmailState",
     "GameSupport",
     "Language",
     "License",
     "LuantiVersion",
     "MetaPackage",
+    "Notification",
+    "NotificationKind",
     "Package",
     "PackageAlias",
     "PackageDailyStats",
     "PackageDependency",
     "PackageState",
     "PackageType",
+    "PackageWatch",
     "Report",
     "ReportReason",
     "Review",
     "Screenshot",
     "Tag",
+    "Thread",
+    "ThreadKind",
+    "ThreadReply",
 ]

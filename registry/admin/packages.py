@@ -26,6 +26,7 @@ from packages.models import (
     Tag,
 )
 from packages.screenshots import approve_screenshot
+from packages.threads import approval_thread_of
 from registry.admin.actions import (
     RankAccessMixin,
     ReadOnlyInline,
@@ -61,7 +62,7 @@ class PackageAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
     list_display = ["name", "title", "author", "type", "state", "downloads", "score", "created_at"]
     list_filter = ["type", ("state", StateListFilter), "dev_state", "in_root_manifest", "license"]
     search_fields = ["name", "title", "author__username", "short_description"]
-    readonly_fields = ["edit_page"]
+    readonly_fields = ["edit_page", "approval_thread"]
     date_hierarchy = "created_at"
     inlines = [PackageDependencyInline, GameSupportInline, PackageAliasInline]
     list_select_related = ["author"]
@@ -84,6 +85,20 @@ class PackageAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
         else:
             url = reverse("packages:edit", args=[obj.author.username, obj.name])
         return format_html('<a href="{}">Edit on the site</a>', url)
+
+    @admin.display(description="Approval thread")
+    def approval_thread(self, obj: Package) -> str:
+        """The private thread where every state change is posted and the author answers."""
+        thread = approval_thread_of(obj)
+        if thread is None:
+            return "None yet (opened when the package is first submitted)"
+        waiting = " (the author's reply waits for an answer)" if thread.awaiting_moderator else ""
+        return format_html(
+            '<a href="{}">{}</a>{}',
+            reverse("web:thread", args=[thread.pk]),
+            thread.title,
+            waiting,
+        )
 
     def get_actions(self, request):
         return without_bulk_delete(super().get_actions(request))

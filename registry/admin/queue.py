@@ -7,7 +7,8 @@ forms, so the queue runs the same services as every other admin action.
 
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString, mark_safe
@@ -15,10 +16,11 @@ from django.utils.safestring import SafeString, mark_safe
 from media_tools.markdown import render_markdown
 from packages.errors import NoSuchPackage
 from packages.history import package_audit_log
-from packages.models import Package, PackageState, Report, Screenshot
+from packages.models import Package, PackageState, Report, Screenshot, Thread, ThreadKind
 from packages.permissions import Action, can
 from packages.reports import open_reports
 from packages.selectors import package_for_action
+from packages.threads import approval_thread_of
 from releases.models import Release
 
 SHOWN = 100  # rows per section: a page that stays fast however long the queue grows
@@ -27,10 +29,31 @@ SHOWN = 100  # rows per section: a page that stays fast however long the queue g
 def queue_view(request: HttpRequest, *, site: AdminSite) -> TemplateResponse:
     if not can(request.user, Action.VIEW_MODERATION_QUEUE):
         raise PermissionDenied
+    # an author's unanswered reply in the approval thread first, then the oldest submission
+    approval = Thread.objects.filter(package=OuterRef("pk"), kind=ThreadKind.APPROVAL)
     packages = (
         Package.objects.filter(state=PackageState.READY_FOR_REVIEW)
         .select_related("author")
-        .order_by(F("submitted_at").asc(nulls_first=True), "created_at", "id")
+        .annotate(
+            approval_thread_id=Subquery(approval.values("pk")[:1]),
+            awaiting_answer=Coalesce(
+                Subquery(approval.values("awaiting_moderator")[:1]), Value(False)
+            ),
+        )
+        .order_by(
+            F("awaiting_answer").desc(),
+            F("submitted_at").asc(nulls_first=True),
+            "created_at",
+            "id",
+        )
+    )
+    # approval threads where the author wrote last, whatever the package's state (one that
+    # needs changes is not in the packages' section, but its author may have asked something)
+    threads = (
+        Thread.objects.filter(kind=ThreadKind.APPROVAL, awaiting_moderator=True)
+        .exclude(package__state=PackageState.DELETED)
+        .select_related("package__author")
+        .order_by("last_reply_at", "id")
     )
     releases = (
         Release.objects.filter(approved=False)
@@ -47,6 +70,7 @@ def queue_view(request: HttpRequest, *, site: AdminSite) -> TemplateResponse:
     # reports are the editors' (the permission table), not every approver's who opens the queue
     see_reports = can(request.user, Action.SEE_REPORTS)
     sections = {
+        "threads": threads,
         "packages": packages,
         "releases": releases,
         "screenshots": screenshots,
@@ -85,6 +109,7 @@ def review_view(request: HttpRequest, object_id: str, *, site: AdminSite) -> Tem
         "see_reports": can(request.user, Action.SEE_REPORTS, package),
         "reports": package.reports.filter(resolved_at__isnull=True),
         "audit_log": package_audit_log(package=package, viewer=request.user)[:50],
+        "approval_thread": approval_thread_of(package),
     }
     return TemplateResponse(request, "admin/packages/package/review.html", context)
 

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 
 from media_tools.links import youtube_video_id
 from packages.models import DevState, Package
@@ -151,11 +152,50 @@ def review_dict(review, *, with_package: bool = False) -> dict[str, Any]:
         "votes": {"helpful": review.helpful, "unhelpful": review.unhelpful},
         "title": review.title,
         "comment": review.comment,
+        "thread": thread_ref(review),
     }
     if with_package:
         pkg = review.package
         data["package"] = key_dict(author=pkg.author.username, name=pkg.name, type=pkg.type)
     return data
+
+
+def thread_ref(review) -> dict[str, Any] | None:
+    """ContentDB's `thread` of a review; the queries select_related("thread")."""
+    try:
+        thread = review.thread
+    except ObjectDoesNotExist:
+        return None
+    return {"id": thread.pk, "url": absolute(f"/threads/{thread.pk}/")}
+
+
+def thread_dict(thread, replies) -> dict[str, Any]:
+    """A thread with its shown replies (our extension, `/api/threads/<id>/`)."""
+    package = thread.package
+    return {
+        "id": thread.pk,
+        "title": thread.title,
+        "kind": thread.kind,
+        "private": thread.private,
+        "locked": thread.locked,
+        "url": absolute(f"/threads/{thread.pk}/"),
+        "package": key_dict(author=package.author.username, name=package.name, type=package.type),
+        "author": user_ref(thread.author) if thread.author else None,
+        "created_at": iso(thread.created_at),
+        "review": review_dict(thread.review) if thread.review_id else None,
+        "replies": [
+            {
+                "id": r.pk,
+                "author": user_ref(r.author) if r.author else None,
+                "is_status_update": r.is_system,
+                "comment": r.body,
+                "hidden": r.hidden,
+                "created_at": iso(r.created_at),
+                "edited_at": iso(r.edited_at),
+            }
+            for r in replies
+        ],
+    }
 
 
 def user_dict(user) -> dict[str, Any]:

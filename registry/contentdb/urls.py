@@ -23,6 +23,7 @@ from registry.contentdb.views import (
     reference,
     releases,
     reviews,
+    threads,
     tokens,
     users,
 )
@@ -95,6 +96,7 @@ urlpatterns = [
     # releases and reviews across packages
     path("api/releases/", releases.ReleaseListView.as_view()),
     path("api/reviews/", reviews.ReviewListView.as_view()),
+    path("api/threads/<int:thread_id>/", threads.ThreadView.as_view()),
     # users and collections
     path("api/users/<str:username>/", users.UserView.as_view()),
     path("api/users/<str:username>/stats/", users.UserStatsView.as_view()),

@@ -392,6 +392,15 @@ PATHS: dict[str, Schema] = {
             ],
         )
     },
+    "/api/threads/{thread_id}/": {
+        "get": op(
+            "A thread with its replies (our extension): public threads to anyone, private ones "
+            "to a token whose account may see them",
+            OBJECT,
+            parameters=[path_param("thread_id", INTEGER)],
+            security=OPTIONAL_TOKEN,
+        )
+    },
     "/api/users/{username}/": {"get": op("A user", OBJECT, parameters=[path_param("username")])},
     "/api/users/{username}/stats/": {
         "get": op("A user's stats", OBJECT, parameters=[path_param("username")])

@@ -16,6 +16,7 @@ from registry.web.views import (
     releases,
     reviews,
     screenshots,
+    threads,
     two_factor,
     updates,
 )
@@ -64,6 +65,11 @@ account_patterns = [
         name="two-factor-disable",
     ),
     path("settings/delete/", accounts.DeleteAccountView.as_view(), name="delete"),
+    path(
+        "settings/notifications/",
+        threads.EmailSettingsView.as_view(),
+        name="notification-settings",
+    ),
     path("settings/api-keys/", accounts.ApiKeyListView.as_view(), name="api-keys"),
     path(
         "settings/api-keys/<int:pk>/revoke/",
@@ -170,6 +176,21 @@ package_patterns = [
         packages.HistoryView.as_view(),
         name="history",
     ),
+    path(
+        "packages/<str:author>/<str:name>/threads/new/",
+        threads.ThreadCreateView.as_view(),
+        name="thread-new",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/reviews/<int:review_id>/thread/",
+        threads.ReviewThreadView.as_view(),
+        name="review-thread",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/watch/",
+        threads.PackageWatchView.as_view(),
+        name="watch",
+    ),
 ]
 
 browse_patterns = [
@@ -178,6 +199,24 @@ browse_patterns = [
     path("users/<str:username>/", browse.UserView.as_view(), name="user"),
     path("tags/", browse.TagListView.as_view(), name="tags"),
     path("licenses/", browse.LicenseListView.as_view(), name="licenses"),
+    path("threads/<int:thread_id>/", threads.ThreadView.as_view(), name="thread"),
+    path(
+        "threads/<int:thread_id>/replies/<int:reply_id>/edit/",
+        threads.ReplyEditView.as_view(),
+        name="reply-edit",
+    ),
+    path(
+        "threads/<int:thread_id>/replies/<int:reply_id>/<str:change>/",
+        threads.ReplyActionView.as_view(),
+        name="reply-change",
+    ),
+    path(
+        "threads/<int:thread_id>/<str:change>/",
+        threads.ThreadActionView.as_view(),
+        name="thread-change",
+    ),
+    path("notifications/", threads.NotificationListView.as_view(), name="notifications"),
+    path("unsubscribe/<str:token>/", threads.UnsubscribeView.as_view(), name="unsubscribe"),
     path("robots.txt", browse.robots_txt, name="robots"),
     path("sitemap.xml", browse.sitemap_xml, name="sitemap"),
 ]

@@ -315,8 +315,9 @@ def test_package_reviews_are_approved_ones_most_helpful_first(client, farming):
     items = client.get("/api/packages/alice/farming/reviews/").json()
     assert [i["title"] for i in items] == ["b", "a"]
     assert set(items[0]) == {
-        "is_positive", "rating", "user", "created_at", "votes", "title", "comment"
+        "is_positive", "rating", "user", "created_at", "votes", "title", "comment", "thread"
     }  # fmt: skip
+    assert items[0]["thread"] is None  # a row made without the service; write_review opens one
     assert items[0]["user"] == {"username": "fan1", "display_name": "Fan 1"}
     assert items[0]["votes"] == {"helpful": 5, "unhelpful": 0}
     assert items[0]["is_positive"] is False

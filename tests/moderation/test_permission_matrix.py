@@ -18,7 +18,16 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Rank, User
 from accounts.verification import EMAIL_NOT_VERIFIED
-from packages.models import Package, PackageState, PackageType, Review, Screenshot
+from packages.models import (
+    Package,
+    PackageState,
+    PackageType,
+    Review,
+    Screenshot,
+    Thread,
+    ThreadKind,
+    ThreadReply,
+)
 from packages.permissions import Action, can, refusal_message
 from releases.models import Release
 
@@ -101,6 +110,9 @@ PACKAGE_GOLDEN = {
     (A.GIVE_ROOT_MANIFEST_NAME, S): ((MODERATOR, MODERATOR, MODERATOR), None),
     (A.TRANSFER_OWNERSHIP, S): ((EDITOR, EDITOR, EDITOR), (EDITOR, EDITOR, EDITOR)),
     (A.TRANSFER_OWNERSHIP, W): ((EDITOR, EDITOR, EDITOR), (EDITOR, EDITOR, EDITOR)),
+    # whoever sees the package opens a thread on it (ContentDB: any signed-in user who sees it)
+    (A.CREATE_THREAD, S): ((NEW_MEMBER, NEW_MEMBER, NEW_MEMBER), None),
+    (A.CREATE_THREAD, W): ((APPROVER, NEW_MEMBER, NEW_MEMBER), None),
 }
 
 # Where our answer differs from ContentDB's on purpose (from NEW_MEMBER up), and why.
@@ -142,6 +154,7 @@ READ_ONLY = {
     A.VIEW_PACKAGE,
     A.VIEW_AUDIT_LOG,
     A.SEE_IMPORT_ERRORS,
+    A.SEE_THREAD,
 }  # what a suspended account may do
 PUBLISHING = {A.CREATE_PACKAGE, A.MAKE_RELEASE, A.ADD_SCREENSHOTS}  # needs a verified account
 
@@ -187,7 +200,9 @@ def test_package_actions_match_the_golden_table(action, golden_state):
 
 @pytest.mark.parametrize("action", list(Action))
 def test_every_action_has_golden_rows(action):
-    assert action in {a for a, _ in PACKAGE_GOLDEN} | ACCOUNT_ACTIONS | REVIEW_ACTIONS
+    assert action in (
+        {a for a, _ in PACKAGE_GOLDEN} | ACCOUNT_ACTIONS | REVIEW_ACTIONS | THREAD_ACTIONS
+    )
 
 
 # --- releases and screenshots: the rules of their package --------------------------------------
@@ -256,6 +271,14 @@ NO_OBJECT_GOLDEN = {
     A.SUSPEND_USER: MODERATOR,
     A.CHANGE_RANK: MODERATOR,
     A.VIEW_AUDIT_LOG: MODERATOR,
+    A.SEE_THREAD: APPROVER,
+    A.CREATE_THREAD: NEW_MEMBER,
+    A.COMMENT_THREAD: NEW_MEMBER,
+    A.LOCK_THREAD: MODERATOR,
+    A.DELETE_THREAD: MODERATOR,
+    A.DELETE_REPLY: MODERATOR,
+    A.EDIT_REPLY: MODERATOR,
+    A.HIDE_REPLY: MODERATOR,
 }
 
 
@@ -355,6 +378,8 @@ def _any_object(action: Action, user: User, state: PackageState):
         return user
     if action in REVIEW_ACTIONS:
         return Review(pk=5, author_id=user.pk, package=package(state), rating=5)
+    if action in THREAD_ACTIONS - {A.CREATE_THREAD}:  # their own private thread and post
+        return reply_in(thread_in(package(state), private=True, author_pk=user.pk), user.pk)
     return package(state)
 
 
@@ -482,3 +507,156 @@ def test_changing_the_email_unverifies_the_account():
     assert can(user, A.MAKE_RELEASE, package(S))
     user.email = "new@example.org"
     assert not can(user, A.MAKE_RELEASE, package(S))
+
+
+# --- threads and their replies -------------------------------------------------------------------
+# ContentDB's Thread.check_perm and ThreadReply.check_perm (app/models/threads.py): a private thread
+# is seen by its writer, the package's people and approvers up; comments while it is unlocked
+# (moderators always); moderators lock and delete. Differences, on purpose: a package one may not
+# see hides its threads; the writer of a reply may also delete it while the thread is unlocked
+# (ContentDB: moderators only), never the opening post of a discussion (it goes with its thread);
+# nobody edits, deletes or hides the site's status posts; HIDE_REPLY is ours (moderators).
+THREAD_ACTIONS = {
+    A.SEE_THREAD,
+    A.CREATE_THREAD,
+    A.COMMENT_THREAD,
+    A.LOCK_THREAD,
+    A.DELETE_THREAD,
+    A.DELETE_REPLY,
+    A.EDIT_REPLY,
+    A.HIDE_REPLY,
+}
+THREAD_WRITER_PK = 8
+THREAD_RELATIONS = ("stranger", "author", "maintainer", "thread writer")
+THREAD_PK_OF = {**PK_OF, "thread writer": THREAD_WRITER_PK}
+ALL = BANNED  # everyone, the public included where the first column says so
+
+# (action, public/private, locked, golden state) -> lowest rank for
+# (a stranger, the package's author, a maintainer, the thread's writer)
+THREAD_GOLDEN = {
+    (A.SEE_THREAD, "public", False, S): (ALL, ALL, ALL, ALL),
+    (A.SEE_THREAD, "public", False, W): (APPROVER, ALL, ALL, APPROVER),
+    (A.SEE_THREAD, "private", False, S): (APPROVER, ALL, ALL, ALL),
+    (A.SEE_THREAD, "private", False, W): (APPROVER, ALL, ALL, APPROVER),
+    (A.SEE_THREAD, "private", False, D): (MODERATOR, MODERATOR, MODERATOR, MODERATOR),
+    (A.COMMENT_THREAD, "public", False, S): (NEW_MEMBER, NEW_MEMBER, NEW_MEMBER, NEW_MEMBER),
+    (A.COMMENT_THREAD, "public", False, W): (APPROVER, NEW_MEMBER, NEW_MEMBER, APPROVER),
+    (A.COMMENT_THREAD, "private", False, S): (APPROVER, NEW_MEMBER, NEW_MEMBER, NEW_MEMBER),
+    (A.COMMENT_THREAD, "private", False, W): (APPROVER, NEW_MEMBER, NEW_MEMBER, APPROVER),
+    (A.COMMENT_THREAD, "public", True, S): (MODERATOR, MODERATOR, MODERATOR, MODERATOR),
+    (A.COMMENT_THREAD, "private", True, W): (MODERATOR, MODERATOR, MODERATOR, MODERATOR),
+    (A.COMMENT_THREAD, "private", False, D): (MODERATOR, MODERATOR, MODERATOR, MODERATOR),
+    (A.LOCK_THREAD, "public", False, S): (MODERATOR, MODERATOR, MODERATOR, MODERATOR),
+    (A.LOCK_THREAD, "private", True, W): (MODERATOR, MODERATOR, MODERATOR, MODERATOR),
+    (A.DELETE_THREAD, "public", False, S): (MODERATOR, MODERATOR, MODERATOR, MODERATOR),
+    (A.DELETE_THREAD, "private", False, W): (MODERATOR, MODERATOR, MODERATOR, MODERATOR),
+}
+
+
+def thread_in(
+    p: Package, *, private: bool, locked: bool = False, author_pk: int = THREAD_WRITER_PK
+):
+    return Thread(
+        pk=70,
+        package=p,
+        kind=ThreadKind.DISCUSSION,
+        author_id=author_pk,
+        title="A thread",
+        private=private,
+        locked=locked,
+    )
+
+
+def reply_in(thread: Thread, author_pk: int, *, kind: str = "ordinary") -> ThreadReply:
+    return ThreadReply(
+        pk=71,
+        thread=thread,
+        author_id=author_pk,
+        body="text",
+        is_system=kind == "system",
+        opening=kind == "opening",
+    )
+
+
+@pytest.mark.parametrize(("action", "visibility", "locked", "golden_state"), list(THREAD_GOLDEN))
+def test_thread_actions_match_the_golden_table(action, visibility, locked, golden_state):
+    firsts = THREAD_GOLDEN[(action, visibility, locked, golden_state)]
+    wrong = [
+        (str(state), relation, rank.name, answer)
+        for state in STATES_OF[golden_state]
+        for relation, first in zip(THREAD_RELATIONS, firsts, strict=True)
+        for rank in LADDER
+        if (
+            answer := can(
+                actor(rank, THREAD_PK_OF[relation]),
+                action,
+                thread_in(package(state), private=visibility == "private", locked=locked),
+            )
+        )
+        is not allowed(first, rank)
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("state", [S, W])
+def test_the_public_sees_public_threads_of_packages_it_sees(state):
+    assert can(None, A.SEE_THREAD, thread_in(package(state), private=False)) is (state == S)
+    assert not can(None, A.SEE_THREAD, thread_in(package(S), private=True))
+    for action in THREAD_ACTIONS - {A.SEE_THREAD}:
+        assert not can(None, action, thread_in(package(S), private=False))
+        assert not can(AnonymousUser(), action, thread_in(package(S), private=False))
+
+
+# (action, reply kind, locked) -> lowest rank for (the reply's writer, a stranger, the package's
+# author), on a public thread of an approved package
+REPLY_GOLDEN = {
+    (A.EDIT_REPLY, "ordinary", False): (NEW_MEMBER, MODERATOR, MODERATOR),
+    (A.EDIT_REPLY, "ordinary", True): (MODERATOR, MODERATOR, MODERATOR),
+    (A.EDIT_REPLY, "opening", False): (NEW_MEMBER, MODERATOR, MODERATOR),
+    (A.EDIT_REPLY, "system", False): (NOBODY, NOBODY, NOBODY),
+    (A.DELETE_REPLY, "ordinary", False): (NEW_MEMBER, MODERATOR, MODERATOR),
+    (A.DELETE_REPLY, "ordinary", True): (MODERATOR, MODERATOR, MODERATOR),
+    (A.DELETE_REPLY, "opening", False): (NOBODY, NOBODY, NOBODY),
+    (A.DELETE_REPLY, "system", False): (NOBODY, NOBODY, NOBODY),
+    (A.HIDE_REPLY, "ordinary", False): (MODERATOR, MODERATOR, MODERATOR),
+    (A.HIDE_REPLY, "opening", True): (MODERATOR, MODERATOR, MODERATOR),
+    (A.HIDE_REPLY, "system", False): (NOBODY, NOBODY, NOBODY),
+}
+REPLY_WRITER_PK = 9
+
+
+@pytest.mark.parametrize(("action", "kind", "locked"), list(REPLY_GOLDEN))
+def test_reply_actions_match_the_golden_table(action, kind, locked):
+    thread = thread_in(package(S), private=False, locked=locked)
+    post = reply_in(thread, REPLY_WRITER_PK, kind=kind)
+    wrong = [
+        (relation, rank.name, answer)
+        for relation, pk, first in zip(
+            ("writer", "stranger", "author"),
+            (REPLY_WRITER_PK, STRANGER_PK, AUTHOR_PK),
+            REPLY_GOLDEN[(action, kind, locked)],
+            strict=True,
+        )
+        for rank in LADDER
+        if (answer := can(actor(rank, pk), action, post)) is not allowed(first, rank)
+    ]
+    assert wrong == []
+
+
+def test_a_reply_in_a_private_thread_one_cannot_see_is_out_of_reach():
+    thread = thread_in(package(S), private=True)
+    post = reply_in(thread, REPLY_WRITER_PK)
+    # the writer of a post who is no longer one of the package's people, below approver
+    assert not can(actor(MEMBER, REPLY_WRITER_PK), A.EDIT_REPLY, post)
+    assert can(actor(MODERATOR, STRANGER_PK), A.EDIT_REPLY, post)
+
+
+@pytest.mark.parametrize("action", sorted(THREAD_ACTIONS - {A.SEE_THREAD}))
+def test_a_suspended_moderator_does_nothing_with_threads_but_read(action):
+    user = actor(MODERATOR, AUTHOR_PK, suspended=True)
+    thread = thread_in(package(S), private=False)
+    obj = package(S) if action == A.CREATE_THREAD else thread
+    if action in {A.DELETE_REPLY, A.EDIT_REPLY, A.HIDE_REPLY}:
+        obj = reply_in(thread, AUTHOR_PK)
+    assert not can(user, action, obj)
+    assert can(user, A.SEE_THREAD, thread)

@@ -66,7 +66,9 @@ class PackageReviewListView(PackageView):
     def get(self, request, author: str, name: str):
         package = self.package(author, name)
         reviews = sorted(
-            Review.objects.filter(package=package, approved=True).select_related("author"),
+            Review.objects.filter(package=package, approved=True).select_related(
+                "author", "thread"
+            ),
             key=lambda r: (-(r.helpful - r.unhelpful), -r.created_at.timestamp(), -r.pk),
         )
         return Response([review_dict(r) for r in reviews])

@@ -18,7 +18,7 @@ class ReviewListView(ContentDBView):
         params = request.query_params
         reviews = Review.objects.filter(
             approved=True, package__in=luanti_packages().values("pk")
-        ).select_related("author", "package__author")
+        ).select_related("author", "package__author", "thread")
         if params.get("for_user"):
             reviews = reviews.filter(package__author__username__iexact=params["for_user"])
         if params.get("author"):

@@ -22,6 +22,7 @@ from packages.models import (
     Tag,
 )
 from packages.screenshots import add_screenshot
+from packages.threads import open_review_thread, reply
 from releases.uploads import upload_rockspec
 from releases.zip_releases import create_zip_release
 
@@ -245,17 +246,22 @@ class Command(BaseCommand):
             )
 
     def seed_reviews(self, users, packages) -> None:
-        Review.objects.create(
+        lovely = Review.objects.create(
             package=packages["farming_plus"],
             author=users["rubens"],
             rating=Review.Rating.POSITIVE,
             title="Lovely crops",
             comment="The kitchen is a great touch.",
         )
-        Review.objects.create(
+        scary = Review.objects.create(
             package=packages["wolves"],
             author=users["kaito"],
             rating=Review.Rating.NEUTRAL,
             title="Scary at night",
             comment="Works well, a bit too many wolves for me.",
         )
+        # every review opens its public thread, as write_review does; one has an answer
+        thread = open_review_thread(review=lovely)
+        open_review_thread(review=scary)
+        farming = packages["farming_plus"]
+        reply(by=farming.author, thread=thread, body="Thank you! More recipes are coming.")
