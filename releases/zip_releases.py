@@ -32,6 +32,7 @@ from media_tools.storage import files_removed_on_error
 from packages.invalidation import invalidate_luanti_lists
 from packages.models import LUANTI_TYPES, LuantiVersion, MetaPackage, Package, PackageDependency
 from packages.permissions import Action, can, refusal_message
+from packages.translations import record_release_translations
 from releases.errors import (
     GitImportFailed,
     InvalidReleaseRequest,
@@ -233,6 +234,14 @@ def store_release(
         content=content,
     )
     _update_package_metadata(package=package, info=info)
+    record_release_translations(
+        package=package,
+        by=by,
+        languages=info.translations.languages,
+        texts=info.translations.texts(
+            title=package.title, short_description=package.short_description
+        ),
+    )
     invalidate_luanti_lists()
     return release
 

@@ -35,6 +35,7 @@ from releases.luanti_conf import (
     name_list,
     parse_conf,
 )
+from releases.translations import read_translations
 
 MiB = 1024 * 1024
 
@@ -400,4 +401,5 @@ def inspect_release_zip(
             f"Package name ({package_name}) does not match the name of the content in the release "
             f"({found}); set name = {package_name} in {CONF_OF.get(kind, 'the .conf file')}"
         )
-    return ContentInfo(kind=kind, conf=conf, mods=mods)
+    translations = read_translations(z, root, kind=kind, conf=conf, package_name=package_name)
+    return ContentInfo(kind=kind, conf=conf, mods=mods, translations=translations)

@@ -23,6 +23,7 @@ from packages.models.reference import (
 from packages.models.reviews import Report, ReportReason, Review
 from packages.models.screenshots import Screenshot
 from packages.models.stats import PackageDailyStats
+from packages.models.translations import PackageTranslation
 
 __all__ = [
     "LUANTI_TYPES",
@@ -42,6 +43,7 @@ __all__ = [
     "PackageDailyStats",
     "PackageDependency",
     "PackageState",
+    "PackageTranslation",
     "PackageType",
     "Report",
     "ReportReason",
