@@ -25,15 +25,13 @@ def record_release_translations(
 ) -> None:
     """Add `languages` to the package's and store `texts` (language -> (title, short
     description)). Unknown language codes and `en` are ignored. `by` made the release."""
-    known = set(
-        Language.objects.filter(id__in=set(languages) | set(texts))
-        .exclude(id="en")
-        .values_list("id", flat=True)
+    known = list(
+        Language.objects.filter(id__in=set(languages) | set(texts)).exclude(id="en").order_by("id")
     )
-    wanted = (set(languages) | set(texts)) & known
+    wanted = {language.pk for language in known}
     if not wanted:
         return
-    package.languages.add(*sorted(wanted))
+    package.languages.add(*known)
     existing = {
         t.language_id: t
         for t in PackageTranslation.objects.select_for_update().filter(

@@ -18,7 +18,7 @@ def _storage_name(release: Release, kind: str, revision: int, filename: str) -> 
     return f"{kind}s/{package.author_id}/{package.pk}/{release.pk}/r{revision}/{filename}"
 
 
-def _size_and_hash(content: bytes | File) -> tuple[int, str]:
+def _size_and_hash(content: bytes | File[bytes]) -> tuple[int, str]:
     if isinstance(content, bytes):
         return len(content), hashlib.sha256(content).hexdigest()
     digest, size = hashlib.sha256(), 0
@@ -29,7 +29,7 @@ def _size_and_hash(content: bytes | File) -> tuple[int, str]:
 
 
 def save_release_file(
-    *, release: Release, kind: FileKind, filename: str, content: bytes | File, arch: str = ""
+    *, release: Release, kind: FileKind, filename: str, content: bytes | File[bytes], arch: str = ""
 ) -> tuple[ReleaseFile, bool]:
     """Store bytes or a file (read in chunks, never whole) as the release's file of this
     kind/arch; returns (file, created).

@@ -182,7 +182,7 @@ def store_release(
     package: Package,
     by: User,
     release: Release,
-    content: bytes | File,
+    content: bytes | File[bytes],
     info: ContentInfo,
     min_luanti: LuantiVersion | None = None,
     max_luanti: LuantiVersion | None = None,

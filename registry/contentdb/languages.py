@@ -31,11 +31,12 @@ LANGUAGES_SECONDS = 300
 
 def site_languages() -> list[str]:
     """The ids of the site's languages, sorted; cached for a few minutes (an admin edits them)."""
-    return cache.get_or_set(
+    ids = cache.get_or_set(
         LANGUAGES_KEY,
         lambda: sorted(Language.objects.values_list("id", flat=True)),
         LANGUAGES_SECONDS,
     )
+    return list(ids or [])
 
 
 def parse_accept_language(header: str) -> list[tuple[str, float]]:
