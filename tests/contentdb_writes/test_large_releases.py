@@ -205,3 +205,10 @@ def _padded_mod_zip(size: int) -> bytes:
     content = build(size - overhead)
     assert len(content) == size
     return content
+
+
+@pytest.mark.django_db
+@override_settings(MAX_RELEASE_ZIP_SIZE=50 * MiB)
+def test_the_web_release_form_names_the_limit(alice_client, wip_mod):
+    page = alice_client.get("/packages/alice/farming/releases/new/").content.decode()
+    assert "The mod, game or texture pack folder, zipped; at most 50.0\xa0MB." in page

@@ -180,7 +180,7 @@ class ReleaseForm(forms.Form):
         limit_setting="MAX_RELEASE_ZIP_SIZE",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".zip"}),
-        help_text="The mod, game or texture pack folder, zipped.",
+        help_text="The mod, game or texture pack folder, zipped; at most {limit}.",
     )
     ref = forms.CharField(
         label="Git branch, tag or commit",
@@ -203,6 +203,13 @@ class ReleaseForm(forms.Form):
         label="Maximum Luanti version",
         empty_label="Any",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.help_text = field.help_text.format(
+            limit=filesizeformat(settings.MAX_RELEASE_ZIP_SIZE)
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
