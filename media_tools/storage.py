@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
 
@@ -31,9 +31,16 @@ def files_removed_on_error() -> Iterator[None]:
         _saved_names.reset(token)
 
 
-def save_file(name: str, content: bytes) -> str:
-    """Store bytes under `name` (or the free name storage picks); removed again on error."""
-    stored = default_storage.save(name, ContentFile(content))
+def save_file(name: str, content: bytes | File) -> str:
+    """Store bytes or a file under `name` (or the free name storage picks); removed again on error.
+
+    A file is copied in chunks (or, for an upload in a temporary file on the file system storage,
+    moved), so its size does not matter to memory."""
+    if isinstance(content, File):
+        content.seek(0)
+    stored = default_storage.save(
+        name, content if isinstance(content, File) else ContentFile(content)
+    )
     saved = _saved_names.get()
     if saved is not None:
         saved.append(stored)

@@ -8,7 +8,7 @@ decoded in full, which refuses truncated and corrupt files.
 
 Limits (why): MAX_PIXELS = 4096 x 4096 (16.8 MP; a 4K screenshot is 8.3 MP; decoding the largest
 allowed image takes about 67 MB of memory); minimum 920 x 517 (ContentDB's rule, so screenshots
-look right on its pages); file size at most MAX_UPLOAD_SIZE (the request limit).
+look right on its pages); file size at most MAX_SCREENSHOT_SIZE (the screenshot routes' request limit).
 
 Thumbnails follow ContentDB's levels (docs/protocols/contentdb.md section 5): the picture is scaled to
 cover the box, then centre-cropped. Each (level, format) is rendered on its first request and
@@ -43,8 +43,8 @@ class CheckedImage:
 
 
 def check_image(content: bytes) -> CheckedImage:
-    if len(content) > settings.MAX_UPLOAD_SIZE:
-        raise InvalidImage(f"The image is larger than {settings.MAX_UPLOAD_SIZE} bytes")
+    if len(content) > settings.MAX_SCREENSHOT_SIZE:
+        raise InvalidImage(f"The image is larger than {settings.MAX_SCREENSHOT_SIZE} bytes")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

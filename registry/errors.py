@@ -4,10 +4,10 @@ Django's own pages everywhere else."""
 
 from enum import StrEnum
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
+from registry.common.body_limits import ENVELOPE, file_limit
 from registry.contentdb.errors import error_response
 from registry.luarocks.errors import errors_response
 
@@ -65,8 +65,9 @@ STATUS_MESSAGES = {
 class FaceErrorMiddleware:
     """Keep every API answer in its face's format, whatever produced it.
 
-    - Bodies over MAX_UPLOAD_SIZE are refused before anything reads them (413). Django limits only
-      non-file form data; rocks and zips are files, so the limit lives here.
+    - Bodies over their route's limit (registry/common/body_limits.py: a release zip's, a
+      screenshot's, a rockspec's, else MAX_UPLOAD_SIZE) are refused before anything reads them
+      (413). Django limits only non-file form data; rocks and zips are files, so the limit lives here.
     - An error page that is not JSON (Django's 404 for an unknown route, its DEBUG pages, a 405 from
       a generic view) is replaced on API paths by the face's JSON error.
     """
@@ -80,8 +81,9 @@ class FaceErrorMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.MAX_UPLOAD_SIZE + 64 * 1024:  # room for the multipart envelope
-            message = f"Request body too large (limit {settings.MAX_UPLOAD_SIZE} bytes)"
+        limit = file_limit(request) if length else 0
+        if length > limit + ENVELOPE:  # room for the multipart envelope
+            message = f"Request body too large (limit {limit} bytes)"
             response = face_error(request, 413, message)
             return response or HttpResponse(message, status=413, content_type="text/plain")
         response = self.get_response(request)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from packages.models import LuantiVersion
 from releases.errors import InvalidLuantiContent
+from releases.translations import ReleaseTranslations
 
 MOD_NAME = re.compile(r"[a-z0-9_]+")
 # Names Luanti reserves for its own globals (ContentDB refuses them as mod names).
@@ -117,6 +118,7 @@ class ContentInfo:
     kind: str  # "mod", "modpack", "game", "txp"
     conf: dict[str, str]
     mods: list[ModInfo]
+    translations: ReleaseTranslations = field(default_factory=ReleaseTranslations)
 
     @property
     def provides(self) -> list[str]:

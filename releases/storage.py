@@ -7,6 +7,8 @@ only after the transaction commits; a failure removes the new file (see `files_r
 
 import hashlib
 
+from django.core.files.base import File
+
 from media_tools.storage import delete_after_commit, save_file
 from releases.models import FileKind, Release, ReleaseFile
 
@@ -16,10 +18,21 @@ def _storage_name(release: Release, kind: str, revision: int, filename: str) -> 
     return f"{kind}s/{package.author_id}/{package.pk}/{release.pk}/r{revision}/{filename}"
 
 
+def _size_and_hash(content: bytes | File[bytes]) -> tuple[int, str]:
+    if isinstance(content, bytes):
+        return len(content), hashlib.sha256(content).hexdigest()
+    digest, size = hashlib.sha256(), 0
+    for chunk in content.chunks():  # from the start, in 64 KiB pieces
+        digest.update(chunk)
+        size += len(chunk)
+    return size, digest.hexdigest()
+
+
 def save_release_file(
-    *, release: Release, kind: FileKind, filename: str, content: bytes, arch: str = ""
+    *, release: Release, kind: FileKind, filename: str, content: bytes | File[bytes], arch: str = ""
 ) -> tuple[ReleaseFile, bool]:
-    """Store bytes as the release's file of this kind/arch; returns (file, created).
+    """Store bytes or a file (read in chunks, never whole) as the release's file of this
+    kind/arch; returns (file, created).
 
     An existing file of the same kind and arch is replaced and its revision bumped.
     Call inside `transaction.atomic()` within `files_removed_on_error()`.
@@ -30,12 +43,13 @@ def save_release_file(
         .first()
     )
     revision = existing.revision + 1 if existing else 1
+    size, sha256 = _size_and_hash(content)  # before storing: storage may move a temporary file
     name = save_file(_storage_name(release, kind, revision, filename), content)
     fields = {
         "file": name,
         "filename": filename,
-        "size": len(content),
-        "sha256": hashlib.sha256(content).hexdigest(),
+        "size": size,
+        "sha256": sha256,
         "revision": revision,
     }
     if existing is None:

@@ -9,7 +9,11 @@ stored zip and the package's provides/dependencies are written in one transactio
 Limits (why): release name and title at most 100 characters (ContentDB's title column; a name is a
 version string), release notes at most 10,000 characters (ContentDB's web form allows 5,000, its API
 is unlimited; 10,000 covers long changelogs without letting one request fill a page), at most 5
-releases of one package in 5 minutes (ContentDB's rate limit). Zip limits are in releases.zips.
+releases of one package in 5 minutes (ContentDB's rate limit). Zip limits are in releases.zips; the upload's size
+limits are settings (MAX_RELEASE_ZIP_SIZE, MAX_RELEASE_UNPACKED_SIZE: ContentDB's 100 MB and 300 MB).
+
+An uploaded zip is never read whole into memory: Django streams it to a temporary file, the checks
+read it in pieces, the hash is computed in chunks and storage copies (or moves) the file.
 """
 
 import re
@@ -17,6 +21,7 @@ from datetime import timedelta
 from typing import overload
 
 from django.conf import settings
+from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,6 +33,7 @@ from packages.invalidation import invalidate_luanti_lists
 from packages.models import LUANTI_TYPES, LuantiVersion, MetaPackage, Package, PackageDependency
 from packages.notifications import notify_new_release
 from packages.permissions import Action, can, refusal_message
+from packages.translations import record_release_translations
 from releases.errors import (
     GitImportFailed,
     InvalidReleaseRequest,
@@ -50,7 +56,10 @@ NO_PERMISSION = "You do not have the permission to make releases of this package
 
 
 def upload_zip_limits() -> ZipLimits:
-    return ZipLimits(max_size=settings.MAX_UPLOAD_SIZE)
+    return ZipLimits(
+        max_size=settings.MAX_RELEASE_ZIP_SIZE,
+        max_total_uncompressed=settings.MAX_RELEASE_UNPACKED_SIZE,
+    )
 
 
 @overload
@@ -108,14 +117,15 @@ def _check_rate(package: Package) -> None:
         )
 
 
-def _read_file(file: bytes | UploadedFile) -> tuple[str, bytes]:
+def _zip_file(file: bytes | UploadedFile) -> tuple[str, bytes | UploadedFile]:
+    """The upload's name and the upload itself: checked and stored in pieces, never read whole."""
     if isinstance(file, bytes):
         return "release.zip", file
-    limit = settings.MAX_UPLOAD_SIZE
+    limit = settings.MAX_RELEASE_ZIP_SIZE
     if file.size is not None and file.size > limit:
         raise InvalidReleaseZip(f"The zip is larger than {limit // MiB} MiB")
     file.seek(0)
-    return file.name or "", file.read(limit + 1)
+    return file.name or "", file
 
 
 def create_zip_release(
@@ -150,7 +160,7 @@ def create_zip_release(
             )
     else:
         commit = None
-    filename, content = _read_file(file)
+    filename, content = _zip_file(file)
     if not filename:
         raise InvalidReleaseRequest("Expected file")
     if not filename.lower().endswith(".zip"):
@@ -180,7 +190,7 @@ def store_release(
     package: Package,
     by: User,
     release: Release,
-    content: bytes,
+    content: bytes | File[bytes],
     info: ContentInfo,
     min_luanti: LuantiVersion | None = None,
     max_luanti: LuantiVersion | None = None,
@@ -234,6 +244,14 @@ def store_release(
         content=content,
     )
     _update_package_metadata(package=package, info=info)
+    record_release_translations(
+        package=package,
+        by=by,
+        languages=info.translations.languages,
+        texts=info.translations.texts(
+            title=package.title, short_description=package.short_description
+        ),
+    )
     invalidate_luanti_lists()
     if release.approved:
         notify_new_release(package=package, release_title=release.title or release.name, by=by)

@@ -9,17 +9,23 @@ control characters in names, symlinks and other special files, and duplicate nam
 then decompressed once to check its CRC and its size, which is bounded: Python's zipfile never
 yields more than an entry's declared size, and the declared sizes were checked first.
 
+The zip is read from a seekable binary file (an upload Django streamed to a temporary file) or from
+bytes, in bounded pieces: the central directory header by header, each entry in 1 MiB chunks, so a
+100 MiB release never sits whole in memory.
+
 `inspect_release_zip` finds the content the way ContentDB and the client do (docs/protocols/contentdb.md section 4,
 docs/protocols/luanti-client.md section 6): at the zip's
 root, or inside its single top folder, and checks that it is the content the package says it is.
 """
 
 import io
+import os
 import stat
 import struct
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from typing import IO
 
 from releases.errors import InvalidLuantiContent, InvalidReleaseZip
 from releases.luanti_conf import (
@@ -29,6 +35,7 @@ from releases.luanti_conf import (
     name_list,
     parse_conf,
 )
+from releases.translations import read_translations
 
 MiB = 1024 * 1024
 
@@ -37,8 +44,8 @@ MiB = 1024 * 1024
 class ZipLimits:
     """Why these numbers: see the module docstring of releases.zip_releases and the issue note."""
 
-    max_size: int = 15 * MiB
-    max_total_uncompressed: int = 300 * MiB  # ContentDB's own limit for a release's content
+    max_size: int = 100 * MiB  # settings.MAX_RELEASE_ZIP_SIZE; ContentDB's limit for a git archive
+    max_total_uncompressed: int = 300 * MiB  # settings.MAX_RELEASE_UNPACKED_SIZE, ContentDB's limit
     max_entries: int = 20_000  # the biggest games on ContentDB hold about 10,000 files
     max_ratio: int = 100  # deflate reaches ~1000:1 on zeros; real textures/code stay below 20:1
     ratio_checked_above: int = MiB  # small files may compress very well without harm
@@ -113,37 +120,58 @@ def _check_name(raw: str, limits: ZipLimits) -> str:
     return path
 
 
-def _count_entries(content: bytes, limit: int) -> None:
+def _read_at(file: IO[bytes], position: int, size: int) -> bytes:
+    file.seek(position)
+    return file.read(size)
+
+
+def _file_size(file: IO[bytes]) -> int:
+    return file.seek(0, os.SEEK_END)
+
+
+def _count_entries(file: IO[bytes], length: int, limit: int) -> None:
     """Walk the central directory's headers, stopping after `limit`: Python's zipfile builds an
     object per entry first (seconds for 100,000 entries), so the count is checked before it runs.
     A malformed directory is left for zipfile to refuse."""
     # where zipfile looks for it: the record (22 bytes), the longest comment and one byte more
-    eocd = content.rfind(b"PK\x05\x06", max(0, len(content) - 22 - 65_536))
-    if eocd < 0 or eocd + 22 > len(content):
+    tail_start = max(0, length - 22 - 65_536 - 56 - 20)
+    tail = _read_at(file, tail_start, length - tail_start)
+    found = tail.rfind(b"PK\x05\x06", max(0, len(tail) - 22 - 65_536))
+    if found < 0 or found + 22 > len(tail):
         return
-    (size,) = struct.unpack_from("<I", content, eocd + 12)
+    eocd = tail_start + found
+    (size,) = struct.unpack_from("<I", tail, found + 12)
     start = eocd - size  # where zipfile reads it too, so prepended data changes nothing
-    locator, record = eocd - 20, eocd - 20 - 56
-    is_zip64 = record >= 0 and content[locator : locator + 4] == b"PK\x06\x07"
-    if is_zip64 and content[record : record + 4] == b"PK\x06\x06":
-        (size,) = struct.unpack_from("<Q", content, record + 40)
-        start = record - size
+    locator, record = found - 20, found - 20 - 56  # in `tail`
+    is_zip64 = record >= 0 and tail[locator : locator + 4] == b"PK\x06\x07"
+    if is_zip64 and tail[record : record + 4] == b"PK\x06\x06":
+        (size,) = struct.unpack_from("<Q", tail, record + 40)
+        start = tail_start + record - size
     position, count = max(start, 0), 0
-    while content[position : position + 4] == b"PK\x01\x02" and position + 46 <= len(content):
+    file.seek(position)
+    while position + 46 <= length:
+        header = file.read(46)
+        if header[:4] != b"PK\x01\x02" or len(header) < 46:
+            break
         count += 1
         if count > limit:
             raise InvalidReleaseZip(f"The zip has more than {limit} entries")
-        name, extra, comment = struct.unpack_from("<HHH", content, position + 28)
+        name, extra, comment = struct.unpack_from("<HHH", header, 28)
         position += 46 + name + extra + comment
+        file.seek(position)
 
 
-def open_safe_zip(content: bytes, *, limits: ZipLimits | None = None) -> SafeZip:
+def open_safe_zip(content: bytes | IO[bytes], *, limits: ZipLimits | None = None) -> SafeZip:
+    """Check a zip given as bytes or as a seekable binary file (read in pieces, never whole)."""
     limits = limits or ZipLimits()
-    if len(content) > limits.max_size:
+    file: IO[bytes] = io.BytesIO(content) if isinstance(content, bytes | bytearray) else content
+    length = _file_size(file)
+    if length > limits.max_size:
         raise InvalidReleaseZip(f"The zip is larger than {limits.max_size // MiB} MiB")
-    _count_entries(content, limits.max_entries)
+    _count_entries(file, length, limits.max_entries)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
+        file.seek(0)
+        archive = zipfile.ZipFile(file)
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as error:
         raise InvalidReleaseZip("The file is not a valid zip archive") from error
@@ -186,7 +214,7 @@ def open_safe_zip(content: bytes, *, limits: ZipLimits | None = None) -> SafeZip
             )
         files[path] = info
 
-    _check_no_overlap(infos, content, archive.start_dir)
+    _check_no_overlap(infos, file, length, archive.start_dir)
     safe = SafeZip(archive, files, explicit_dirs, limits)
     clash = safe.dirs & set(files)
     if clash:
@@ -197,7 +225,9 @@ def open_safe_zip(content: bytes, *, limits: ZipLimits | None = None) -> SafeZip
     return safe
 
 
-def _check_no_overlap(infos: list[zipfile.ZipInfo], content: bytes, directory: int) -> None:
+def _check_no_overlap(
+    infos: list[zipfile.ZipInfo], file: IO[bytes], length: int, directory: int
+) -> None:
     """Each entry's data must lie in its own stretch of the file, before the central directory
     (offset `directory`): no data shared with or overlapping another entry, even by a byte. An
     entry's stretch is its local header (30 bytes, then its name and extra field, whose lengths only
@@ -205,14 +235,14 @@ def _check_no_overlap(infos: list[zipfile.ZipInfo], content: bytes, directory: i
     ordered = sorted(infos, key=lambda i: i.header_offset)
     ends = []
     for info in ordered:
-        if info.header_offset + 30 > len(content):
+        if info.header_offset + 30 > length:
             raise InvalidReleaseZip("The zip is truncated")
-        name, extra = struct.unpack_from("<HH", content, info.header_offset + 26)
+        name, extra = struct.unpack("<HH", _read_at(file, info.header_offset + 26, 4))
         ends.append(info.header_offset + 30 + name + extra + info.compress_size)
     for end, following in zip(ends, ordered[1:], strict=False):
         if end > following.header_offset:
             raise InvalidReleaseZip("The zip's entries overlap; such archives are refused")
-    if ends[-1] > len(content):
+    if ends[-1] > length:
         raise InvalidReleaseZip("The zip is truncated")
     if ends[-1] > directory:
         raise InvalidReleaseZip("The zip's entries overlap; such archives are refused")
@@ -323,7 +353,11 @@ def _mods_in(z: SafeZip, folder: str, *, depth: int = 0) -> list[ModInfo]:
 
 
 def inspect_release_zip(
-    content: bytes, *, package_type: str, package_name: str, limits: ZipLimits | None = None
+    content: bytes | IO[bytes],
+    *,
+    package_type: str,
+    package_name: str,
+    limits: ZipLimits | None = None,
 ) -> ContentInfo:
     """Check a release zip for a package of `package_type` ("MOD", "GAME", "TXP") and describe it."""
     z = open_safe_zip(content, limits=limits)
@@ -367,4 +401,5 @@ def inspect_release_zip(
             f"Package name ({package_name}) does not match the name of the content in the release "
             f"({found}); set name = {package_name} in {CONF_OF.get(kind, 'the .conf file')}"
         )
-    return ContentInfo(kind=kind, conf=conf, mods=mods)
+    translations = read_translations(z, root, kind=kind, conf=conf, package_name=package_name)
+    return ContentInfo(kind=kind, conf=conf, mods=mods, translations=translations)

@@ -230,9 +230,20 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
-# Rocks and release zips reach 15 MiB (luarocks.org's nginx cap); file parts stream to disk above 2.5 MiB.
-MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(15 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_SIZE + 1024 * 1024
+# Upload limits in bytes, per kind of file; each route's request body may be the file's limit plus
+# 64 KiB of multipart envelope (registry/common/body_limits.py, registry/errors.py: 413 above it).
+# MAX_UPLOAD_SIZE: rocks (luarocks.org's nginx cap, 15 MiB) and every body without a limit of its own.
+# Release zips: ContentDB refuses a git archive over 100 MB and content over 300 MB unpacked.
+_MiB = 1024 * 1024
+MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(15 * _MiB)))
+MAX_RELEASE_ZIP_SIZE = int(os.environ.get("MAX_RELEASE_ZIP_SIZE", str(100 * _MiB)))
+MAX_RELEASE_UNPACKED_SIZE = int(os.environ.get("MAX_RELEASE_UNPACKED_SIZE", str(300 * _MiB)))
+MAX_SCREENSHOT_SIZE = int(os.environ.get("MAX_SCREENSHOT_SIZE", str(10 * _MiB)))
+MAX_ROCKSPEC_UPLOAD_SIZE = int(os.environ.get("MAX_ROCKSPEC_UPLOAD_SIZE", str(1 * _MiB)))
+# Non-file data read into memory (JSON bodies, form fields): the default body limit, never the big
+# file limits; file parts stream to temporary files above 2.5 MiB, so a 100 MiB zip is never whole
+# in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_SIZE + _MiB
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Abuse limits, counted in the "counters" cache: (count, window in seconds). Failed key/token

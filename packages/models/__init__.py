@@ -32,6 +32,7 @@ from packages.models.reviews import Report, ReportReason, Review
 from packages.models.screenshots import Screenshot
 from packages.models.stats import PackageDailyStats
 from packages.models.threads import Thread, ThreadKind, ThreadReply
+from packages.models.translations import PackageTranslation
 
 __all__ = [
     "LUANTI_TYPES",
@@ -56,6 +57,7 @@ __all__ = [
     "PackageDailyStats",
     "PackageDependency",
     "PackageState",
+    "PackageTranslation",
     "PackageType",
     "PackageWatch",
     "Report",

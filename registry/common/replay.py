@@ -6,8 +6,8 @@ reads (package list, detail, updates, manifests) are already built bytes in a ca
 left is the stack itself. A view marks a 200 answer as replayable with `mark_replayable`, naming the
 cache entries whose values prove it current (a scope's generation and the body's pointer). This
 WSGI wrapper keeps each such answer - status, every header Django set, body - per process, and
-serves the next identical request (same method family, host, path, query string and gzip choice,
-no credentials or cookies, no conditional headers) after one `get_many` shows the proof still holds.
+serves the next identical request (same method family, host, path, query string, gzip choice and
+Accept-Language, no credentials or cookies, no conditional headers) after one `get_many` shows the proof still holds.
 Any write bumps a generation, the proof fails, and the request goes to Django as usual.
 """
 
@@ -63,6 +63,7 @@ def _key(environ) -> tuple | None:
         environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
         "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""),
+        environ.get("HTTP_ACCEPT_LANGUAGE", ""),  # ContentDB answers are translated by it
     )
 
 

@@ -10,6 +10,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 
 from packages.permissions import Action, can
+from registry.common.body_limits import body_limit
 from registry.contentdb.auth import BearerAuthentication
 from registry.contentdb.base import (
     ContentDBError,
@@ -57,6 +58,7 @@ def release_answer(release: Release) -> dict:
     return release_dict(release, size=zip_file.size if zip_file else 0)
 
 
+@body_limit("MAX_RELEASE_ZIP_SIZE")
 class ReleaseCreateView(ContentDBView):
     def post(self, request, author: str, name: str):
         package = package_for_write(request, author, name)

@@ -18,12 +18,14 @@ from packages.screenshots import (
     order_screenshots,
     set_cover_image,
 )
+from registry.common.body_limits import body_limit
 from registry.contentdb.base import ContentDBError, ContentDBView, require_token, require_token_for
 from registry.contentdb.inputs import is_yes
 from registry.contentdb.serializers import screenshot_dict
 from registry.contentdb.writes_packages import package_for_write
 
 
+@body_limit("MAX_SCREENSHOT_SIZE")
 class ScreenshotCreateView(ContentDBView):
     def post(self, request, author: str, name: str):
         package = package_for_write(request, author, name)

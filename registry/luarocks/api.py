@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from accounts.models import ApiKey
 from accounts.services import record_api_key_action
 from packages.permissions import Action, can, refusal_message
+from registry.common.body_limits import body_limit
 from registry.luarocks.auth import path_key_view
 from registry.luarocks.errors import DOMAIN_ERRORS, domain_error_response, errors_response
 from registry.luarocks.serializers import (
@@ -71,6 +72,7 @@ def check_rockspec(request: HttpRequest, key: ApiKey) -> JsonResponse:
     return JsonResponse(answer)
 
 
+@body_limit("MAX_ROCKSPEC_UPLOAD_SIZE")
 @path_key_view("POST")
 def upload(request: HttpRequest, key: ApiKey) -> JsonResponse:
     uploaded, failure = _uploaded_file(request, "rockspec_file")

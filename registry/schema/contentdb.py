@@ -28,6 +28,13 @@ TOKEN: list[dict[str, list[str]]] = [{"bearerToken": []}]
 AUTHOR, NAME = path_param("author"), path_param("name")
 PKG = "/api/packages/{author}/{name}/"
 PAGE = [query("page", INTEGER), query("n", INTEGER)]
+ACCEPT_LANGUAGE = {
+    "name": "Accept-Language",
+    "in": "header",
+    "required": False,
+    "schema": STRING,
+    "description": "Picks the language of title and descriptions (answers Vary on it)",
+}
 PACKAGE_QUERY = [
     query("type"),
     query("q"),
@@ -200,7 +207,7 @@ PATHS: dict[str, Schema] = {
         "delete": op("Delete the token used for this request", SUCCESS, security=TOKEN)
     },
     "/api/packages/": {
-        "get": op("List approved packages", ARRAY, parameters=PACKAGE_QUERY),
+        "get": op("List approved packages", ARRAY, parameters=[*PACKAGE_QUERY, ACCEPT_LANGUAGE]),
         "post": op(
             "Create a package (token owner is the author)",
             PACKAGE_WRITTEN,
@@ -221,7 +228,9 @@ PATHS: dict[str, Schema] = {
     },
     PKG: {
         "get": package_op(
-            "A package", OBJECT, [query("protocol_version", INTEGER), query("engine_version")]
+            "A package",
+            OBJECT,
+            [query("protocol_version", INTEGER), query("engine_version"), ACCEPT_LANGUAGE],
         ),
         "put": package_op(
             "Edit a package",
@@ -246,6 +255,7 @@ PATHS: dict[str, Schema] = {
                 query("engine_version"),
                 query("formspec_version", INTEGER),
                 query("include_images"),
+                ACCEPT_LANGUAGE,
             ],
         )
     },

@@ -42,7 +42,7 @@ ENDPOINTS = {
     "/api/collections/": 1,
     "/api/collections/owner/all/": 4,
     "/api/packages/owner/pkg_0/": 10,
-    "/api/packages/owner/pkg_0/for-client/?formspec_version=6": 11,
+    "/api/packages/owner/pkg_0/for-client/?formspec_version=6": 12,  # + the languages of the Information tab
     "/api/packages/owner/pkg_0/dependencies/?only_hard=1": 3,
     "/api/packages/owner/pkg_0/releases/": 3,
     "/api/packages/owner/pkg_0/screenshots/": 2,

@@ -98,9 +98,12 @@ def test_the_smallest_allowed_image_of_each_format_is_stored(
 
 def test_the_byte_limit_is_checked_before_decoding():
     content = png_bytes()
-    with override_settings(MAX_UPLOAD_SIZE=len(content)):
+    with override_settings(MAX_SCREENSHOT_SIZE=len(content)):
         assert check_image(content).extension == "png"
-    with override_settings(MAX_UPLOAD_SIZE=len(content) - 1), pytest.raises(InvalidImage) as caught:
+    with (
+        override_settings(MAX_SCREENSHOT_SIZE=len(content) - 1),
+        pytest.raises(InvalidImage) as caught,
+    ):
         check_image(content)
     assert caught.value.message == f"The image is larger than {len(content) - 1} bytes"
 

@@ -26,7 +26,7 @@ def test_unknown_web_page_is_html(client):
 
 
 @pytest.mark.django_db
-@override_settings(MAX_UPLOAD_SIZE=1000)
+@override_settings(MAX_UPLOAD_SIZE=1000, MAX_ROCKSPEC_UPLOAD_SIZE=1000)
 @pytest.mark.parametrize(
     ("path", "body"),
     [

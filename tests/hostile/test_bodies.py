@@ -28,7 +28,12 @@ OVERSIZED = [
 ]
 
 
-@override_settings(MAX_UPLOAD_SIZE=1024)
+@override_settings(
+    MAX_UPLOAD_SIZE=1024,
+    MAX_ROCKSPEC_UPLOAD_SIZE=1024,
+    MAX_RELEASE_ZIP_SIZE=1024,
+    MAX_SCREENSHOT_SIZE=1024,
+)
 @pytest.mark.parametrize(("face", "method", "path"), OVERSIZED)
 def test_oversized_body_is_413(client, world, unchanged, face, method, path):
     body = b"x" * (1024 + 65 * 1024 + 1)

@@ -611,8 +611,8 @@ def test_a_cut_end_record_is_left_to_zipfile():
 
 
 def test_the_default_limits():
-    assert _refusal(b"x" * (15 * MiB + 1)) == "The zip is larger than 15 MiB"
-    assert _refusal(b"x" * (15 * MiB)) == "The file is not a valid zip archive"
+    assert _refusal(b"x" * (100 * MiB + 1)) == "The zip is larger than 100 MiB"
+    assert _refusal(b"x" * (100 * MiB)) == "The file is not a valid zip archive"
     names = [Entry(f"f/{n}") for n in range(20_001)]
     assert _refusal(build_zip(names)) == "The zip has more than 20000 entries"
     assert len(open_safe_zip(build_zip(names[:20_000])).files) == 20_000

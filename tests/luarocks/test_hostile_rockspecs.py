@@ -182,7 +182,7 @@ def test_twenty_megabyte_body_is_a_json_413(client, secret):
     )
     assert response.status_code == 413
     assert response.json() == {
-        "errors": [f"Request body too large (limit {settings.MAX_UPLOAD_SIZE} bytes)"]
+        "errors": [f"Request body too large (limit {settings.MAX_ROCKSPEC_UPLOAD_SIZE} bytes)"]
     }
     before.assert_unchanged()
 

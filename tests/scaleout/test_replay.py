@@ -110,3 +110,21 @@ def test_gzip_and_plain_answers_are_kept_apart(user, django_requests):
     assert call("/api/packages/", "type=mod", HTTP_ACCEPT_ENCODING="gzip") == zipped
     assert call("/api/packages/", "type=mod") == plain
     assert len(django_requests) == 2
+
+
+def test_a_replayed_answer_is_one_of_the_same_accept_language(user, mod_package, django_requests):
+    """The ContentDB list is translated by Accept-Language: a German request never gets the
+    English bytes recorded before it, and each language is replayed on its own."""
+    from packages.models import PackageTranslation
+
+    PackageTranslation.objects.create(package=mod_package, language_id="de", title="Ackerbau")
+    mod_package.languages.add("de")
+    english = call("/api/packages/", "type=mod")
+    german = call("/api/packages/", "type=mod", HTTP_ACCEPT_LANGUAGE="de, en;q=0.8")
+    assert len(django_requests) == 2
+    assert json.loads(german[2])[0]["title"] == "Ackerbau"
+    assert json.loads(english[2])[0]["title"] != "Ackerbau"
+    assert "Accept-Language" in german[1]["Vary"]
+    assert call("/api/packages/", "type=mod", HTTP_ACCEPT_LANGUAGE="de, en;q=0.8") == german
+    assert call("/api/packages/", "type=mod") == english
+    assert len(django_requests) == 2  # both replayed

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from rest_framework.response import Response
 
 from packages.dependency_selectors import dependency_graph, raw_dependencies
@@ -17,6 +18,13 @@ from registry.common.cached_bodies import cached_body_response
 from registry.contentdb import hypertext_fields as ht
 from registry.contentdb.base import ContentDBView
 from registry.contentdb.inputs import is_yes
+from registry.contentdb.languages import DEFAULT as DEFAULT_LANGUAGE
+from registry.contentdb.languages import (
+    negotiated_language,
+    package_language_titles,
+    translate_package_dict,
+    translate_rows,
+)
 from registry.contentdb.pagination import paginate
 from registry.contentdb.queries import PackageQuery
 from registry.contentdb.serializers import (
@@ -75,25 +83,34 @@ def cached_json(
     )
 
 
-def cached_query_json(request, prefix: str, build) -> HttpResponse:
+def cached_query_json(request, prefix: str, build, *, language: str | None = None) -> HttpResponse:
     """`cached_json` of `build(query)` for a Package Query; `random` answers are never cached.
 
     The query is checked when the answer is built, so a bad value is a 400 and nothing is
-    stored under its key."""
+    stored under its key. An answer in a negotiated `language` (registry/contentdb/languages.py)
+    is cached under it."""
     if "random" in request.GET:
         return HttpResponse(
             json_bytes(build(PackageQuery(request.GET).checked())), content_type="application/json"
         )
+    params = PackageQuery.cache_params(request.GET)
+    if language is not None:
+        params = {**params, "Accept-Language": language}
     return cached_json(
         request,
         prefix,
         lambda: build(PackageQuery(request.GET).checked()),
-        params=PackageQuery.cache_params(request.GET),
+        params=params,
         known=PackageQuery.known_params(),
     )
 
 
-def listed(query: PackageQuery) -> list[dict]:
+def vary_on_language(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+def listed(query: PackageQuery, *, language: str = DEFAULT_LANGUAGE) -> list[dict]:
     """`/api/packages/` items: a plain array, short dicts unless `fmt` says keys or vcs."""
     packages = query.qs
     if query.max_results:
@@ -105,6 +122,7 @@ def listed(query: PackageQuery) -> list[dict]:
         ]
     vcs = query.output_format == "vcs"
     rows = short_package_rows(packages)
+    translate_rows(rows, language)
     if not query.has_own_order:
         rows = featured_first(rows)
     return [short_dict(row, vcs=vcs) for row in rows]
@@ -127,7 +145,15 @@ class PackageListView(ContentDBView):
     cache_max_age = 300
 
     def get(self, request):
-        return cached_query_json(request, "packages", listed)
+        language = negotiated_language(request)
+        return vary_on_language(
+            cached_query_json(
+                request,
+                "packages",
+                lambda query: listed(query, language=language),
+                language=language,
+            )
+        )
 
 
 class UpdatesView(ContentDBView):
@@ -223,20 +249,26 @@ class PackageDetailView(PackageView):
     cache_max_age = 300
 
     def get(self, request, author: str, name: str):
+        language = negotiated_language(request)
+
         def build():
             package = self.package(author, name, detailed=True)
             include_unapproved = self.can_see_unapproved(package)
-            return detail(package, request, include_unapproved=include_unapproved)[0]
+            data = detail(package, request, include_unapproved=include_unapproved)[0]
+            translate_package_dict(data, package_id=package.pk, language=language)
+            return data
 
         if request.auth is not None:  # owners and staff see more: never from the shared cache
-            return Response(build())
+            return vary_on_language(Response(build()))
         # Anonymous answers change on Luanti writes (generation) or within the max-age (counters)
-        return cached_json(
-            request,
-            f"detail:{author.lower()}/{name.lower()}",
-            build,
-            params=version_params(request),
-            known=VERSION_PARAMS,
+        return vary_on_language(
+            cached_json(
+                request,
+                f"detail:{author.lower()}/{name.lower()}",
+                build,
+                params={**version_params(request), "Accept-Language": language},
+                known=VERSION_PARAMS,
+            )
         )
 
 
@@ -258,6 +290,7 @@ class PackageForClientView(PackageView):
         include_images = is_yes(request.query_params.get("include_images"), default=True)
         package = self.package(author, name, detailed=True)
         data, release = detail(package, request, include_unapproved=False)
+        translate_package_dict(data, package_id=package.pk, language=negotiated_language(request))
         page_url = absolute(package_path(package.author.username, package.name))
         data["screenshots"] = [
             {"title": shot.title, "url": media_url(shot.file.name)}
@@ -265,7 +298,7 @@ class PackageForClientView(PackageView):
             if shot.approved
         ]
         data["long_description"] = ht.long_description_hypertext(
-            package.long_description,
+            data["long_description"],
             page_url=page_url,
             formspec_version=formspec_version,
             include_images=include_images,
@@ -282,6 +315,7 @@ class PackageForClientView(PackageView):
                 ("Type", package.get_type_display()),
                 ("Tags", ", ".join(data["tags"])),
                 ("Content warnings", ", ".join(data["content_warnings"])),
+                ("Languages", ", ".join(["English", *package_language_titles(package)])),
                 ("License", _licenses(data)),
                 ("Maintenance state", package.get_dev_state_display() if package.dev_state else ""),
                 ("Added", (iso(package.approved_at) or iso(package.created_at) or "")[:10]),
@@ -290,7 +324,7 @@ class PackageForClientView(PackageView):
             ],
             formspec_version=formspec_version,
         )
-        return Response(data)
+        return vary_on_language(Response(data))
 
 
 def _licenses(data: dict) -> str:

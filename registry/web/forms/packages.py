@@ -14,14 +14,20 @@ from packages.package_edits import PackageChanges
 
 
 class UploadField(forms.FileField):
-    """A file field that refuses files above the site's upload limit before a service reads them."""
+    """A file field that refuses files above an upload limit (the name of its setting, read when the
+    form is checked) before a service reads them."""
+
+    def __init__(self, *args, limit_setting: str = "MAX_UPLOAD_SIZE", **kwargs):
+        self.limit_setting = limit_setting
+        super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
-        if upload and upload.size > settings.MAX_UPLOAD_SIZE:
+        limit = getattr(settings, self.limit_setting)
+        if upload and upload.size > limit:
             raise forms.ValidationError(
                 f"The file is too large ({filesizeformat(upload.size)}); "
-                f"the limit is {filesizeformat(settings.MAX_UPLOAD_SIZE)}."
+                f"the limit is {filesizeformat(limit)}."
             )
         return upload
 
@@ -171,9 +177,10 @@ class ReleaseForm(forms.Form):
     title = forms.CharField(max_length=100, help_text="e.g. “1.2.0” or “Autumn update”.")
     file = UploadField(
         label="Zip file",
+        limit_setting="MAX_RELEASE_ZIP_SIZE",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".zip"}),
-        help_text="The mod, game or texture pack folder, zipped.",
+        help_text="The mod, game or texture pack folder, zipped; at most {limit}.",
     )
     ref = forms.CharField(
         label="Git branch, tag or commit",
@@ -197,6 +204,13 @@ class ReleaseForm(forms.Form):
         empty_label="Any",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.help_text = field.help_text.format(
+            limit=filesizeformat(settings.MAX_RELEASE_ZIP_SIZE)
+        )
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
@@ -209,6 +223,7 @@ class ScreenshotForm(forms.Form):
     title = forms.CharField(max_length=100, help_text="Also the image's text for screen readers.")
     file = UploadField(
         label="Image",
+        limit_setting="MAX_SCREENSHOT_SIZE",
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
         help_text="PNG, JPEG or WebP; 1280 x 720 or larger looks best.",
     )

@@ -14,6 +14,7 @@ from django.views import View
 
 from media_tools.errors import LimitReached
 from packages.permissions import Action
+from registry.common.body_limits import body_limit
 from registry.web.forms.packages import ReleaseForm
 from registry.web.views.common import (
     PackagePageMixin,
@@ -35,6 +36,7 @@ from releases.models import Release, TaskState
 from releases.zip_releases import create_zip_release
 
 
+@body_limit("MAX_RELEASE_ZIP_SIZE")
 class ReleaseCreateView(LoginRequiredMixin, PackagePageMixin, View):
     template_name = "packages/release_form.html"
 

@@ -19,6 +19,7 @@ from packages.screenshots import (
     order_screenshots,
     set_cover_image,
 )
+from registry.common.body_limits import body_limit
 from registry.web.forms.packages import ScreenshotForm
 from registry.web.views.common import (
     PackagePageMixin,
@@ -28,6 +29,7 @@ from registry.web.views.common import (
 )
 
 
+@body_limit("MAX_SCREENSHOT_SIZE")
 class ScreenshotsView(LoginRequiredMixin, PackagePageMixin, View):
     """Upload, reorder, delete and choose the cover; each action posts its own small form."""
 
