@@ -169,8 +169,23 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
         return redirect("web:home")
 
 
+NEW_SECRET = "new-secret-{}"
+
+
+def show_new_secret(request, kind: str, secret: str, url_name: str):
+    """Post/redirect/get: the new secret waits in the session for the one page that shows it, so
+    reloading that page creates nothing and shows the secret no more."""
+    request.session[NEW_SECRET.format(kind)] = secret
+    return redirect(url_name)
+
+
+def pop_new_secret(request, kind: str) -> str | None:
+    return request.session.pop(NEW_SECRET.format(kind), None)
+
+
 class ApiKeyListView(LoginRequiredMixin, View):
-    """LuaRocks API keys. A new key's secret is in this one response and nowhere else."""
+    """LuaRocks API keys. A new key's secret is shown on the one page after its creation, then
+    only its hash is kept."""
 
     template_name = "accounts/api_keys.html"
 
@@ -184,7 +199,7 @@ class ApiKeyListView(LoginRequiredMixin, View):
         )
 
     def get(self, request):
-        return self.render_page(request, ApiKeyForm())
+        return self.render_page(request, ApiKeyForm(), new_secret=pop_new_secret(request, "key"))
 
     def post(self, request):
         form = ApiKeyForm(request.POST)
@@ -193,7 +208,7 @@ class ApiKeyListView(LoginRequiredMixin, View):
         _key, secret = services.create_api_key(
             user=request.user, comment=form.cleaned_data["comment"]
         )
-        return self.render_page(request, ApiKeyForm(), new_secret=secret)
+        return show_new_secret(request, "key", secret, "accounts:api-keys")
 
 
 class ApiKeyRevokeView(LoginRequiredMixin, View):
@@ -221,7 +236,9 @@ class ApiTokenListView(LoginRequiredMixin, View):
         )
 
     def get(self, request):
-        return self.render_page(request, ApiTokenForm(user=request.user))
+        return self.render_page(
+            request, ApiTokenForm(user=request.user), new_secret=pop_new_secret(request, "token")
+        )
 
     def post(self, request):
         form = ApiTokenForm(request.POST, user=request.user)
@@ -236,7 +253,7 @@ class ApiTokenListView(LoginRequiredMixin, View):
         except UnknownPackageScope as error:
             form.add_error("package", str(error))
             return self.render_page(request, form, status=400)
-        return self.render_page(request, ApiTokenForm(user=request.user), new_secret=secret)
+        return show_new_secret(request, "token", secret, "accounts:api-tokens")
 
 
 class ApiTokenDeleteView(LoginRequiredMixin, View):
