@@ -167,6 +167,7 @@ browse_patterns = [
     path("users/<str:username>/", browse.UserView.as_view(), name="user"),
     path("tags/", browse.TagListView.as_view(), name="tags"),
     path("licenses/", browse.LicenseListView.as_view(), name="licenses"),
+    path("favicon.ico", browse.favicon_ico, name="favicon"),
     path("robots.txt", browse.robots_txt, name="robots"),
     path("sitemap.xml", browse.sitemap_xml, name="sitemap"),
 ]

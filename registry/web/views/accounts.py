@@ -169,18 +169,18 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
         return redirect("web:home")
 
 
-NEW_SECRET = "new-secret-{}"
+SHOW_ONCE = "shown-once-{}"  # the session entry of a new credential not yet shown
 
 
 def show_new_secret(request, kind: str, secret: str, url_name: str):
     """Post/redirect/get: the new secret waits in the session for the one page that shows it, so
     reloading that page creates nothing and shows the secret no more."""
-    request.session[NEW_SECRET.format(kind)] = secret
+    request.session[SHOW_ONCE.format(kind)] = secret
     return redirect(url_name)
 
 
 def pop_new_secret(request, kind: str) -> str | None:
-    return request.session.pop(NEW_SECRET.format(kind), None)
+    return request.session.pop(SHOW_ONCE.format(kind), None)
 
 
 class ApiKeyListView(LoginRequiredMixin, View):
