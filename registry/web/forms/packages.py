@@ -9,8 +9,9 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from media_tools.thumbnails import MIN_HEIGHT, MIN_WIDTH
 from packages.models import AIDisclosure, ContentWarning, DevState, License, LuantiVersion, Tag
-from packages.package_edits import PackageChanges
+from packages.package_edits import NAME, PackageChanges
 
 
 class UploadField(forms.FileField):
@@ -138,6 +139,15 @@ class PackageForm(forms.Form):
         initial["content_warnings"] = list(package.content_warnings.values_list("name", flat=True))
         return initial
 
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not NAME.fullmatch(name):
+            raise forms.ValidationError(
+                "Use only lower-case letters (a to z), digits and underscores, with no spaces or "
+                "hyphens: for example “glowing_mushrooms”."
+            )
+        return name
+
     def changes(self) -> PackageChanges:
         """The cleaned form as the changes the package services take (every field set)."""
         data = self.cleaned_data
@@ -173,7 +183,7 @@ class ReleaseForm(forms.Form):
         label="Zip file",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".zip"}),
-        help_text="The mod, game or texture pack folder, zipped.",
+        help_text="The mod, game or texture pack folder, zipped. Needed when you upload a zip.",
     )
     ref = forms.CharField(
         label="Git branch, tag or commit",
@@ -210,6 +220,9 @@ class ScreenshotForm(forms.Form):
     file = UploadField(
         label="Image",
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
-        help_text="PNG, JPEG or WebP; 1280 x 720 or larger looks best.",
+        help_text=(
+            f"PNG, JPEG or WebP, at least {MIN_WIDTH} x {MIN_HEIGHT} pixels; 1280 x 720 or larger "
+            "looks best."
+        ),
     )
     is_cover_image = forms.BooleanField(label="Use as the cover image", required=False)
