@@ -77,7 +77,7 @@ LOAD_ALL_IMAGES = """
 OVERFLOW = """
 () => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
         wide: Array.from(document.querySelectorAll("body *")).filter(
-          (e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".table-scroll")
+          (e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !(e.parentElement && e.parentElement.closest(".table-scroll, .gallery-strip"))
         ).slice(0, 5).map((e) => e.tagName + "." + e.className)})
 """
 
