@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.models import User
@@ -24,7 +25,7 @@ from packages.models import Package
 from packages.permissions import Action
 from packages.selectors import NOT_ALLOWED, package_for_action
 
-NO_PERMISSION = "You may not change this package."
+NO_PERMISSION = _("You may not change this package.")
 
 
 def web_package(

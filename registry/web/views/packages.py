@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from media_tools.errors import LimitReached
@@ -175,7 +176,10 @@ class PackageCreateView(LoginRequiredMixin, View):
                 put_error_on_field(form, error)
             else:
                 messages.success(
-                    request, f"Created {package.title}. Add a release and screenshots next."
+                    request,
+                    _("Created {title}. Add a release and screenshots next.").format(
+                        title=package.title
+                    ),
                 )
                 return redirect(detail_url(package))
         return render(request, self.template_name, {"form": form, "creating": True}, status=400)
@@ -206,7 +210,7 @@ class PackageEditView(LoginRequiredMixin, PackagePageMixin, View):
             except PackagesError as error:
                 put_error_on_field(form, error)
             else:
-                messages.success(request, "Saved." if changed else "Nothing changed.")
+                messages.success(request, _("Saved.") if changed else _("Nothing changed."))
                 return redirect(detail_url(package))
         context = {"form": form, "package": package}
         return render(request, self.template_name, context, status=400)
@@ -221,9 +225,14 @@ class SubmitForReviewView(LoginRequiredMixin, PackagePageMixin, View):
             messages.error(request, str(error))
         else:
             if package.is_approved:
-                messages.success(request, f"{package.title} is approved and public.")
+                messages.success(
+                    request, _("{title} is approved and public.").format(title=package.title)
+                )
             else:
-                messages.success(request, f"{package.title} is waiting for a moderator's review.")
+                messages.success(
+                    request,
+                    _("{title} is waiting for a moderator's review.").format(title=package.title),
+                )
         return redirect(detail_url(package))
 
 
@@ -237,7 +246,9 @@ class WithdrawView(LoginRequiredMixin, PackagePageMixin, View):
         except PackagesError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{package.title} is a work in progress again.")
+            messages.success(
+                request, _("{title} is a work in progress again.").format(title=package.title)
+            )
         return redirect(detail_url(package))
 
 
