@@ -12,7 +12,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +43,7 @@ from registry.web.views.common import (
     put_error_on_field,
     web_package,
 )
+from releases.models import ReleaseFile
 from releases.submission import submit_for_review
 
 HISTORY_LIMIT = 100
@@ -58,7 +59,13 @@ class PackageDetailView(PackagePageMixin, View):
         package = luanti_package(request, author, name)
         can_edit = can(request.user, Action.EDIT_PACKAGE, package)
         screenshots = Screenshot.objects.filter(package=package)
-        releases = package.releases.select_related("min_luanti_version", "max_luanti_version")
+        releases = package.releases.select_related(
+            "min_luanti_version", "max_luanti_version"
+        ).annotate(  # the Download button's size, in the same query
+            file_size=Subquery(
+                ReleaseFile.objects.filter(release=OuterRef("pk")).order_by("id").values("size")[:1]
+            )
+        )
         if not can_edit:
             screenshots = screenshots.filter(approved=True)
             releases = releases.filter(approved=True)
