@@ -16,7 +16,8 @@ class WebLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        is_page = face_for_path(request.path) == Face.WEB
+        # the API documentation's own page (registry/schema/views.py) is a page too
+        is_page = face_for_path(request.path) == Face.WEB or request.path == "/api/schema/"
         language = (
             translation.get_language_from_request(request) if is_page else settings.LANGUAGE_CODE
         )

@@ -182,3 +182,14 @@ def test_tour_of_every_page_on_demo_data(browser, demo, viewport, scheme, suffix
         check(page, site + path, ours=ours)
         save(page, name, suffix)
     context.close()
+
+
+def test_the_public_pages_in_german_fit_a_phone(browser, demo):
+    """German words are longer: the public pages in German still fit 390 px and pass axe."""
+    context = browser.new_context(viewport=PHONE, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    for path, _name in PUBLIC:
+        check(page, demo + path, 404 if path.startswith("/no/") else 200)
+        assert page.evaluate("() => document.documentElement.lang") == "de", path
+    context.close()
