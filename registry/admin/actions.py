@@ -21,7 +21,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from accounts.errors import AccountsError
@@ -30,6 +30,7 @@ from media_tools.errors import MediaToolsError
 from packages.errors import PackagesError
 from packages.models import PackageState
 from packages.permissions import Action, can, package_of, sees_deleted_packages, visible_filter
+from registry.common.next_urls import safe_next
 from releases.errors import ReleasesError
 
 # What an action reports per object instead of failing the whole selection: every app's errors.
@@ -118,6 +119,13 @@ def run_service(
         modeladmin.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
 
 
+def back_to(request: HttpRequest) -> HttpResponse | None:
+    """Where an action returns when it is done: the page it was started from when that page sent
+    a `next` (the moderation queue does), else Django's default, the changelist."""
+    next_url = safe_next(request, "")
+    return HttpResponseRedirect(next_url) if next_url else None
+
+
 def form_action(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
@@ -128,7 +136,7 @@ def form_action(
     apply: Callable[[Any, dict], object],
     done: str,
     form_kwargs: dict | None = None,
-) -> TemplateResponse | None:
+) -> HttpResponse | None:
     """An action with an intermediate form: show it, then apply it to the selection on submit."""
     if APPLY in request.POST:
         form = form_class(request.POST, **(form_kwargs or {}))
@@ -136,7 +144,7 @@ def form_action(
             run_service(
                 modeladmin, request, queryset, lambda obj: apply(obj, form.cleaned_data), done=done
             )
-            return None  # back to the changelist, with the messages
+            return back_to(request)  # the queue or the changelist, with the messages
     else:
         form = form_class(**(form_kwargs or {}))
     opts = modeladmin.model._meta
@@ -146,6 +154,7 @@ def form_action(
         "form": form,
         "objects": list(queryset),
         "action": request.POST.get("action", ""),
+        "next": safe_next(request, ""),
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "apply": APPLY,
         "opts": opts,
@@ -174,7 +183,7 @@ def service_action(
     title: str = "",
     form_kwargs: Callable[[QuerySet], dict[str, Any]] | None = None,
     related: tuple[str, ...] = (),
-) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], TemplateResponse | None]:
+) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], HttpResponse | None]:
     """An admin action that calls `apply(by, obj, form data)` (one service call, `by` the acting
     staff member) for each
     selected object, with `related` joined; with a `form`, the form is shown first (`title`, and
@@ -182,7 +191,7 @@ def service_action(
 
     def action(
         modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
-    ) -> TemplateResponse | None:
+    ) -> HttpResponse | None:
         selected = queryset.select_related(*related) if related else queryset
         if form is None:
             run_service(
@@ -192,7 +201,7 @@ def service_action(
                 lambda obj: apply(acting_user(request), obj, {}),
                 done=done,
             )
-            return None
+            return back_to(request)
         return form_action(
             modeladmin,
             request,

@@ -59,7 +59,8 @@ class PackageAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
     package's own fields through its edit page (`edit_page`), each with its service."""
 
     package_path = ""
-    list_display = ["name", "title", "author", "type", "state", "downloads", "score", "created_at"]
+    # short columns (a date, not a timestamp), so the list fits beside the filters at 1280 px
+    list_display = ["name", "title", "author", "type", "state", "downloads", "score", "created"]
     list_filter = ["type", ("state", StateListFilter), "dev_state", "in_root_manifest", "license"]
     search_fields = ["name", "title", "author__username", "short_description"]
     readonly_fields = ["edit_page", "approval_thread"]
@@ -76,6 +77,10 @@ class PackageAdmin(RankAccessMixin, ServiceOwnedMixin, admin.ModelAdmin):
         "hide_from_root_manifest",
         "give_root_manifest_name",
     ]
+
+    @admin.display(description="Created", ordering="created_at")
+    def created(self, obj: Package) -> str:
+        return f"{obj.created_at:%Y-%m-%d}"
 
     @admin.display(description="Edit")
     def edit_page(self, obj: Package) -> str:

@@ -3,8 +3,10 @@
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from packages.models import Package, PackageDailyStats
 
@@ -46,11 +48,18 @@ def downloads_svg(series: list[tuple[date, int]], *, title: str) -> SafeString:
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{total} downloads from {series[0][0]:%Y-%m-%d} '
-        f"to {series[-1][0]:%Y-%m-%d}, at most {max((c for _, c in series), default=0)} "
-        "a day.</desc>"
+        '<desc id="chart-desc">{}</desc>'.format(
+            escape(
+                _("{total} downloads from {start} to {end}, at most {most} a day.").format(
+                    total=total,
+                    start=date_format(series[0][0], "SHORT_DATE_FORMAT"),
+                    end=date_format(series[-1][0], "SHORT_DATE_FORMAT"),
+                    most=max((c for _, c in series), default=0),
+                )
+            )
+        )
         if series
-        else '<desc id="chart-desc">No data.</desc>',
+        else '<desc id="chart-desc">{}</desc>'.format(escape(_("No data."))),
     ]
     for fraction in (0, 0.5, 1) if top % 2 == 0 else (0, 1):
         y = TOP + plot_h * (1 - fraction)
@@ -73,9 +82,9 @@ def downloads_svg(series: list[tuple[date, int]], *, title: str) -> SafeString:
     if series:
         parts.append(
             f'<text x="{LEFT}" y="{HEIGHT - 8}" font-size="11" fill="#5a6673">'
-            f"{series[0][0]:%b %d}</text>"
+            f"{escape(date_format(series[0][0], 'M j'))}</text>"
             f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end" font-size="11" '
-            f'fill="#5a6673">{series[-1][0]:%b %d}</text>'
+            f'fill="#5a6673">{escape(date_format(series[-1][0], "M j"))}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only

@@ -7,6 +7,7 @@ Routes owned by the API faces stay theirs: /packages/<a>/<n>/download/ and
 """
 
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from registry.web.views import (
     accounts,
@@ -217,6 +218,8 @@ browse_patterns = [
     ),
     path("notifications/", threads.NotificationListView.as_view(), name="notifications"),
     path("unsubscribe/<str:token>/", threads.UnsubscribeView.as_view(), name="unsubscribe"),
+    path("favicon.ico", browse.favicon_ico, name="favicon"),
+    path("i18n/setlang/", set_language, name="set-language"),
     path("robots.txt", browse.robots_txt, name="robots"),
     path("sitemap.xml", browse.sitemap_xml, name="sitemap"),
 ]

@@ -1,5 +1,7 @@
 """Settings pages for LuaRocks API keys and ContentDB API tokens."""
 
+import re
+
 import pytest
 
 from accounts.models import ApiKey, ApiToken
@@ -11,13 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 def secret_in(body: str) -> str:
-    start = body.index('id="new-secret">') + len('id="new-secret">')
-    return body[start : body.index("<", start)]
+    return re.search(r'id="new-secret"[^>]*>([^<]+)<', body).group(1)
 
 
 def test_creating_a_key_shows_the_secret_once_and_stores_only_its_hash(alice_client, user):
-    response = alice_client.post("/settings/api-keys/", {"comment": "laptop"})
-    assert response.status_code == 200
+    response = alice_client.post("/settings/api-keys/", {"comment": "laptop"}, follow=True)
+    assert response.redirect_chain == [("/settings/api-keys/", 302)]
     secret = secret_in(response.content.decode())
     key = ApiKey.objects.get(user=user)
     assert key.key_hash == hash_secret(secret) and key.comment == "laptop"
@@ -62,9 +63,9 @@ def test_another_users_keys_are_not_listed(bob_client, user):
 
 def test_creating_a_token_scoped_to_an_own_package(alice_client, user, mod_package):
     response = alice_client.post(
-        "/settings/tokens/", {"name": "CI", "package": str(mod_package.pk)}
+        "/settings/tokens/", {"name": "CI", "package": str(mod_package.pk)}, follow=True
     )
-    assert response.status_code == 200
+    assert response.redirect_chain == [("/settings/tokens/", 302)]
     secret = secret_in(response.content.decode())
     token = ApiToken.objects.get(user=user)
     assert token.token_hash == hash_secret(secret)
@@ -100,3 +101,23 @@ def test_deleting_tokens_own_only(alice_client, bob_client, user):
     assert ApiToken.objects.filter(pk=token.pk).exists()
     assert alice_client.post(f"/settings/tokens/{token.pk}/delete/").status_code == 302
     assert not ApiToken.objects.filter(pk=token.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "model"),
+    [
+        ("/settings/api-keys/", {"comment": "ci"}, ApiKey),
+        ("/settings/tokens/", {"name": "ci"}, ApiToken),
+    ],
+)
+def test_creating_redirects_so_a_reload_creates_nothing_and_the_secret_shows_once(
+    alice_client, user, url, data, model
+):
+    response = alice_client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == url
+    shown = alice_client.get(url).content.decode()
+    secret = secret_in(shown)
+    assert "data-copy" in shown  # a copy button, added by site.js
+    again = alice_client.get(url).content.decode()  # the reload
+    assert secret not in again and 'id="new-secret"' not in again
+    assert model.objects.filter(user=user).count() == 1

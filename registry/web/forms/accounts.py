@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts import login_throttle
 from accounts.backends import LOGIN_THROTTLED
@@ -17,8 +18,11 @@ class SignupForm(UserCreationForm):
     rules every account path shares (accounts/usernames.py)."""
 
     email = forms.EmailField(
-        help_text="We mail you a link to verify it; you can publish once it is verified. "
-        "Never shown publicly."
+        label=_("Email"),
+        help_text=_(
+            "We mail you a link to verify it; you can publish once it is verified. "
+            "Never shown publicly."
+        ),
     )
 
     class Meta:
@@ -40,9 +44,9 @@ class LoginForm(AuthenticationForm):
 
 def code_field() -> forms.CharField:
     return forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=40,
-        help_text="The 6 digits your authenticator app shows, or one of your recovery codes.",
+        help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
     )
 
@@ -72,7 +76,7 @@ class SecondFactorForm(forms.Form):
 
 class DisableSecondFactorForm(forms.Form):
     password = forms.CharField(
-        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
     )
     code = code_field()
 
@@ -102,7 +106,7 @@ class ProfileForm(forms.ModelForm):
 
 class DeleteAccountForm(forms.Form):
     confirm_username = forms.CharField(
-        label="Type your username to confirm", max_length=150, strip=True
+        label=_("Type your username to confirm"), max_length=150, strip=True
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -112,25 +116,29 @@ class DeleteAccountForm(forms.Form):
     def clean_confirm_username(self):
         value = self.cleaned_data["confirm_username"]
         if value.lower() != self.user.username.lower():
-            raise forms.ValidationError("That is not your username.")
+            raise forms.ValidationError(_("That is not your username."))
         return value
 
 
 class ApiKeyForm(forms.Form):
     comment = forms.CharField(
+        label=_("Comment"),
         max_length=255,
         required=False,
-        help_text="A note to tell your keys apart, e.g. the machine it lives on.",
+        help_text=_("A note to tell your keys apart, e.g. the machine it lives on."),
     )
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="e.g. “GitHub Actions for my mod”.")
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("e.g. “GitHub Actions for my mod”.")
+    )
     package = forms.ModelChoiceField(
+        label=_("Package"),
         queryset=Package.objects.none(),
         required=False,
-        empty_label="All my packages",
-        help_text="Limit the token to one package.",
+        empty_label=_("All my packages"),
+        help_text=_("Limit the token to one package."),
     )
 
     def __init__(self, *args, user: User, **kwargs):

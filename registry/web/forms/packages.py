@@ -8,9 +8,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
+from media_tools.thumbnails import MIN_HEIGHT, MIN_WIDTH
 from packages.models import AIDisclosure, ContentWarning, DevState, License, LuantiVersion, Tag
-from packages.package_edits import PackageChanges
+from packages.package_edits import NAME, PackageChanges
 
 
 class UploadField(forms.FileField):
@@ -26,8 +28,9 @@ class UploadField(forms.FileField):
         limit = getattr(settings, self.limit_setting)
         if upload and upload.size > limit:
             raise forms.ValidationError(
-                f"The file is too large ({filesizeformat(upload.size)}); "
-                f"the limit is {filesizeformat(limit)}."
+                _("The file is too large ({size}); the limit is {limit}.").format(
+                    size=filesizeformat(upload.size), limit=filesizeformat(limit)
+                )
             )
         return upload
 
@@ -41,16 +44,20 @@ class TitledChoices(forms.ModelMultipleChoiceField[Tag | ContentWarning]):
 
 class RockspecUploadForm(forms.Form):
     rockspec_file = UploadField(
-        label="Rockspec",
-        help_text="A <code>NAME-VERSION.rockspec</code> file. The first upload of a name creates the module.",
+        label=_("Rockspec"),
+        help_text=_(
+            "A <code>NAME-VERSION.rockspec</code> file. The first upload of a name creates the module."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".rockspec"}),
     )
 
 
 class RockUploadForm(forms.Form):
     rock_file = UploadField(
-        label="Rock",
-        help_text="A <code>NAME-VERSION.ARCH.rock</code> file made by <code>luarocks pack</code>.",
+        label=_("Rock"),
+        help_text=_(
+            "A <code>NAME-VERSION.ARCH.rock</code> file made by <code>luarocks pack</code>."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".rock"}),
     )
 
@@ -58,7 +65,7 @@ class RockUploadForm(forms.Form):
 class ConfirmForm(forms.Form):
     """Retype a name to confirm a deletion, as luarocks.org asks."""
 
-    confirm = forms.CharField(label="Type the version to confirm", max_length=255)
+    confirm = forms.CharField(label=_("Type the version to confirm"), max_length=255)
 
     def __init__(self, *args, expected: str, label: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,60 +76,72 @@ class ConfirmForm(forms.Form):
     def clean_confirm(self):
         value = self.cleaned_data["confirm"].strip()
         if value.lower() != self.expected.lower():
-            raise forms.ValidationError(f"Type “{self.expected}” exactly.")
+            raise forms.ValidationError(
+                _("Type “{expected}” exactly.").format(expected=self.expected)
+            )
         return value
 
 
 class PackageForm(forms.Form):
     """Every field a package has on ContentDB; `changes()` gives them to the package services."""
 
-    type = forms.ChoiceField(choices=[("MOD", "Mod"), ("GAME", "Game"), ("TXP", "Texture pack")])
-    name = forms.CharField(
-        label="Technical name",
-        max_length=100,
-        help_text="Lower-case letters, digits and underscores; the folder name in Luanti.",
+    type = forms.ChoiceField(
+        label=_("Type"),
+        choices=[("MOD", _("Mod")), ("GAME", _("Game")), ("TXP", _("Texture pack"))],
     )
-    title = forms.CharField(max_length=100)
-    short_description = forms.CharField(max_length=200, help_text="One sentence shown in lists.")
+    name = forms.CharField(
+        label=_("Technical name"),
+        max_length=100,
+        help_text=_("Lower-case letters, digits and underscores; the folder name in Luanti."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=100)
+    short_description = forms.CharField(
+        label=_("Short description"), max_length=200, help_text=_("One sentence shown in lists.")
+    )
     long_description = forms.CharField(
-        label="Description",
+        label=_("Description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Markdown. Shown on the package page and in Luanti.",
+        help_text=_("Markdown. Shown on the package page and in Luanti."),
     )
     dev_state = forms.ChoiceField(
-        label="Maintenance state", required=False, choices=[("", "—"), *DevState.choices]
+        label=_("Maintenance state"), required=False, choices=[("", "—"), *DevState.choices]
     )
     ai_disclosure = forms.ChoiceField(
-        label="AI use", required=False, choices=[("", "Not answered"), *AIDisclosure.choices]
+        label=_("AI use"), required=False, choices=[("", _("Not answered")), *AIDisclosure.choices]
     )
     license = forms.ModelChoiceField(
-        queryset=License.objects.all(), to_field_name="name", label="License"
+        queryset=License.objects.all(), to_field_name="name", label=_("License")
     )
     media_license = forms.ModelChoiceField(
-        queryset=License.objects.all(), to_field_name="name", label="Media license"
+        queryset=License.objects.all(), to_field_name="name", label=_("Media license")
     )
     tags = TitledChoices(
+        label=_("Tags"),
         queryset=Tag.objects.all(),
         to_field_name="name",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     content_warnings = TitledChoices(
+        label=_("Content warnings"),
         queryset=ContentWarning.objects.all(),
         to_field_name="name",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    repo = forms.CharField(label="Source repository", required=False, max_length=200)
-    website = forms.CharField(required=False, max_length=200)
-    issue_tracker = forms.CharField(required=False, max_length=200)
+    repo = forms.CharField(label=_("Source repository"), required=False, max_length=200)
+    website = forms.CharField(label=_("Website"), required=False, max_length=200)
+    issue_tracker = forms.CharField(label=_("Issue tracker"), required=False, max_length=200)
     forums = forms.IntegerField(
-        label="Forum topic id", required=False, min_value=1, help_text="The t= number of the topic."
+        label=_("Forum topic id"),
+        required=False,
+        min_value=1,
+        help_text=_("The t= number of the topic."),
     )
-    video_url = forms.CharField(label="Video URL", required=False, max_length=200)
-    donate_url = forms.CharField(label="Donation URL", required=False, max_length=200)
-    translation_url = forms.CharField(label="Translation URL", required=False, max_length=200)
+    video_url = forms.CharField(label=_("Video URL"), required=False, max_length=200)
+    donate_url = forms.CharField(label=_("Donation URL"), required=False, max_length=200)
+    translation_url = forms.CharField(label=_("Translation URL"), required=False, max_length=200)
 
     NULLABLE_TEXT = (
         "repo",
@@ -143,6 +162,17 @@ class PackageForm(forms.Form):
         initial["tags"] = list(package.tags.values_list("name", flat=True))
         initial["content_warnings"] = list(package.content_warnings.values_list("name", flat=True))
         return initial
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not NAME.fullmatch(name):
+            raise forms.ValidationError(
+                _(
+                    "Use only lower-case letters (a to z), digits and underscores, with no spaces or "
+                    "hyphens: for example “glowing_mushrooms”."
+                )
+            )
+        return name
 
     def changes(self) -> PackageChanges:
         """The cleaned form as the changes the package services take (every field set)."""
@@ -169,62 +199,71 @@ class ReleaseForm(forms.Form):
     """A release from an uploaded zip or imported from the package's git repository."""
 
     source = forms.ChoiceField(
-        label="Source",
-        choices=[("zip", "Upload a zip"), ("git", "Import from the git repository")],
+        label=_("Source"),
+        choices=[("zip", _("Upload a zip")), ("git", _("Import from the git repository"))],
         initial="zip",
         widget=forms.RadioSelect,
     )
-    title = forms.CharField(max_length=100, help_text="e.g. “1.2.0” or “Autumn update”.")
+    title = forms.CharField(
+        label=_("Title"), max_length=100, help_text=_("e.g. “1.2.0” or “Autumn update”.")
+    )
     file = UploadField(
-        label="Zip file",
+        label=_("Zip file"),
         limit_setting="MAX_RELEASE_ZIP_SIZE",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".zip"}),
-        help_text="The mod, game or texture pack folder, zipped; at most {limit}.",
+        help_text=_("The mod, game or texture pack folder, zipped. Needed when you upload a zip."),
     )
     ref = forms.CharField(
-        label="Git branch, tag or commit",
+        label=_("Git branch, tag or commit"),
         required=False,
         max_length=200,
-        help_text="For an import; empty means the default branch.",
+        help_text=_("For an import; empty means the default branch."),
     )
     release_notes = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000
+        label=_("Release notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10_000,
     )
     min_luanti = forms.ModelChoiceField(
         queryset=LuantiVersion.objects.all(),
         required=False,
-        label="Minimum Luanti version",
-        empty_label="Any",
+        label=_("Minimum Luanti version"),
+        empty_label=_("Any"),
     )
     max_luanti = forms.ModelChoiceField(
         queryset=LuantiVersion.objects.all(),
         required=False,
-        label="Maximum Luanti version",
-        empty_label="Any",
+        label=_("Maximum Luanti version"),
+        empty_label=_("Any"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["file"]
-        field.help_text = field.help_text.format(
-            limit=filesizeformat(settings.MAX_RELEASE_ZIP_SIZE)
-        )
+        limit = filesizeformat(settings.MAX_RELEASE_ZIP_SIZE)
+        field.help_text = f"{field.help_text} " + _("At most {limit}.").format(limit=limit)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
         if cleaned.get("source") == "zip" and not cleaned.get("file") and "file" not in self.errors:
-            self.add_error("file", "Choose a zip file to upload.")
+            self.add_error("file", _("Choose a zip file to upload."))
         return cleaned
 
 
 class ScreenshotForm(forms.Form):
-    title = forms.CharField(max_length=100, help_text="Also the image's text for screen readers.")
+    title = forms.CharField(
+        label=_("Title"), max_length=100, help_text=_("Also the image's text for screen readers.")
+    )
     file = UploadField(
-        label="Image",
+        label=_("Image"),
         limit_setting="MAX_SCREENSHOT_SIZE",
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
-        help_text="PNG, JPEG or WebP; 1280 x 720 or larger looks best.",
+        help_text=(
+            f"PNG, JPEG or WebP, at least {MIN_WIDTH} x {MIN_HEIGHT} pixels; 1280 x 720 or larger "
+            "looks best."
+        ),
     )
-    is_cover_image = forms.BooleanField(label="Use as the cover image", required=False)
+    is_cover_image = forms.BooleanField(label=_("Use as the cover image"), required=False)

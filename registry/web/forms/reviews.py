@@ -3,23 +3,28 @@
 errors next to the field they are about."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from packages.models import ReportReason
 
-RATING_CHOICES = [("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative")]
+RATING_CHOICES = [
+    ("positive", _("Positive")),
+    ("neutral", _("Neutral")),
+    ("negative", _("Negative")),
+]
 RATING_NAMES = {5: "positive", 3: "neutral", 1: "negative"}
 
 
 class ReviewForm(forms.Form):
     rating = forms.ChoiceField(
-        label="Your rating", choices=RATING_CHOICES, widget=forms.RadioSelect, initial="positive"
+        label=_("Your rating"), choices=RATING_CHOICES, widget=forms.RadioSelect, initial="positive"
     )
-    title = forms.CharField(label="Title", required=False, help_text="3 to 100 characters.")
+    title = forms.CharField(label=_("Title"), required=False, help_text=_("3 to 100 characters."))
     comment = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="10 to 2000 characters; Markdown.",
+        help_text=_("10 to 2000 characters; Markdown."),
     )
 
     @classmethod
@@ -32,25 +37,29 @@ class ReviewForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    reason = forms.ChoiceField(label="Reason", choices=[("", "Choose…"), *ReportReason.choices])
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[("", _("Choose…")), *ReportReason.choices]
+    )
     text = forms.CharField(
-        label="What is wrong?",
+        label=_("What is wrong?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Up to 2000 characters. Moderators read every report.",
+        help_text=_("Up to 2000 characters. Moderators read every report."),
     )
 
 
 class RockDetailsForm(forms.Form):
-    summary = forms.CharField(label="Summary", required=False, help_text="One line.")
+    summary = forms.CharField(label=_("Summary"), required=False, help_text=_("One line."))
     description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
     labels = forms.CharField(
-        label="Labels",
+        label=_("Labels"),
         required=False,
-        help_text="Up to 10, separated by commas: lowercase letters, digits, - and _ "
-        "(2 to 32 characters each).",
+        help_text=_(
+            "Up to 10, separated by commas: lowercase letters, digits, - and _ "
+            "(2 to 32 characters each)."
+        ),
     )
 
     @classmethod

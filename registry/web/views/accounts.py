@@ -11,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView
 
@@ -60,8 +61,10 @@ class SignupView(FormView):
         login(self.request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         messages.success(
             self.request,
-            f"Welcome, {user.username}! We mailed a link to {user.email}: "
-            "open it to verify your address, then you can publish.",
+            _(
+                "Welcome, {username}! We mailed a link to {email}: "
+                "open it to verify your address, then you can publish."
+            ).format(username=user.username, email=user.email),
         )
         return redirect("web:user", username=user.username)
 
@@ -108,10 +111,13 @@ class ProfileView(LoginRequiredMixin, FormView):
         except EmailTaken as error:
             form.add_error("email", str(error))
             return self.form_invalid(form)
-        messages.success(self.request, "Profile saved.")
+        messages.success(self.request, _("Profile saved."))
         if "email" in form.changed_data and user.email and not user.has_verified_email:
             verification.send_verification_link(user=user)
-            messages.info(self.request, f"We mailed a link to {user.email} to verify it.")
+            messages.info(
+                self.request,
+                _("We mailed a link to {email} to verify it.").format(email=user.email),
+            )
         return redirect("accounts:profile")
 
 
@@ -120,10 +126,12 @@ class VerificationLinkView(LoginRequiredMixin, View):
 
     def post(self, request):
         if request.user.has_verified_email or not request.user.email:
-            messages.info(request, "There is no address waiting for verification.")
+            messages.info(request, _("There is no address waiting for verification."))
         else:
             verification.send_verification_link(user=request.user)
-            messages.success(request, f"We mailed a new link to {request.user.email}.")
+            messages.success(
+                request, _("We mailed a new link to {email}.").format(email=request.user.email)
+            )
         return redirect("accounts:profile")
 
 
@@ -144,7 +152,9 @@ class VerifyEmailView(View):
             user = verification.verify_email(token=token)
         except AccountsError as error:
             return render(request, self.template_name, {"error": str(error)}, status=400)
-        messages.success(request, f"Verified {user.email}. You can publish now.")
+        messages.success(
+            request, _("Verified {email}. You can publish now.").format(email=user.email)
+        )
         if request.user.is_authenticated:
             return redirect("accounts:profile")
         return redirect("accounts:login")
@@ -165,12 +175,27 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
             form.add_error(None, str(error))
             return self.form_invalid(form)
         logout(self.request)
-        messages.success(self.request, "Your account has been deleted.")
+        messages.success(self.request, _("Your account has been deleted."))
         return redirect("web:home")
 
 
+SHOW_ONCE = "shown-once-{}"  # the session entry of a new credential not yet shown
+
+
+def show_new_secret(request, kind: str, secret: str, url_name: str):
+    """Post/redirect/get: the new secret waits in the session for the one page that shows it, so
+    reloading that page creates nothing and shows the secret no more."""
+    request.session[SHOW_ONCE.format(kind)] = secret
+    return redirect(url_name)
+
+
+def pop_new_secret(request, kind: str) -> str | None:
+    return request.session.pop(SHOW_ONCE.format(kind), None)
+
+
 class ApiKeyListView(LoginRequiredMixin, View):
-    """LuaRocks API keys. A new key's secret is in this one response and nowhere else."""
+    """LuaRocks API keys. A new key's secret is shown on the one page after its creation, then
+    only its hash is kept."""
 
     template_name = "accounts/api_keys.html"
 
@@ -184,7 +209,7 @@ class ApiKeyListView(LoginRequiredMixin, View):
         )
 
     def get(self, request):
-        return self.render_page(request, ApiKeyForm())
+        return self.render_page(request, ApiKeyForm(), new_secret=pop_new_secret(request, "key"))
 
     def post(self, request):
         form = ApiKeyForm(request.POST)
@@ -193,14 +218,16 @@ class ApiKeyListView(LoginRequiredMixin, View):
         _key, secret = services.create_api_key(
             user=request.user, comment=form.cleaned_data["comment"]
         )
-        return self.render_page(request, ApiKeyForm(), new_secret=secret)
+        return show_new_secret(request, "key", secret, "accounts:api-keys")
 
 
 class ApiKeyRevokeView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         key = get_object_or_404(ApiKey, pk=pk, user=request.user)
         services.revoke_api_key(key=key)
-        messages.success(request, f"Key {key.prefix}… revoked. Uploads with it now fail.")
+        messages.success(
+            request, _("Key {prefix}… revoked. Uploads with it now fail.").format(prefix=key.prefix)
+        )
         return redirect("accounts:api-keys")
 
 
@@ -221,7 +248,9 @@ class ApiTokenListView(LoginRequiredMixin, View):
         )
 
     def get(self, request):
-        return self.render_page(request, ApiTokenForm(user=request.user))
+        return self.render_page(
+            request, ApiTokenForm(user=request.user), new_secret=pop_new_secret(request, "token")
+        )
 
     def post(self, request):
         form = ApiTokenForm(request.POST, user=request.user)
@@ -236,14 +265,14 @@ class ApiTokenListView(LoginRequiredMixin, View):
         except UnknownPackageScope as error:
             form.add_error("package", str(error))
             return self.render_page(request, form, status=400)
-        return self.render_page(request, ApiTokenForm(user=request.user), new_secret=secret)
+        return show_new_secret(request, "token", secret, "accounts:api-tokens")
 
 
 class ApiTokenDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         token = get_object_or_404(ApiToken, pk=pk, user=request.user)
         services.delete_api_token(token=token)
-        messages.success(request, f"Token “{token.name}” deleted.")
+        messages.success(request, _("Token “{name}” deleted.").format(name=token.name))
         return redirect("accounts:api-tokens")
 
 
@@ -259,7 +288,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 password_change = PasswordChangeView.as_view()
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/message.html",
-    extra_context={"heading": "Password changed", "text": "Your new password is in use."},
+    extra_context={"heading": _("Password changed"), "text": _("Your new password is in use.")},
 )
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="accounts/password_reset.html",
@@ -271,8 +300,10 @@ password_reset = auth_views.PasswordResetView.as_view(
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/message.html",
     extra_context={
-        "heading": "Check your email",
-        "text": "If an account uses that address, a link to choose a new password is on its way.",
+        "heading": _("Check your email"),
+        "text": _(
+            "If an account uses that address, a link to choose a new password is on its way."
+        ),
     },
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
@@ -281,5 +312,8 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/message.html",
-    extra_context={"heading": "Password set", "text": "You can now log in with your new password."},
+    extra_context={
+        "heading": _("Password set"),
+        "text": _("You can now log in with your new password."),
+    },
 )

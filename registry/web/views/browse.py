@@ -2,6 +2,7 @@
 licenses, robots.txt and the sitemap. Thin: each asks a selector and renders a template."""
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -133,6 +134,17 @@ Allow: /
 
 Sitemap: {site}/sitemap.xml
 """
+
+
+FAVICON = Path(__file__).resolve().parents[1] / "static" / "registry" / "favicon.ico"
+
+
+def favicon_ico(request):
+    """/favicon.ico, which browsers ask for on every page whatever the pages link (the admin's,
+    the API documentation's, feeds' readers): the site's icon, cached for a day."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def robots_txt(request):

@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.views import View
 
 from accounts.models import User
@@ -24,7 +25,7 @@ from packages.models import Package
 from packages.permissions import Action
 from packages.selectors import NOT_ALLOWED, package_for_action
 
-NO_PERMISSION = "You may not change this package."
+NO_PERMISSION = gettext_noop("You may not change this package.")  # translated when raised
 
 
 def web_package(
@@ -46,7 +47,7 @@ def web_package(
         raise Http404("No such package") from None
     except NotAllowed as error:
         reason = str(error)  # a reason of its own (an unverified email address), or the page's
-        raise PermissionDenied(refused if reason == NOT_ALLOWED else reason) from None
+        raise PermissionDenied(gettext(refused) if reason == NOT_ALLOWED else reason) from None
 
 
 # For the type checker the mixin is a View (its super().dispatch is View's); at run time it is a

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from media_tools.errors import LimitReached
@@ -163,7 +164,7 @@ class VersionView(PackagePageMixin, View):
         except ReleasesError as error:
             form.add_error("rock_file", error.message)
             return self.page(request, package, release, form, status=400)
-        messages.success(request, f"Uploaded {result.rock.filename}.")
+        messages.success(request, _("Uploaded {filename}.").format(filename=result.rock.filename))
         return redirect(request.path)
 
 
@@ -203,8 +204,14 @@ class RockspecUploadView(LoginRequiredMixin, View):
         except ReleasesError as error:
             form.add_error("rockspec_file", error.message)
             return render(request, self.template_name, {"form": form}, status=400)
-        verb = "Created" if result.is_new_package else "Updated"
-        messages.success(request, f"{verb} {result.package.name} {result.release.name}.")
+        messages.success(
+            request,
+            (
+                _("Created {name} {version}.")
+                if result.is_new_package
+                else _("Updated {name} {version}.")
+            ).format(name=result.package.name, version=result.release.name),
+        )
         return redirect(
             "packages:module-version",
             username=result.package.author.username,
@@ -249,7 +256,9 @@ class VersionDeleteView(LoginRequiredMixin, PackagePageMixin, View):
             delete_rock_version(by=request.user, release=release)
         except ReleasesError as error:
             raise PermissionDenied(error.message) from error
-        messages.success(request, f"Deleted {package.name} {release.name}.")
+        messages.success(
+            request, _("Deleted {name} {version}.").format(name=package.name, version=release.name)
+        )
         return redirect("packages:module", username=package.author.username, name=package.name)
 
 
@@ -295,6 +304,6 @@ class ModuleEditView(LoginRequiredMixin, PackagePageMixin, View):
             except InvalidRockDetails as error:
                 form.add_error(error.field, error.message)
             else:
-                messages.success(request, "Module details saved.")
+                messages.success(request, _("Module details saved."))
                 return redirect(reverse("packages:module", args=[username, package.name]))
         return self.page(request, package, form, status=400)

@@ -12,9 +12,10 @@ import re
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from media_tools.errors import LimitReached
@@ -42,6 +43,7 @@ from registry.web.views.common import (
     put_error_on_field,
     web_package,
 )
+from releases.models import ReleaseFile
 from releases.submission import submit_for_review
 
 HISTORY_LIMIT = 100
@@ -57,7 +59,13 @@ class PackageDetailView(PackagePageMixin, View):
         package = luanti_package(request, author, name)
         can_edit = can(request.user, Action.EDIT_PACKAGE, package)
         screenshots = Screenshot.objects.filter(package=package)
-        releases = package.releases.select_related("min_luanti_version", "max_luanti_version")
+        releases = package.releases.select_related(
+            "min_luanti_version", "max_luanti_version"
+        ).annotate(  # the Download button's size, in the same query
+            file_size=Subquery(
+                ReleaseFile.objects.filter(release=OuterRef("pk")).order_by("id").values("size")[:1]
+            )
+        )
         if not can_edit:
             screenshots = screenshots.filter(approved=True)
             releases = releases.filter(approved=True)
@@ -175,7 +183,10 @@ class PackageCreateView(LoginRequiredMixin, View):
                 put_error_on_field(form, error)
             else:
                 messages.success(
-                    request, f"Created {package.title}. Add a release and screenshots next."
+                    request,
+                    _("Created {title}. Add a release and screenshots next.").format(
+                        title=package.title
+                    ),
                 )
                 return redirect(detail_url(package))
         return render(request, self.template_name, {"form": form, "creating": True}, status=400)
@@ -206,7 +217,7 @@ class PackageEditView(LoginRequiredMixin, PackagePageMixin, View):
             except PackagesError as error:
                 put_error_on_field(form, error)
             else:
-                messages.success(request, "Saved." if changed else "Nothing changed.")
+                messages.success(request, _("Saved.") if changed else _("Nothing changed."))
                 return redirect(detail_url(package))
         context = {"form": form, "package": package}
         return render(request, self.template_name, context, status=400)
@@ -221,9 +232,14 @@ class SubmitForReviewView(LoginRequiredMixin, PackagePageMixin, View):
             messages.error(request, str(error))
         else:
             if package.is_approved:
-                messages.success(request, f"{package.title} is approved and public.")
+                messages.success(
+                    request, _("{title} is approved and public.").format(title=package.title)
+                )
             else:
-                messages.success(request, f"{package.title} is waiting for a moderator's review.")
+                messages.success(
+                    request,
+                    _("{title} is waiting for a moderator's review.").format(title=package.title),
+                )
         return redirect(detail_url(package))
 
 
@@ -237,7 +253,9 @@ class WithdrawView(LoginRequiredMixin, PackagePageMixin, View):
         except PackagesError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{package.title} is a work in progress again.")
+            messages.success(
+                request, _("{title} is a work in progress again.").format(title=package.title)
+            )
         return redirect(detail_url(package))
 
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from media_tools.errors import LimitReached
@@ -89,9 +90,14 @@ class ReleaseCreateView(LoginRequiredMixin, PackagePageMixin, View):
             put_error_on_field(form, error, aliases={"repo": "source"})
         else:
             if release.task_state == TaskState.DONE:
-                messages.success(request, f"Release {release.title} is published.")
+                messages.success(
+                    request, _("Release {title} is published.").format(title=release.title)
+                )
             else:
-                messages.info(request, f"Importing {release.title} from git; refresh to see it.")
+                messages.info(
+                    request,
+                    _("Importing {title} from git; refresh to see it.").format(title=release.title),
+                )
             return redirect(detail_url(package))
         return self.render_page(request, package, form, status=400)
 
@@ -107,5 +113,5 @@ class ReleaseDeleteView(LoginRequiredMixin, PackagePageMixin, View):
         except ReleasesError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Deleted release {release.title}.")
+            messages.success(request, _("Deleted release {title}.").format(title=release.title))
         return redirect(detail_url(package))

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from packages.errors import InvalidReport, InvalidReview, NotAllowed, ReviewExists
@@ -65,9 +66,9 @@ class ReviewView(LoginRequiredMixin, PackagePageMixin, View):
                 put_error_on_field(form, error)
             else:
                 if not review.approved:
-                    messages.info(request, "Thank you! Your review waits for a moderator.")
+                    messages.info(request, _("Thank you! Your review waits for a moderator."))
                 else:
-                    messages.success(request, "Review saved." if own else "Review published.")
+                    messages.success(request, _("Review saved.") if own else _("Review published."))
                 return redirect(detail_url(package) + "#reviews")
         return self.page(request, package, form, own, status=400)
 
@@ -82,7 +83,7 @@ class ReviewDeleteView(LoginRequiredMixin, PackagePageMixin, View):
             delete_review(by=request.user, review=review)
         except NotAllowed as error:
             raise PermissionDenied(str(error)) from error
-        messages.success(request, "Your review is deleted.")
+        messages.success(request, _("Your review is deleted."))
         return redirect(detail_url(package) + "#reviews")
 
 
@@ -121,6 +122,6 @@ class ReportView(PackagePageMixin, View):
             except InvalidReport as error:
                 put_error_on_field(form, error, default="text")
             else:
-                messages.success(request, "Thank you: the moderators will look at your report.")
+                messages.success(request, _("Thank you: the moderators will look at your report."))
                 return redirect(self.back_url(package))
         return self.page(request, package, form, status=400)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from media_tools.errors import LimitReached, MediaToolsError
@@ -69,7 +70,7 @@ class ScreenshotsView(LoginRequiredMixin, PackagePageMixin, View):
         except (PackagesError, MediaToolsError) as error:  # the image, unless about the title
             put_error_on_field(form, error, default="file")
             return self.render_page(request, package, form, status=400)
-        messages.success(request, "Screenshot added.")
+        messages.success(request, _("Screenshot added."))
         return redirect(request.path)
 
 
@@ -89,18 +90,18 @@ class ScreenshotChangeView(LoginRequiredMixin, PackagePageMixin, View):
                 order_screenshots(
                     package=package, by=request.user, ids=[pk for *_, pk in sorted(positions)]
                 )
-                messages.success(request, "Order saved.")
+                messages.success(request, _("Order saved."))
             elif change == "cover":
                 set_cover_image(
                     package=package, by=request.user, screenshot_id=request.POST.get("cover", "")
                 )
-                messages.success(request, "Cover image set.")
+                messages.success(request, _("Cover image set."))
             elif change == "delete":
                 shot = get_object_or_404(
                     Screenshot, package=package, pk=request.POST.get("screenshot") or 0
                 )
                 delete_screenshot(screenshot=shot, by=request.user)
-                messages.success(request, f"Deleted “{shot.title}”.")
+                messages.success(request, _("Deleted “{title}”.").format(title=shot.title))
             else:
                 raise Http404("No such change")
         except ScreenshotPermissionDenied as error:

@@ -20,6 +20,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_otp import login as otp_login
 
@@ -88,7 +89,7 @@ class LoginCodeView(View):
         otp_login(request, device)
         left = two_factor.unused_recovery_codes(user)
         if left < two_factor.RECOVERY_CODE_COUNT and not form.cleaned_data["code"].isdigit():
-            messages.warning(request, f"You have {left} recovery codes left.")
+            messages.warning(request, _("You have {left} recovery codes left.").format(left=left))
         return redirect(safe_next(request, reverse("web:home")))
 
     def page(self, request, form, status: int = 200):
@@ -97,7 +98,7 @@ class LoginCodeView(View):
 
 
 def redirect_to_login(request: HttpRequest) -> HttpResponse:
-    messages.info(request, "Please log in again: the code step waited too long.")
+    messages.info(request, _("Please log in again: the code step waited too long."))
     return redirect(with_next(reverse("accounts:login"), safe_next(request, reverse("web:home"))))
 
 
@@ -176,6 +177,6 @@ class DisableTwoFactorView(TwoFactorView):
             except SecondFactorError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, "Two-factor authentication is off.")
+                messages.success(request, _("Two-factor authentication is off."))
                 return redirect("accounts:two-factor")
         return self.page(request, SecondFactorForm(), disable_form=form, status=400)

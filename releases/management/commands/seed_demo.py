@@ -23,6 +23,7 @@ from packages.models import (
 )
 from packages.screenshots import add_screenshot
 from packages.threads import open_review_thread, reply
+from releases.models import Release, ReleaseFile
 from releases.uploads import upload_rockspec
 from releases.zip_releases import create_zip_release
 
@@ -154,6 +155,42 @@ build = {{
 """
 
 
+DAYS_OF_HISTORY = 30
+
+
+def spread(total: int, parts: int) -> list[int]:
+    """`total` split into `parts` whole numbers that add up to it, growing towards the last."""
+    weights = list(range(1, parts + 1))
+    shares = [total * w // sum(weights) for w in weights]
+    for i in range(total - sum(shares)):
+        shares[-1 - i % parts] += 1
+    return shares
+
+
+def record_downloads(package: Package, total: int, *, luanti_share: float) -> None:
+    """A download history that agrees with itself: the daily counts of the last DAYS_OF_HISTORY
+    days, the releases' counts (newer releases more) and their files' counts all add up to the
+    package's `total`."""
+    today = timezone.now().date()
+    for day, count in enumerate(spread(total, DAYS_OF_HISTORY)):
+        luanti = round(count * luanti_share)
+        PackageDailyStats.objects.create(
+            package=package,
+            date=today - timedelta(days=DAYS_OF_HISTORY - 1 - day),
+            platform_minetest=luanti,
+            platform_other=count - luanti,
+            reason_new=count // 2,
+            reason_update=count - count // 2,
+        )
+    releases = list(package.releases.order_by("created_at", "id"))
+    for release, count in zip(releases, spread(total, len(releases)), strict=True):
+        Release.objects.filter(pk=release.pk).update(downloads=count)
+        files = list(release.files.order_by("id"))
+        for file, file_count in zip(files, spread(count, len(files)), strict=True):
+            ReleaseFile.objects.filter(pk=file.pk).update(downloads=file_count)
+    Package.objects.filter(pk=package.pk).update(downloads=total)
+
+
 class Command(BaseCommand):
     help = "Load a small demo data set (users, mods, a game, a texture pack, rocks). Runs once."
 
@@ -194,7 +231,6 @@ class Command(BaseCommand):
                 created_at=now - timedelta(days=40 - index),
                 repo=f"https://example.org/{author}/{name}",
                 dev_state="ACTIVELY_DEVELOPED",
-                downloads=100 * (index + 1),
                 score=10.0 * (len(LUANTI) - index),
             )
             package.maintainers.add(users[author])
@@ -215,15 +251,7 @@ class Command(BaseCommand):
                 file=png_bytes(1280, 720, (40 + 30 * index, 120, 90)),
                 is_cover_image=True,
             )
-            for day in range(7):
-                PackageDailyStats.objects.create(
-                    package=package,
-                    date=(now - timedelta(days=day)).date(),
-                    platform_minetest=3 + day,
-                    platform_other=1,
-                    reason_new=2 + day,
-                    reason_update=2,
-                )
+            record_downloads(package, 100 * (index + 1), luanti_share=0.8)
             packages[name] = package
         game = packages["voxel_valley"]
         for name in ["farming_plus", "wolves", "mobs_core"]:
@@ -241,9 +269,9 @@ class Command(BaseCommand):
                     filename=f"{name}-{version}.rockspec",
                     content=rockspec_text(name, version, summary, license_name, deps).encode(),
                 )
-            Package.objects.filter(author=users[author], name=name, type="ROCK").update(
-                labels=["demo"], downloads=42
-            )
+            package = Package.objects.get(author=users[author], name=name, type="ROCK")
+            Package.objects.filter(pk=package.pk).update(labels=["demo"])
+            record_downloads(package, 42, luanti_share=0.0)
 
     def seed_reviews(self, users, packages) -> None:
         lovely = Review.objects.create(

@@ -14,6 +14,13 @@
     if (url !== window.location.href) { window.history.replaceState(null, "", url); }
   }
 
+  function clearErrors(form) {
+    // the last attempt's errors are about the last file, not this one: take them away while it goes up
+    Array.prototype.forEach.call(form.querySelectorAll(".errorlist, .form-errors"), function (e) { e.remove(); });
+    Array.prototype.forEach.call(form.querySelectorAll(".has-error"), function (e) { e.classList.remove("has-error"); });
+    Array.prototype.forEach.call(document.querySelectorAll(".message-error"), function (e) { e.remove(); });
+  }
+
   function enhance(form) {
     var progress = form.querySelector("progress");
     var status = form.querySelector(".upload-status");
@@ -23,6 +30,7 @@
       var xhr = new XMLHttpRequest();
       xhr.open(form.method || "POST", form.action || window.location.href);
       xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+      clearErrors(form);
       if (progress) { progress.hidden = false; progress.value = 0; }
       if (status) { status.hidden = false; status.textContent = "Uploading…"; }
       Array.prototype.forEach.call(form.querySelectorAll("button[type=submit]"), function (b) { b.disabled = true; });
