@@ -27,6 +27,7 @@ def mod_zip(name: str = "farming", conf: str | None = None, *, top: str | None =
             f"{prefix}init.lua": "print('hello')\n",
             f"{prefix}mod.conf": conf,
             f"{prefix}textures/{name}_seed.png": b"\x89PNG fake",
+            f"{prefix}LICENSE.txt": "MIT\n",  # ContentDB asks a new package for one
         }
     )
 
