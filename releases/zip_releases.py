@@ -252,8 +252,7 @@ def _check_dependencies_fulfilled(*, package: Package, info: ContentInfo) -> Non
             name__in=hard,
             providers__state=PackageState.APPROVED,
             providers__type__in=[PackageType.MOD, PackageType.GAME],
-        )
-        .values_list("name", flat=True)
+        ).values_list("name", flat=True)
     )
     missing = [name for name in hard if name not in provided]
     if missing:
