@@ -17,12 +17,12 @@
 --   them too;
 -- - every error names the reason and the rockspec line that called the library:
 --   `[string "rockspec"]:5: pattern too costly`.
-local MAX_STRING, MAX_STEPS, MAX_DEPTH = ...
+local MAX_STRING, MAX_STEPS, MAX_DEPTH, memory = ...
 
 local byte, sub, cfind, char = string.byte, string.sub, string.find, string.char
 local format, lower, upper, rep, reverse = string.format, string.lower, string.upper,
   string.rep, string.reverse
-local concat, unpack = table.concat, unpack
+local concat, unpack, setmetatable, pairs = table.concat, unpack, setmetatable, pairs
 local error, type, select, tostring, tonumber, pcall = error, type, select, tostring, tonumber,
   pcall
 local floor, ceil = math.floor, math.ceil
@@ -94,8 +94,9 @@ local function bounded(...)
   end
 end
 
--- character classes of the C locale, as the luarocks client sees them
-local CLASSES = {}
+-- character classes of the C locale, as the luarocks client sees them; each class's table of
+-- 256 answers is made the first time a pattern uses it
+local CLASSES
 do
   local function range(c, a, b) return c >= a and c <= b end
   local tests = {
@@ -110,12 +111,21 @@ do
   }
   tests.w = function(c) return tests.a(c) or tests.d(c) end
   tests.p = function(c) return range(c, 33, 126) and not tests.w(c) end
+  local letters = {}
   for letter, test in pairs(tests) do
-    local yes, no = {}, {}
-    for c = 0, 255 do yes[c] = test(c) == true; no[c] = not yes[c] end
-    CLASSES[byte(letter)] = yes
-    CLASSES[byte(upper(letter))] = no
+    letters[byte(letter)] = { test, true }
+    letters[byte(upper(letter))] = { test, false }
   end
+  CLASSES = setmetatable({}, {
+    __index = function(classes, class)
+      local known = letters[class]
+      if not known then return nil end
+      local set, test, yes = {}, known[1], known[2]
+      for c = 0, 255 do set[c] = (test(c) == true) == yes end
+      classes[class] = set
+      return set
+    end,
+  })
 end
 
 -- The matcher's state, for the one match running (a gsub replacement function may start another
@@ -638,7 +648,9 @@ return function(source, clock, deadline, budget, interval)
   end, "", interval)
   local ok, problem = resume(thread)
   reserve = nil
-  collect() -- the reserve is free again, for the error message or for handing the result over
+  if not ok or collect("count") * 1024 > memory - 512 * 1024 then
+    collect() -- the reserve is free again, for the error message or for handing the result over
+  end
   if not ok then
     if type(problem) ~= "string" then problem = "error object is a " .. type(problem) .. " value" end
     if sub(problem, 1, #AT_ROCKSPEC) ~= AT_ROCKSPEC then

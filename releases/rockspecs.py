@@ -111,7 +111,9 @@ def evaluate_rockspec(content: bytes) -> dict:
         attribute_filter=_refuse_attributes,
     )
     try:
-        runner = runtime.execute(_SANDBOX, MAX_STRING, MAX_STRING_STEPS, MAX_MATCH_DEPTH)
+        runner = runtime.execute(
+            _SANDBOX, MAX_STRING, MAX_STRING_STEPS, MAX_MATCH_DEPTH, MAX_MEMORY
+        )
         outcome, value = runner(
             content,
             time.monotonic,
