@@ -97,11 +97,11 @@ def test_dot_folders_of_a_modpack_are_skipped(client, token, user, minetest_game
 
 
 def test_a_folder_of_a_modpack_that_is_no_mod_is_refused(client, token, user, minetest_game):
-    """A modpack with a `docs/` folder beside its mods: ContentDB refuses it."""
+    """A modpack with a `manual/` folder beside its mods: ContentDB refuses it."""
     pack = package(user, "mesecons")
     files = {
         "modpack.conf": "name = mesecons\n",
-        "docs/index.md": "# Docs\n",
+        "manual/index.md": "# Manual\n",
         "mesecons/init.lua": "",
         "mesecons/mod.conf": "name = mesecons\n",
         **LICENSE,
@@ -109,7 +109,7 @@ def test_a_folder_of_a_modpack_that_is_no_mod_is_refused(client, token, user, mi
     refused(
         upload(client, token, pack, within("mesecons", files)),
         pack,
-        "Expecting mod or modpack, found unknown at /docs/ inside modpack",
+        "Expecting mod or modpack, found unknown at /manual/ inside modpack",
     )
 
 
