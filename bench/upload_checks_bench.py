@@ -92,9 +92,13 @@ def main() -> None:
     evaluate_rockspec(b"x = 1")  # the first Lua runtime pays for imports
     families = {
         "endless loop": ENDLESS_LOOPS,
-        "string bomb": STRING_BOMBS,
+        "string bomb": [body for body, _ in STRING_BOMBS],
         "pattern bomb": PATTERN_BOMBS,
         "table bomb": TABLE_BOMBS,
+        "real idiom": [
+            'local v = version:gsub("^(.*)-.-$", "%1") x = v:match("^v?(%d+)%.(%d+)")',
+            'x = ("k=v, "):rep(1000):gsub("(%w+)=(%w+)", "%2=%1")',
+        ],
     }
     for family, bodies in families.items():
         for number, body in enumerate(bodies, 1):

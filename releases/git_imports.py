@@ -229,7 +229,7 @@ class GitRun:
             "credential.helper=",  # an empty value clears every helper
             "core.hooksPath=/dev/null",
             "core.askPass=",
-            "submodule.recurse=false",
+            "submodule.recurse=false",  # submodules are fetched one by one, checked (below)
             "transfer.bundleURI=false",
             *(f"http.curloptResolve={pin}" for pin in self.remote.pins),
         ]
@@ -248,14 +248,23 @@ class GitRun:
             "GIT_ALLOW_PROTOCOL": ":".join(settings.GIT_IMPORT_ALLOWED_SCHEMES),
         }
 
-    def git(self, *args: str, cwd: Path | None = None) -> str:
+    def for_remote(self, remote: Remote) -> "GitRun":
+        """The same import (deadline, HOME) against another checked remote: a submodule's."""
+        run = GitRun(remote=remote, home=self.home, timeout=self.timeout)
+        run.deadline = self.deadline
+        return run
+
+    def git(self, *args: str, cwd: Path | None = None, index: Path | None = None) -> str:
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise GitImportFailed(timed_out(self.timeout))
+        env = self._env()
+        if index is not None:  # a scratch index, for building a tree in a bare repository
+            env["GIT_INDEX_FILE"] = str(index)
         process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell; the URL comes after `--`
             self._argv(args),
             cwd=cwd,
-            env=self._env(),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -309,10 +318,134 @@ def clone_and_archive(*, url: str, ref: str, prefix: str, max_size: int) -> tupl
         commit = run.git(
             "rev-parse", "--verify", "--quiet", f"{target}^{{commit}}", cwd=repo
         ).strip()
+        tree = _tree_with_submodules(run, repo, commit, url=remote.url, depth=0, seen=[])
         archive = Path(tmp) / "release.zip"
         run.git(
-            "archive", "--format=zip", f"--prefix={prefix}/", "-o", str(archive), commit, cwd=repo
+            "archive", "--format=zip", f"--prefix={prefix}/", "-o", str(archive), tree, cwd=repo
         )
         if archive.stat().st_size > max_size:
             raise GitImportFailed(f"The archive is larger than {max_size // (1024 * 1024)} MiB")
         return archive.read_bytes(), commit
+
+
+# --- submodules ----------------------------------------------------------------------------------
+# ContentDB clones with submodules (games such as skyblock_zero and capturetheflag have them). Here
+# each submodule's commit is fetched into the same bare repository, from its URL checked like the
+# package's own (check_repo_url, pinned addresses, the same deadline and transports), and read into
+# a tree in place of its gitlink; the release is `git archive` of that tree, so the archive's size
+# limit and the zip checks cover the submodules' files too. Nothing is checked out and no hook runs.
+MAX_SUBMODULES = 50
+MAX_SUBMODULE_DEPTH = 5
+
+
+def submodule_url(base: str, url: str) -> str:
+    """A submodule URL as git reads it: `../x.git` and `./x` are relative to the parent's URL."""
+    if not url.startswith(("./", "../")):
+        return url
+    base = base.rstrip("/")
+    while True:
+        if url.startswith("./"):
+            url = url[2:]
+        elif url.startswith("../"):
+            url, base = url[3:], base.rsplit("/", 1)[0]
+        else:
+            return f"{base}/{url}"
+
+
+def _submodules(run: GitRun, repo: Path, commit: str) -> list[tuple[str, str, str | None]]:
+    """(path, commit, URL from .gitmodules) of each gitlink in `commit`'s tree."""
+    listing = run.git("ls-tree", "-r", "-z", commit, cwd=repo)
+    links = []
+    for entry in listing.split("\0"):
+        meta, _, path = entry.partition("\t")
+        fields = meta.split()
+        if len(fields) == 3 and fields[0] == "160000":
+            links.append((path, fields[2]))
+    if not links:
+        return []
+    try:
+        config = run.git(
+            "config",
+            "--blob",
+            f"{commit}:.gitmodules",
+            "-z",
+            "--get-regexp",
+            r"^submodule\..*\.(path|url)$",
+            cwd=repo,
+        )
+    except GitImportFailed:
+        config = ""
+    paths: dict[str, str] = {}
+    urls: dict[str, str] = {}
+    for item in config.split("\0"):
+        key, _, value = item.partition("\n")
+        name, _, field = key.removeprefix("submodule.").rpartition(".")
+        (paths if field == "path" else urls)[name] = value
+    url_of = {path: urls.get(name) for name, path in paths.items()}
+    return [(path, sha, url_of.get(path)) for path, sha in links]
+
+
+def _fetch_commit(run: GitRun, repo: Path, sha: str, number: int) -> None:
+    """Fetch one commit of the submodule's remote into `repo`: by its hash where the server
+    allows it, else every branch, in which the commit must then be."""
+    try:
+        run.git(
+            "fetch", "--quiet", "--no-tags", "--depth", "1", "--", run.remote.url, sha, cwd=repo
+        )
+        return
+    except GitImportFailed:
+        pass
+    refs = f"+refs/heads/*:refs/submodule-{number}/*"
+    run.git("fetch", "--quiet", "--no-tags", "--", run.remote.url, refs, cwd=repo)
+    try:
+        run.git("cat-file", "-e", f"{sha}^{{commit}}", cwd=repo)
+    except GitImportFailed as error:
+        raise GitImportFailed(f"The submodule's commit {sha} is not on its server") from error
+
+
+def _tree_with_submodules(
+    run: GitRun, repo: Path, commit: str, *, url: str, depth: int, seen: list[str]
+) -> str:
+    """The tree of `commit` with each submodule's tree (recursively) in place of its gitlink."""
+    submodules = _submodules(run, repo, commit)
+    if not submodules:
+        return run.git("rev-parse", f"{commit}^{{tree}}", cwd=repo).strip()
+    if depth >= MAX_SUBMODULE_DEPTH:
+        raise GitImportFailed(f"Submodules are nested more than {MAX_SUBMODULE_DEPTH} deep")
+    index = repo / f"scratch-index-{len(seen)}"
+    empty = repo / "scratch-worktree"  # update-index wants a work tree; it reads nothing there
+    empty.mkdir(exist_ok=True)
+    run.git("read-tree", commit, cwd=repo, index=index)
+    for path, sha, sub_url in submodules:
+        seen.append(path)
+        if len(seen) > MAX_SUBMODULES:
+            raise GitImportFailed(f"The repository has more than {MAX_SUBMODULES} submodules")
+        if not sub_url:
+            raise GitImportFailed(f"The submodule {path} has no URL in .gitmodules")
+        try:
+            sub_remote = check_repo_url(submodule_url(url, sub_url))
+        except InvalidReleaseRequest as error:
+            raise GitImportFailed(f"Submodule {path}: {error.message}") from error
+        sub_run = run.for_remote(sub_remote)
+        _fetch_commit(sub_run, repo, sha, len(seen))
+        sub_tree = _tree_with_submodules(
+            sub_run, repo, sha, url=sub_remote.url, depth=depth + 1, seen=seen
+        )
+        run.git(
+            f"--work-tree={empty}",
+            "update-index",
+            "--force-remove",
+            "--",
+            path,
+            cwd=repo,
+            index=index,
+        )
+        run.git(
+            f"--work-tree={empty}",
+            "read-tree",
+            f"--prefix={path}/",
+            sub_tree,
+            cwd=repo,
+            index=index,
+        )
+    return run.git("write-tree", cwd=repo, index=index).strip()

@@ -4,7 +4,9 @@ derives from them: the mod names it provides, its dependencies and its Luanti ve
 The format is Luanti's Settings text: `key = value` lines, `#` comments, blank lines, and values
 spanning lines between triple double-quote markers. Like ContentDB (docs/protocols/contentdb.md section 4) a line without
 `=`, an empty key, an unclosed multi-line value and a repeated key are errors, so an author hears
-about a typo instead of getting a silently ignored setting.
+about a typo instead of getting a silently ignored setting; a value ends at a second `=`, as
+ContentDB reads it. Legacy `depends.txt` (one name a line, `?` for optional) is read when mod.conf
+sets neither depends nor optional_depends, as ContentDB and Luanti do.
 """
 
 import re
@@ -44,14 +46,17 @@ MULTILINE = '"""'
 def parse_conf(text: str, *, filename: str) -> dict[str, str]:
     """Parse a .conf file's text into a dict; raises InvalidLuantiContent naming file and line."""
     values: dict[str, str] = {}
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = text.splitlines()  # every line break Python knows, as ContentDB's parser splits
     index = 0
     while index < len(lines):
         number, line = index + 1, lines[index].strip()
         index += 1
         if not line or line.startswith("#"):
             continue
-        key, sep, value = line.partition("=")
+        # ContentDB splits at most twice and keeps the middle part: the value ends at a second
+        # `=` (`description = a = b` is "a"); Luanti itself would keep "a = b"
+        key, sep, rest = line.partition("=")
+        value = rest.partition("=")[0]
         key, value = key.strip(), value.strip()
         if not sep:
             raise InvalidLuantiContent(f"{filename}, line {number}: expected key = value")
@@ -132,6 +137,16 @@ class ContentInfo:
             {d for mod in self.mods for d in mod.optional_depends} - provided - set(hard)
         )
         return hard, optional
+
+
+def conf_luanti_version(value: str | None) -> LuantiVersion | None:
+    """A `.conf` file's `min_minetest_version`/`max_minetest_version`: an unknown or malformed
+    version is ignored, as ContentDB ignores it (its LuantiRelease.get gives None), so a mod
+    written for a newer Luanti than this registry knows is still accepted."""
+    try:
+        return luanti_version(value, key="")
+    except InvalidLuantiContent:
+        return None
 
 
 def luanti_version(value: str | None, *, key: str) -> LuantiVersion | None:

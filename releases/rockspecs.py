@@ -2,30 +2,38 @@
 
 A rockspec is a Lua program written by a stranger. luarocks.org runs it with `loadstring` into an
 empty environment under a 2000-line debug hook (docs/protocols/luarocks.md 2.1). We do the same with lupa's
-bundled Lua 5.1 (the dialect rockspecs are written in), in a LuaRuntime made for this one rockspec:
+bundled Lua 5.1 (the dialect rockspecs are written in), in a LuaRuntime made for this one rockspec,
+running releases/rockspec_sandbox.lua:
 
 - only source text is loaded: a leading `#!` line is stripped and precompiled bytecode (which Lua 5.1
   loads without any check and which can break out of any sandbox) is refused;
 - the chunk's environment is an empty table: no print/require/os/io/load/setfenv/getmetatable;
 - every string shares one metatable whose `__index` is the `string` library, so even with an empty
-  environment `("x"):rep(1e9)` would reach it. In this runtime it points to a small string library
-  whose functions take bounded inputs (string methods appear in real rockspecs:
-  `tag = "v" .. version:match("^([^-]+)")`), see _RUNNER. It has every name Lua 5.1's has, so a
+  environment `("x"):rep(1e9)` would reach it. In this runtime it points to the sandbox's string
+  library, which gives what Lua 5.1's gives (real rockspecs compute fields with it:
+  `version:gsub("^(.*)-.-$", "%1")`) at a counted cost: the linear functions are Lua's own C
+  functions on strings of at most MAX_STRING bytes, and the pattern functions are a matcher
+  written in Lua after Lua 5.1's, which counts its steps. Together they may spend MAX_STRING_STEPS
+  steps per rockspec ("pattern too costly", "string functions too costly"), and patterns nest at
+  most MAX_MATCH_DEPTH items deep ("pattern too complex"). It has every name Lua 5.1's has, so a
   rockspec cannot tell this sandbox from the client by a missing one; `dump` raises when called;
-- limits: INSTRUCTION_LIMIT Lua VM instructions (a count hook every HOOK_INTERVAL instructions),
-  MAX_MEMORY bytes for the whole runtime (lupa's allocator refuses more), TIME_LIMIT seconds of wall
-  clock (checked by the same hook; no C function reachable from the rockspec can run long on the
-  inputs it accepts, so the hook always gets its turn soon);
+- limits: INSTRUCTION_LIMIT Lua VM instructions, the matcher's own included (a count hook every
+  HOOK_INTERVAL instructions), MAX_MEMORY bytes for the whole runtime (lupa's allocator refuses
+  more), TIME_LIMIT seconds of wall clock (checked by the same hook; no C function reachable from
+  the rockspec runs long on the inputs it accepts, so the hook always gets its turn soon);
 - the result is copied into plain Python data (bytes, numbers, booleans, dicts, lists) bounded in
   depth, node count and string bytes, and the runtime is dropped. No Lua object leaves this module.
 
-A syntax error is "Failed to parse rockspec"; a runtime error or any limit "Failed to eval rockspec".
+A syntax error is "Failed to parse rockspec: <Lua's message>", a runtime error or any limit "Failed
+to eval rockspec: <the reason>"; the reason names the rockspec's line as Lua does
+(`[string "rockspec"]:3: '=' expected near 'x'`, `[string "rockspec"]:5: pattern too costly`).
 """
 
 import math
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from lupa import lua51
 
@@ -37,15 +45,18 @@ from releases.rock_names import is_luarocks_version, rockspec_filename
 # real rockspecs are a few KiB; luarocks.org's 2000 executed lines are ~200 KiB
 MAX_ROCKSPEC_SIZE = 512 * 1024
 MAX_MEMORY = 16 * 1024 * 1024
-INSTRUCTION_LIMIT = 500_000  # a 2000-line declarative rockspec needs ~20,000
-HOOK_INTERVAL = 10  # a hook between any two calls of the string library
-TIME_LIMIT = 0.5  # seconds
-# what the string methods accept (see _RUNNER): linear functions up to MAX_STRING bytes; patterns
-# only on short subjects with few quantifiers, which bounds Lua's backtracking to ~256^3 steps
+# Lua VM instructions, the pattern matcher's included (a 2000-line declarative rockspec needs
+# ~20,000; the matcher needs 40 to 100 per step, so the step budget ends a costly pattern first)
+INSTRUCTION_LIMIT = 25_000_000
+HOOK_INTERVAL = 1000  # the hook's turn: every 1000 instructions (the clock is read there too)
+TIME_LIMIT = 0.5  # seconds of wall clock
+# The string library (releases/rockspec_sandbox.lua): strings of at most MAX_STRING bytes in and
+# out of each function. Its steps: each pattern item tried at a subject position and each byte a
+# pattern scans or compares; for the linear functions, one per call and one per 64 bytes they
+# give. At most MAX_STRING_STEPS in one rockspec; pattern items nest at most MAX_MATCH_DEPTH deep.
 MAX_STRING = 64 * 1024
-MAX_MATCH_SUBJECT = 256
-MAX_MATCH_PATTERN = 64
-MAX_MATCH_QUANTIFIERS = 2
+MAX_STRING_STEPS = 250_000
+MAX_MATCH_DEPTH = 200
 MAX_DEPTH = 32
 MAX_NODES = 50_000
 MAX_BYTES = 2 * 1024 * 1024
@@ -68,86 +79,12 @@ VERSION_WITH_REVISION = re.compile(r".+-[0-9]+")
 DEPENDENCY = re.compile(r"\s*([^\s<>=~]+)\s*(.*?)\s*", re.DOTALL)
 LUA_DEPENDENCY = re.compile(r"lua\s")  # luarocks.org: the first dependency matching ^lua%s
 
-_RUNNER = b"""
-local loadstring, setfenv, create, resume, sethook = loadstring, setfenv, coroutine.create,
-  coroutine.resume, debug.sethook
-local error, type, select, string, tostring = error, type, select, string, tostring
-local MAX_STRING, MAX_SUBJECT, MAX_PATTERN, MAX_QUANTIFIERS = ...
-
--- Every string shares one metatable whose __index is the string library: even with an empty
--- environment ("x"):rep(1e9) reaches it. Rockspecs do call methods on strings (`tag = "v" ..
--- version:match("^([^-]+)")`), so __index becomes a string library whose C functions can only be
--- given small inputs: a C function runs without debug hooks, and Lua patterns backtrack, so
--- ("a"):rep(200):find(("a-"):rep(20) .. "b") would run for hours.
-local function small(...)
-  for i = 1, select("#", ...) do
-    local value = select(i, ...)
-    if type(value) == "string" and #value > MAX_STRING then error("string too long", 3) end
-  end
-end
-local function plain(f)
-  return function(...) small(...) return f(...) end
-end
-local function quantifiers(pattern)
-  local count, i = 0, 1
-  while i <= #pattern do
-    local c = pattern:sub(i, i)
-    if c == "%" then i = i + 1
-    elseif c == "*" or c == "+" or c == "-" or c == "?" then count = count + 1 end
-    i = i + 1
-  end
-  return count
-end
-local function matcher(f)
-  return function(subject, pattern, ...)
-    if type(subject) == "string" and #subject > MAX_SUBJECT
-      or type(pattern) ~= "string" or #pattern > MAX_PATTERN
-      or quantifiers(pattern) > MAX_QUANTIFIERS then
-      error("pattern too complex for a rockspec", 2)
-    end
-    return f(subject, pattern, ...)
-  end
-end
--- Every name of Lua 5.1's string library is there, as in the client: a rockspec that could see a
--- missing key (`("").dump == nil`) would know it runs here and could show us one package and the
--- client another. What we refuse raises when called, and an error fails the upload.
-local gmatch = matcher(string.gmatch)
-local library = {
-  byte = plain(string.byte), char = string.char, format = plain(string.format),
-  len = string.len, lower = plain(string.lower), upper = plain(string.upper),
-  reverse = plain(string.reverse), sub = plain(string.sub),
-  rep = function(s, n, ...)
-    small(s)
-    if type(n) ~= "number" or n > MAX_STRING or #tostring(s) * n > MAX_STRING then
-      error("string too long", 2)
-    end
-    return string.rep(s, n, ...)
-  end,
-  find = matcher(string.find), match = matcher(string.match),
-  gmatch = gmatch, gsub = matcher(string.gsub),
-  gfind = gmatch, -- in Lua 5.1 the same function as gmatch (LUA_COMPAT_GFIND)
-  dump = function() error("string.dump is not available in a rockspec", 2) end,
-}
-getmetatable("").__index = library
-
-return function(source, clock, deadline, budget, interval)
-  local chunk, message = loadstring(source, "=rockspec")
-  if not chunk then return "parse", message end
-  local spec = {}
-  setfenv(chunk, spec)
-  local thread = create(chunk)
-  local hooks = 0
-  sethook(thread, function()
-    hooks = hooks + 1
-    if hooks > budget or clock() > deadline then
-      error("rockspec evaluation limit reached", 0)
-    end
-  end, "", interval)
-  local ok, err = resume(thread)
-  if not ok then return "eval", err end
-  return "ok", spec
-end
-"""
+# The Lua side of the sandbox: the string library with its pattern matcher, and the runner.
+_SANDBOX = (Path(__file__).parent / "rockspec_sandbox.lua").read_bytes()
+# What a refusal may say of the Lua message: at most this many characters, printable ones only.
+MAX_REASON = 300
+# A position in a chunk other than the rockspec's (the sandbox's own code) is not the author's.
+_OTHER_CHUNK = re.compile(r'^\[string "(?!rockspec")[^"]*"\]:\d+: ')
 
 
 def _refuse_attributes(obj, name, is_setting):
@@ -165,7 +102,7 @@ def evaluate_rockspec(content: bytes) -> dict:
         newline = content.find(b"\n")
         content = b"" if newline < 0 else content[newline:]
     if content.startswith(b"\x1b"):  # Lua 5.1 would load this as bytecode
-        raise InvalidRockspec(PARSE_FAILED)
+        raise InvalidRockspec(f"{PARSE_FAILED}: precompiled Lua (bytecode) is not accepted")
     runtime = lua51.LuaRuntime(
         max_memory=MAX_MEMORY,
         register_eval=False,
@@ -175,7 +112,7 @@ def evaluate_rockspec(content: bytes) -> dict:
     )
     try:
         runner = runtime.execute(
-            _RUNNER, MAX_STRING, MAX_MATCH_SUBJECT, MAX_MATCH_PATTERN, MAX_MATCH_QUANTIFIERS
+            _SANDBOX, MAX_STRING, MAX_STRING_STEPS, MAX_MATCH_DEPTH, MAX_MEMORY
         )
         outcome, value = runner(
             content,
@@ -185,12 +122,21 @@ def evaluate_rockspec(content: bytes) -> dict:
             HOOK_INTERVAL,
         )
         if outcome == b"parse":
-            raise InvalidRockspec(PARSE_FAILED)
+            raise InvalidRockspec(f"{PARSE_FAILED}: {_reason(value)}")
         if outcome != b"ok":
-            raise InvalidRockspec(EVAL_FAILED)
+            raise InvalidRockspec(f"{EVAL_FAILED}: {_reason(value)}")
         return _Copier().copy(value, 0)
     except lua51.LuaError as error:  # out of memory outside the thread, or while copying
-        raise InvalidRockspec(EVAL_FAILED) from error
+        raise InvalidRockspec(f"{EVAL_FAILED}: not enough memory") from error
+
+
+def _reason(message) -> str:
+    """Lua's message as text for the uploader: `[string "rockspec"]:3: '=' expected near 'x'`.
+    Printable characters only, bounded; no position but the rockspec's."""
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+    text = _OTHER_CHUNK.sub("", text)
+    text = "".join(c if c.isprintable() else " " for c in text)
+    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 3] + "..."
 
 
 class _Copier:

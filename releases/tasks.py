@@ -91,6 +91,7 @@ def finish_git_release(*, release: Release, by: User, content: bytes, commit: st
         package_type=package.type,
         package_name=package.name,
         limits=ZipLimits(max_size=GIT_ZIP_LIMIT),
+        approved=package.is_approved,
     )
     release.commit = commit
     with files_removed_on_error():

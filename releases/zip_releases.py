@@ -30,19 +30,28 @@ from accounts.models import User
 from media_tools.limits import count_upload
 from media_tools.storage import files_removed_on_error
 from packages.invalidation import invalidate_luanti_lists
-from packages.models import LUANTI_TYPES, LuantiVersion, MetaPackage, Package, PackageDependency
+from packages.models import (
+    LUANTI_TYPES,
+    LuantiVersion,
+    MetaPackage,
+    Package,
+    PackageDependency,
+    PackageState,
+    PackageType,
+)
 from packages.notifications import notify_new_release
 from packages.permissions import Action, can, refusal_message
 from packages.translations import record_release_translations
 from releases.errors import (
     GitImportFailed,
+    InvalidLuantiContent,
     InvalidReleaseRequest,
     InvalidReleaseZip,
     ReleaseExists,
     ReleasePermissionDenied,
     TooManyReleases,
 )
-from releases.luanti_conf import ContentInfo, luanti_version
+from releases.luanti_conf import ContentInfo, conf_luanti_version
 from releases.models import FileKind, Release, TaskState
 from releases.storage import save_release_file
 from releases.zips import MiB, ZipLimits, inspect_release_zip
@@ -167,7 +176,11 @@ def create_zip_release(
         raise InvalidReleaseRequest("Please upload a zip file")
     check_can_release(package=package, by=by, name=name, title=title, rate_limited=rate_limited)
     info = inspect_release_zip(
-        content, package_type=package.type, package_name=package.name, limits=upload_zip_limits()
+        content,
+        package_type=package.type,
+        package_name=package.name,
+        limits=upload_zip_limits(),
+        approved=package.is_approved,
     )
     with files_removed_on_error():
         return store_release(
@@ -211,11 +224,13 @@ def store_release(
             _check_rate(package)
         if package.releases.filter(title__iexact=release.title).exists():
             raise ReleaseExists("A release with this title already exists")
-    release.min_luanti_version = min_luanti or luanti_version(
-        info.conf.get("min_minetest_version"), key="min_minetest_version"
+    if package.type == PackageType.MOD and not package.is_approved:
+        _check_dependencies_fulfilled(package=package, info=info)
+    release.min_luanti_version = min_luanti or conf_luanti_version(
+        info.conf.get("min_minetest_version")
     )
-    release.max_luanti_version = max_luanti or luanti_version(
-        info.conf.get("max_minetest_version"), key="max_minetest_version"
+    release.max_luanti_version = max_luanti or conf_luanti_version(
+        info.conf.get("max_minetest_version")
     )
     if (
         release.min_luanti_version
@@ -256,6 +271,24 @@ def store_release(
     if release.approved:
         notify_new_release(package=package, release_title=release.title or release.name, by=by)
     return release
+
+
+def _check_dependencies_fulfilled(*, package: Package, info: ContentInfo) -> None:
+    """ContentDB's game-support check, for a mod not yet approved: each hard dependency it does not
+    provide itself must be provided by an approved mod or game, or the release fails."""
+    hard, _ = info.dependencies()
+    provided = set(
+        MetaPackage.objects.filter(
+            name__in=hard,
+            providers__state=PackageState.APPROVED,
+            providers__type__in=[PackageType.MOD, PackageType.GAME],
+        ).values_list("name", flat=True)
+    )
+    missing = [name for name in hard if name not in provided]
+    if missing:
+        raise InvalidLuantiContent(
+            f"Error validating game support:\n\n- Unable to fulfill dependency {missing[0]}"
+        )
 
 
 def _update_package_metadata(*, package: Package, info: ContentInfo) -> None:

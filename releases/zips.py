@@ -14,12 +14,13 @@ bytes, in bounded pieces: the central directory header by header, each entry in 
 100 MiB release never sits whole in memory.
 
 `inspect_release_zip` finds the content the way ContentDB and the client do (docs/protocols/contentdb.md section 4,
-docs/protocols/luanti-client.md section 6): at the zip's
-root, or inside its single top folder, and checks that it is the content the package says it is.
+docs/protocols/luanti-client.md section 6): at the zip's root, or down through folders that each
+hold a single sub-folder, and checks that it is the content the package says it is.
 """
 
 import io
 import os
+import re
 import stat
 import struct
 import unicodedata
@@ -272,6 +273,15 @@ CONF_OF = {
     "txp": "texture_pack.conf",
 }
 WANTED = {"MOD": ("mod", "modpack"), "GAME": ("game",), "TXP": ("txp", "unknown")}
+TYPE_VALUES = {  # ContentDB's names of content types in its messages
+    "mod": "mod",
+    "modpack": "modpack",
+    "game": "game",
+    "txp": "texture pack",
+    "unknown": "unknown",
+}
+LEGACY_DEPENDENCY = re.compile(r"([a-z0-9_]+)(\?)?")
+LICENSE_FILE = re.compile(r"licen[sc]e[^/.]*(\.(txt|md))?", re.IGNORECASE)  # with .fullmatch
 KIND_WORDS = {
     "mod": "a mod",
     "modpack": "a modpack",
@@ -300,14 +310,19 @@ def _kind(z: SafeZip, folder: str) -> str:
 
 
 def find_content_root(z: SafeZip) -> str:
-    """The root itself if it holds content, else its single top folder (loose files beside it are
-    ignored, as the client does); deeper nesting is refused because the client cannot install it."""
-    if _kind(z, "") != "unknown":
-        return ""
-    subdirs, _ = z.listdir("")
-    if len(subdirs) == 1:
-        return subdirs[0]
-    return ""
+    """ContentDB's rule: descend while a folder holds exactly one sub-folder (and no content of
+    its own), so `a/b/init.lua` is the mod `a/b`. Loose files beside that one sub-folder (a README
+    next to the mod's folder) do not stop the descent here, as they do on ContentDB: the client
+    installs such zips, and the content is found all the same."""
+    folder = ""
+    for _ in range(32):  # paths are at most 1024 characters; no zip nests deeper than this
+        if _kind(z, folder) != "unknown":
+            return folder
+        subdirs, _ = z.listdir(folder)
+        if len(subdirs) != 1:
+            return folder
+        folder = _join(folder, subdirs[0])
+    return folder
 
 
 def _conf(z: SafeZip, folder: str, filename: str) -> dict[str, str]:
@@ -322,6 +337,18 @@ def _conf(z: SafeZip, folder: str, filename: str) -> dict[str, str]:
     return values
 
 
+def _legacy_depends(z: SafeZip, folder: str) -> tuple[list[str], list[str]]:
+    """depends.txt, read as ContentDB and Luanti read it: one name a line, `name?` optional, and
+    lines that are not a name ignored."""
+    hard: list[str] = []
+    optional: list[str] = []
+    for line in z.read_text(_join(folder, "depends.txt")).split("\n"):
+        match = LEGACY_DEPENDENCY.fullmatch(line.strip())
+        if match:
+            (optional if match[2] else hard).append(match[1])
+    return hard, optional
+
+
 def _mod(z: SafeZip, folder: str, *, fallback_name: str | None) -> ModInfo:
     conf = _conf(z, folder, "mod.conf")
     name = conf.get("name") or (folder.rsplit("/", 1)[-1] if folder else fallback_name)
@@ -329,27 +356,74 @@ def _mod(z: SafeZip, folder: str, *, fallback_name: str | None) -> ModInfo:
         raise InvalidLuantiContent("mod.conf must set name")
     where = _join(folder, "mod.conf")
     check_mod_name(name, what=f"{where}: name")
-    return ModInfo(
-        name=name,
-        depends=name_list(conf, "depends", filename=where),
-        optional_depends=name_list(conf, "optional_depends", filename=where),
-    )
+    if (
+        "depends" not in conf
+        and "optional_depends" not in conf
+        and z.exists(_join(folder, "depends.txt"))
+    ):
+        depends, optional = _legacy_depends(z, folder)
+    else:
+        depends = name_list(conf, "depends", filename=where)
+        optional = name_list(conf, "optional_depends", filename=where)
+    return ModInfo(name=name, depends=depends, optional_depends=optional)
 
 
-def _mods_in(z: SafeZip, folder: str, *, depth: int = 0) -> list[ModInfo]:
-    """Every mod below a modpack or a game's mods/ folder, through nested modpacks."""
+def _relative(root: str, folder: str) -> str:
+    """A folder as ContentDB names it in messages: from the content root, `/mods/x/`."""
+    inner = folder[len(root) :].strip("/") if root else folder
+    return f"/{inner}/" if inner else "/"
+
+
+def _mods_in(
+    z: SafeZip, root: str, folder: str, nodes: list[str], *, parent: str, depth: int = 0
+) -> list[ModInfo]:
+    """Every mod below a modpack or a game's mods/ folder, through nested modpacks, as ContentDB
+    walks them: folders whose name starts with a dot (`.git`, `.github`) are skipped, and any other
+    folder must be a mod or a modpack. Each mod's and modpack's folder is added to `nodes`."""
     if depth > 8:
         raise InvalidLuantiContent(f"{folder}: modpacks are nested too deeply")
     mods: list[ModInfo] = []
     subdirs, _ = z.listdir(folder)
     for sub in subdirs:
+        if sub.startswith("."):
+            continue
         path = _join(folder, sub)
         kind = _kind(z, path)
+        if kind not in ("mod", "modpack"):
+            raise InvalidLuantiContent(
+                f"Expecting mod or modpack, found {TYPE_VALUES[kind]} at {_relative(root, path)} "
+                f"inside {parent}"
+            )
+        nodes.append(path)
         if kind == "mod":
             mods.append(_mod(z, path, fallback_name=None))
-        elif kind == "modpack":
-            mods.extend(_mods_in(z, path, depth=depth + 1))
+        else:
+            mods.extend(_mods_in(z, root, path, nodes, parent="modpack", depth=depth + 1))
     return mods
+
+
+def _check_new_package_files(z: SafeZip, root: str, kind: str, nodes: list[str]) -> None:
+    """What ContentDB asks of a package it has not approved yet: no legacy depends.txt or
+    description.txt in the content or any of its mods, and a licence file at the content root."""
+    for folder in [root, *nodes]:
+        relative = _relative(root, folder)
+        if z.exists(_join(folder, "depends.txt")):
+            raise InvalidLuantiContent(
+                f"Found depends.txt at {relative}. Delete this file and use depends in mod.conf "
+                "instead"
+            )
+        if z.exists(_join(folder, "description.txt")):
+            conf = CONF_OF.get(_kind(z, folder) if folder != root else kind, "None")
+            raise InvalidLuantiContent(
+                f"Found description.txt at {relative}. Delete this file and use description in "
+                f"{conf} instead"
+            )
+    _, files = z.listdir(root)
+    if not any(LICENSE_FILE.fullmatch(name) for name in files):
+        raise InvalidLuantiContent(
+            "You need to add a LICENSE.txt/.md or COPYING file to your package. See the "
+            "'Copyright Guide' for more info"
+        )
 
 
 def inspect_release_zip(
@@ -358,8 +432,12 @@ def inspect_release_zip(
     package_type: str,
     package_name: str,
     limits: ZipLimits | None = None,
+    approved: bool = True,
 ) -> ContentInfo:
-    """Check a release zip for a package of `package_type` ("MOD", "GAME", "TXP") and describe it."""
+    """Check a release zip for a package of `package_type` ("MOD", "GAME", "TXP") and describe it.
+
+    A package not yet `approved` is held to ContentDB's rules for new packages too (no legacy
+    files, a licence file)."""
     z = open_safe_zip(content, limits=limits)
     root = find_content_root(z)
     kind = _kind(z, root)
@@ -375,31 +453,32 @@ def inspect_release_zip(
         raise InvalidLuantiContent(f"Expected {expected[package_type]}, found {KIND_WORDS[kind]}")
 
     conf = _conf(z, root, CONF_OF[kind]) if kind in CONF_OF else {}
-    found: str | None
+    nodes: list[str] = []
     if kind == "mod":
         mods = [_mod(z, root, fallback_name=package_name)]
-        found = mods[0].name
+        # ContentDB checks the name only when the content is a single mod: a texture pack's or a
+        # modpack's folder is named by the client after the package when it installs it
+        if mods[0].name != package_name:
+            raise InvalidLuantiContent(
+                f"Package name ({package_name}) does not match the name of the content in the "
+                f"release ({mods[0].name}); set name = {package_name} in mod.conf"
+            )
+    elif kind == "modpack":
+        mods = _mods_in(z, root, root, nodes, parent="modpack")
+        if not mods:
+            raise InvalidLuantiContent("The modpack contains no mods")
+    elif kind == "game":
+        mods_folder = _join(root, "mods")
+        if not z.is_dir(mods_folder):
+            raise InvalidLuantiContent("A game must have a mods folder")
+        mods = _mods_in(z, root, mods_folder, nodes, parent="game")
     else:
-        found = conf.get("name")
-        if kind == "modpack":
-            mods = _mods_in(z, root)
-            if not mods:
-                raise InvalidLuantiContent("The modpack contains no mods")
-        elif kind == "game":
-            mods_folder = _join(root, "mods")
-            if not z.is_dir(mods_folder):
-                raise InvalidLuantiContent("A game must have a mods folder")
-            for sub in z.listdir(mods_folder)[0]:
-                if _kind(z, _join(mods_folder, sub)) not in ("mod", "modpack"):
-                    raise InvalidLuantiContent(f"mods/{sub} is neither a mod nor a modpack")
-            mods = _mods_in(z, mods_folder)
-            found = None  # Luanti reads a game's `name` as its title; the folder is the game id
-        else:
-            mods = []
-    if found is not None and found != package_name:
-        raise InvalidLuantiContent(
-            f"Package name ({package_name}) does not match the name of the content in the release "
-            f"({found}); set name = {package_name} in {CONF_OF.get(kind, 'the .conf file')}"
-        )
+        mods = []
     translations = read_translations(z, root, kind=kind, conf=conf, package_name=package_name)
-    return ContentInfo(kind=kind, conf=conf, mods=mods, translations=translations)
+    info = ContentInfo(kind=kind, conf=conf, mods=mods, translations=translations)
+    if not approved:
+        _check_new_package_files(z, root, kind, nodes)
+    hard, _ = info.dependencies()
+    if kind == "game" and hard:
+        raise InvalidLuantiContent("Game has unresolved hard dependencies: " + ", ".join(hard))
+    return info

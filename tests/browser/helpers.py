@@ -50,6 +50,7 @@ def mod_zip(name: str, *, padding: int = 0) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(f"{name}/mod.conf", f"name = {name}\ndescription = A test mod\n")
         archive.writestr(f"{name}/init.lua", 'core.log("action", "loaded")\n')
+        archive.writestr(f"{name}/LICENSE.txt", "MIT\n")  # ContentDB asks new packages for one
         if padding:
             archive.writestr(f"{name}/sounds/noise.ogg", os.urandom(padding))
     return buffer.getvalue()

@@ -27,6 +27,7 @@ def mod_zip(name: str = "farming", conf: str | None = None, *, top: str | None =
             f"{prefix}init.lua": "print('hello')\n",
             f"{prefix}mod.conf": conf,
             f"{prefix}textures/{name}_seed.png": b"\x89PNG fake",
+            f"{prefix}LICENSE.txt": "MIT\n",  # ContentDB asks a new package for one
         }
     )
 
@@ -111,3 +112,13 @@ def media_files() -> set[str]:
         for name in files:
             found.add(os.path.relpath(os.path.join(folder, name), root))
     return found
+
+
+def provide_default() -> None:
+    """An approved game providing `default` and `bucket`, the mods the test mods depend on:
+    ContentDB fails a new mod's release when no approved package provides a hard dependency."""
+    from packages.models import MetaPackage, PackageType
+    from tests.factories import PackageFactory
+
+    game = PackageFactory(name="minetest_game", type=PackageType.GAME)
+    game.provides.set([MetaPackage.objects.get_or_create(name=n)[0] for n in ("default", "bucket")])

@@ -10,8 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.services import create_api_token
+from packages.models import MetaPackage, PackageType
 from tests.contentdb_writes.support import mod_zip, png_bytes
-from tests.factories import UserFactory
+from tests.factories import PackageFactory, UserFactory
 
 LUANTI = "Luanti/5.10.0 (Linux/6.1.0-18-amd64 x86_64)"
 CLIENT_LIST = "/api/packages/?type=mod&type=game&type=txp&protocol_version=46&engine_version=5.10.0"
@@ -52,6 +53,9 @@ def test_author_publishes_a_mod_and_a_luanti_client_installs_it(django_capture_o
     assert edited.json()["was_modified"] is True
 
     content = mod_zip("cooking", conf="name = cooking\ndepends = default\n")
+    PackageFactory(name="minetest_game", type=PackageType.GAME).provides.set(
+        [MetaPackage.objects.get_or_create(name="default")[0]]
+    )  # an approved provider of `default`: ContentDB fails a new mod's release without one
     with committed():
         released = cli.post(
             "/api/packages/carol/cooking/releases/new/",

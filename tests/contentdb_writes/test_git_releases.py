@@ -29,6 +29,7 @@ def repo(tmp_path):
     git("init", "-q", "-b", "main", cwd=path)
     (path / "init.lua").write_text("print('v1')\n")
     (path / "mod.conf").write_text("name = farming\ndepends = default\n")
+    (path / "LICENSE.txt").write_text("MIT\n")
     git("add", ".", cwd=path)
     git("commit", "-q", "-m", "v1", cwd=path)
     first = git("rev-parse", "HEAD", cwd=path)
@@ -70,7 +71,12 @@ def test_git_release_of_default_branch_is_imported(
     assert release.approved is True
     assert release.commit == git("rev-parse", "HEAD", cwd=repo[0])
     names, init = zip_names_and_init(release)
-    assert names == ["farming/", "farming/init.lua", "farming/mod.conf"]  # no .git
+    assert names == [
+        "farming/",
+        "farming/LICENSE.txt",
+        "farming/init.lua",
+        "farming/mod.conf",
+    ]  # no .git
     assert init == b"print('v2')\n"
     assert list(git_mod.provides.values_list("name", flat=True)) == ["farming"]
     assert client.get(body["task"]).json()["status"] == "SUCCESS"

@@ -231,6 +231,7 @@ def served_repo(tmp_path):
     git("init", "-q", "-b", "main", cwd=work)
     (work / "init.lua").write_text("print('served')\n")
     (work / "mod.conf").write_text("name = farming\n")
+    (work / "LICENSE.txt").write_text("MIT\n")
     git("add", ".", cwd=work)
     git("commit", "-q", "-m", "v1", cwd=work)
     served = tmp_path / "served"

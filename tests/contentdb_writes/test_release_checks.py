@@ -43,7 +43,11 @@ def make_repo(path, files: dict[str, bytes], *, symlinks: dict[str, str] | None 
     return path
 
 
-MOD_FILES = {"init.lua": b"print('hi')\n", "mod.conf": b"name = farming\n"}
+MOD_FILES = {
+    "init.lua": b"print('hi')\n",
+    "mod.conf": b"name = farming\n",
+    "LICENSE.txt": b"MIT\n",
+}
 
 
 @pytest.fixture

@@ -81,6 +81,7 @@ def test_modpack_provides_every_mod_and_needs_only_outside_dependencies(client, 
             "farming/farming_core/mod.conf": "name = farming_core\ndepends = default\n",
             "farming/farming_plus/init.lua": "",
             "farming/farming_plus/mod.conf": "name = farming_plus\ndepends = farming_core\n",
+            "farming/LICENSE.md": "MIT\n",
         }
     )
     assert upload(client, token, content).status_code == 200
@@ -310,4 +311,9 @@ def test_delete_checks_release_first_then_auth(client, token, other_token, wip_m
 
 def test_zip_bytes_helper_round_trips():
     names = zipfile.ZipFile(io.BytesIO(mod_zip())).namelist()
-    assert names == ["farming/init.lua", "farming/mod.conf", "farming/textures/farming_seed.png"]
+    assert names == [
+        "farming/init.lua",
+        "farming/mod.conf",
+        "farming/textures/farming_seed.png",
+        "farming/LICENSE.txt",
+    ]

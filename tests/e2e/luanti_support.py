@@ -146,12 +146,14 @@ def zip_of(files: dict[str, bytes]) -> bytes:
 LIB_FILES = {
     "lantern_lib/mod.conf": b"name = lantern_lib\ndescription = Light sources for other mods\n",
     "lantern_lib/init.lua": b"lantern_lib = {}\nfunction lantern_lib.glow() return 14 end\n",
+    "lantern_lib/LICENSE.txt": b"MIT\n",  # ContentDB asks a new package for a licence file
 }
 # the zip's top folder is not the package name: the client installs under the package name
 LANTERNS_1 = {
     "lanterns-main/mod.conf": b"name = lanterns\ndepends = lantern_lib\n",
     "lanterns-main/init.lua": b'dofile(core.get_modpath("lanterns") .. "/old_recipes.lua")\n',
     "lanterns-main/old_recipes.lua": b"-- recipes of 1.0\n",
+    "lanterns-main/LICENSE.txt": b"MIT\n",
     "lanterns-main/textures/lanterns_lantern.png": png(16, 16, hue=3),
 }
 LANTERNS_2 = {
@@ -189,18 +191,17 @@ def publish_lanterns(site: str) -> dict[str, int]:
                 "repo": f"https://example.org/mira/{name}",
             },
         )
-    releases = {
-        "lantern_lib": api.release("lantern_lib", "1.0.0", LIB_FILES),
-        "lanterns": api.release("lanterns", "1.0.0", LANTERNS_1),
-    }
+    releases = {"lantern_lib": api.release("lantern_lib", "1.0.0", LIB_FILES)}
+    # as on ContentDB, a new mod's hard dependency must be provided by an approved package first
+    call_command("approve_package", "mira/lantern_lib", stdout=io.StringIO())
+    releases["lanterns"] = api.release("lanterns", "1.0.0", LANTERNS_1)
     api.call(
         "POST",
         "/api/packages/mira/lanterns/screenshots/new/",
         # WebP, which the upload accepts and 5.6 cannot draw: the list must offer a PNG thumbnail
         form={"title": "At night", "file": SimpleUploadedFile("night.webp", webp(png(hue=40)))},
     )
-    for name in ("lantern_lib", "lanterns"):
-        call_command("approve_package", f"mira/{name}", stdout=io.StringIO())
+    call_command("approve_package", "mira/lanterns", stdout=io.StringIO())
     return releases
 
 

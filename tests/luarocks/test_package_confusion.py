@@ -365,7 +365,8 @@ def test_string_dump_raises_when_called(alice, upload, call):
     before = Snapshot()
     response = upload(key_of(alice), rockspec("foo", "1.0-1") + call.encode())
     assert response.status_code == 400
-    assert response.json() == {"errors": [EVAL]}
+    reason = "string.dump is not available in a rockspec"
+    assert response.json() == {"errors": [f'{EVAL}: [string "rockspec"]:6: {reason}']}
     before.assert_unchanged()
 
 

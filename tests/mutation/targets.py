@@ -111,16 +111,19 @@ EQUIVALENT: dict[str, dict[str, str]] = {
             for a, b in [(16, 17), (16, 15), (1024, 1025), (1024, 1023)]
             for n in (["", " #2"] if a == 1024 else [""])
         },
-        "INSTRUCTION_LIMIT: constant 500000 -> 500001": "the budget is INSTRUCTION_LIMIT // "
-        "HOOK_INTERVAL hooks: 500,001 gives the same 50,000",
-        "INSTRUCTION_LIMIT: constant 500000 -> 499999": NO_CLOCK + "ten instructions fewer; on a "
-        "busy machine the 0.5 s wall-clock limit may end a long loop first",
-        "HOOK_INTERVAL: constant 10 -> 11": NO_CLOCK + "a budget about 500,000 instructions either "
-        "way; which of the instruction and wall-clock limits ends a loop depends on the machine",
-        "HOOK_INTERVAL: constant 10 -> 9": NO_CLOCK + "a budget about 500,000 instructions either "
-        "way; which of the instruction and wall-clock limits ends a loop depends on the machine",
+        "INSTRUCTION_LIMIT: constant 25000000 -> 25000001": "the budget is INSTRUCTION_LIMIT // "
+        "HOOK_INTERVAL hooks: 25,000,001 gives the same 25,000",
+        "INSTRUCTION_LIMIT: constant 25000000 -> 24999999": NO_CLOCK + "a thousand instructions "
+        "fewer; on a busy machine the 0.5 s wall-clock limit may end a long loop first",
+        "HOOK_INTERVAL: constant 1000 -> 1001": NO_CLOCK + "a budget about 25,000,000 "
+        "instructions either way; which of the instruction and wall-clock limits ends a loop "
+        "depends on the machine",
+        "HOOK_INTERVAL: constant 1000 -> 999": NO_CLOCK + "a budget about 25,000,000 instructions "
+        "either way; which of the instruction and wall-clock limits ends a loop depends on the "
+        "machine",
         "evaluate_rockspec: arith INSTRUCTION_LIMIT // HOOK_INTERVAL -> INSTRUCTION_LIMIT * "
-        "HOOK_INTERVAL": NO_CLOCK + "with a budget of 5,000,000 hooks an endless loop is still "
+        "HOOK_INTERVAL": NO_CLOCK
+        + "with a budget of 25,000,000,000 hooks an endless loop is still "
         "ended, by the 0.5 s wall-clock limit",
         "TIME_LIMIT: constant 0.5 -> 1.5": NO_CLOCK + "a rockspec is stopped after 1.5 s instead "
         "of 0.5 s",
@@ -135,9 +138,10 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "runtime's globals, which the rockspec never sees: its chunk runs in an empty environment",
         "evaluate_rockspec.register_builtins: constant False -> True": "it adds `python` to the "
         "runtime's globals, which the rockspec never sees: its chunk runs in an empty environment",
-        "evaluate_rockspec: delete raise InvalidRockspec(EVAL_FAILED) from error -> pass": "Lua "
-        "runs only inside the coroutine, whose errors come back as values; copying the result "
-        "allocates nothing in Lua, so this handler is defence in depth",
+        "evaluate_rockspec: delete raise InvalidRockspec(f'{EVAL_FAILED}: not enough memory') "
+        "from error -> pass": "Lua runs the rockspec only inside the coroutine, whose errors come "
+        "back as values, and the runner frees its 256 KiB reserve before it reports; copying the "
+        "result allocates nothing in Lua, so this handler is defence in depth",
         "_Copier.copy: delete return value -> pass #2": "a bool falls through to the number "
         "branch, which returns it unchanged (bool is an int, and finite)",
         **{

@@ -13,7 +13,7 @@ from accounts.services import create_api_key, create_api_token
 from media_tools.limits import TOO_MANY_UPLOADS
 from packages.models import Package, PackageState, Screenshot
 from releases.models import Release, ReleaseFile
-from tests.contentdb_writes.support import mod_zip, png_bytes
+from tests.contentdb_writes.support import mod_zip, png_bytes, provide_default
 from tests.factories import PackageFactory, ReleaseFactory, RockFactory
 from tests.luarocks.upload_support import media_files, rockspec_file, rockspec_text
 
@@ -44,6 +44,7 @@ def _rock_release(user) -> Release:
 
 
 def _wip_mod(user) -> Package:
+    provide_default()
     return PackageFactory(
         author=user, name="farming", title="Farming", state=PackageState.WIP, approved_at=None
     )

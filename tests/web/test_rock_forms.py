@@ -45,6 +45,29 @@ def test_a_broken_rockspec_is_an_error_next_to_the_field_and_nothing_is_stored(a
     assert not Package.objects.exists() and not ReleaseFile.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'package = "webrock"\nversion = "1.0-1"\nx y = 1\n',
+            "Failed to parse rockspec: [string &quot;rockspec&quot;]:3: &#x27;=&#x27; expected near &#x27;y&#x27;",
+        ),
+        (
+            b'package = "webrock"\nversion = "1.0-1"\n\n\nx = ("a"):rep(5000):match(("a*"):rep(20) .. "b")\n',
+            "Failed to eval rockspec: [string &quot;rockspec&quot;]:5: pattern too costly",
+        ),
+    ],
+)
+def test_the_form_shows_the_reason_and_the_line(alice_client, content, message, monkeypatch):
+    from releases import rockspecs
+
+    monkeypatch.setattr(rockspecs, "TIME_LIMIT", 3600.0)  # only the step budget may end it
+    response = upload(alice_client, content)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Package.objects.exists() and not ReleaseFile.objects.exists()
+
+
 def test_an_empty_upload_is_refused(alice_client):
     response = alice_client.post("/upload/", {})
     assert response.status_code == 400
