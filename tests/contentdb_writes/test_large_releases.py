@@ -198,6 +198,7 @@ def _padded_mod_zip(size: int) -> bytes:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
             archive.writestr("farming/mod.conf", "name = farming\n")
             archive.writestr("farming/init.lua", "")
+            archive.writestr("farming/LICENSE.txt", "MIT\n")
             archive.writestr("farming/textures/fill.png", b"\x89" * fill)
         return buffer.getvalue()
 
@@ -211,4 +212,7 @@ def _padded_mod_zip(size: int) -> bytes:
 @override_settings(MAX_RELEASE_ZIP_SIZE=50 * MiB)
 def test_the_web_release_form_names_the_limit(alice_client, wip_mod):
     page = alice_client.get("/packages/alice/farming/releases/new/").content.decode()
-    assert "The mod, game or texture pack folder, zipped; at most 50.0\xa0MB." in page
+    assert (
+        "The mod, game or texture pack folder, zipped. Needed when you upload a zip. At most 50.0\xa0MB."
+        in page
+    )
