@@ -319,9 +319,13 @@ def clone_and_archive(*, url: str, ref: str, prefix: str, max_size: int) -> tupl
             "rev-parse", "--verify", "--quiet", f"{target}^{{commit}}", cwd=repo
         ).strip()
         tree = _tree_with_submodules(run, repo, commit, url=remote.url, depth=0, seen=[])
+        # Without submodules the commit itself is archived: the very bytes of `git archive <tag>`
+        # (the commit's time on every entry, its id as the zip's comment)
+        own_tree = run.git("rev-parse", f"{commit}^{{tree}}", cwd=repo).strip()
+        source = commit if tree == own_tree else tree
         archive = Path(tmp) / "release.zip"
         run.git(
-            "archive", "--format=zip", f"--prefix={prefix}/", "-o", str(archive), tree, cwd=repo
+            "archive", "--format=zip", f"--prefix={prefix}/", "-o", str(archive), source, cwd=repo
         )
         if archive.stat().st_size > max_size:
             raise GitImportFailed(f"The archive is larger than {max_size // (1024 * 1024)} MiB")

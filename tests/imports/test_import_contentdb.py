@@ -27,8 +27,9 @@ pytestmark = pytest.mark.django_db
 
 PACKAGES = [
     # author, type, name, title, conf lines, releases, screenshots, maintainers
-    ("sofia", "MOD", "farming_plus", "Farming Plus", ["depends = default"], 2, 2, ["rubens"]),
+    # the game first: a new mod's hard dependency needs an approved provider (ContentDB's rule)
     ("rubens", "GAME", "voxel_valley", "Voxel Valley", [], 1, 1, []),
+    ("sofia", "MOD", "farming_plus", "Farming Plus", ["depends = valley_core"], 2, 2, ["rubens"]),
     ("kaito", "TXP", "crisp16", "Crisp 16", [], 1, 0, []),
 ]
 COMPARED = [

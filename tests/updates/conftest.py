@@ -31,6 +31,7 @@ def repo(tmp_path):
     (path / "init.lua").write_text("print('v1')\n")
     (path / "mod.conf").write_text("name = farming\n")
     (path / "README.md").write_text("Farming\n")
+    (path / "LICENSE.txt").write_text("MIT\n")  # ContentDB asks a new package for one
     git("add", ".", cwd=path)
     git("commit", "-q", "-m", "v1", cwd=path)
     return path

@@ -115,6 +115,9 @@ def release_zip(package_type: str, name: str, title: str, conf_lines: list[str])
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         conf = [f"name = {name}", f"title = {title}", *conf_lines]
         archive.writestr(f"{name}/{CONF_FILE[package_type]}", "\n".join(conf) + "\n")
+        archive.writestr(
+            f"{name}/LICENSE.txt", "MIT License\n"
+        )  # ContentDB's rule for new packages
         if package_type == "MOD":
             archive.writestr(f"{name}/init.lua", f'core.log("action", "[{name}] loaded")\n')
         if package_type == "GAME":
