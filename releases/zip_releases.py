@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import User
 from media_tools.limits import count_upload
 from media_tools.storage import files_removed_on_error
+from packages.games import update_game_support
 from packages.invalidation import invalidate_luanti_lists
 from packages.models import LUANTI_TYPES, LuantiVersion, MetaPackage, Package, PackageDependency
 from packages.permissions import Action, can, refusal_message
@@ -224,6 +225,7 @@ def store_release(
         content=content,
     )
     _update_package_metadata(package=package, info=info)
+    update_game_support(package=package, conf=info.conf)
     invalidate_luanti_lists()
     return release
 

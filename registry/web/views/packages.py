@@ -20,6 +20,7 @@ from django.views import View
 from media_tools.errors import LimitReached
 from media_tools.markdown import render_markdown
 from packages import workflow
+from packages.dependency_selectors import dependency_links, used_by
 from packages.errors import (
     NotAllowed,
     PackageEditDenied,
@@ -27,10 +28,12 @@ from packages.errors import (
     PackagesError,
     ProtectedTagRefused,
 )
+from packages.games import supported_games, supporting_filter
 from packages.history import package_audit_log
-from packages.models import Package, PackageDependency, PackageState, Screenshot
+from packages.models import Package, PackageState, PackageType, Screenshot
 from packages.package_edits import create_package, update_package
 from packages.permissions import Action, can, is_own_package, refusal_message
+from packages.selectors import public_packages
 from registry.web.charts import downloads_chart
 from registry.web.forms.packages import PackageForm
 from registry.web.forms.reviews import ReviewForm
@@ -61,17 +64,11 @@ class PackageDetailView(PackagePageMixin, View):
         if not can_edit:
             screenshots = screenshots.filter(approved=True)
             releases = releases.filter(approved=True)
-        dependencies = list(
-            PackageDependency.objects.filter(depender=package).select_related(
-                "meta_package", "package", "package__author"
+        dependencies = dependency_links(package=package)
+        for row in dependencies:  # a link only to a package the viewer may see
+            row["linked"] = row["package"] is not None and can(
+                request.user, Action.VIEW_PACKAGE, row["package"]
             )
-        )
-        linked = {  # a link only to a package the viewer may see
-            dependency.pk
-            for dependency in dependencies
-            if dependency.package is not None
-            and can(request.user, Action.VIEW_PACKAGE, dependency.package)
-        }
         context = {
             "package": package,
             "tags": package.tags.all(),
@@ -80,9 +77,9 @@ class PackageDetailView(PackagePageMixin, View):
             "provides": package.provides.all(),
             "screenshots": list(screenshots),
             "releases": list(releases.order_by("-created_at", "-id")[:20]),
-            "linked_dependencies": linked,
-            "hard_dependencies": [d for d in dependencies if not d.is_optional],
-            "optional_dependencies": [d for d in dependencies if d.is_optional],
+            "dependencies": dependencies,
+            "used_by": used_by(package=package),
+            **game_context(package),
             "description_html": render_description(package.long_description or ""),
             "chart": downloads_chart(package=package),
             "can_edit": can_edit,
@@ -101,6 +98,17 @@ class PackageDetailView(PackagePageMixin, View):
             **review_context(request, package),
         }
         return render(request, "packages/detail.html", context)
+
+
+def game_context(package: Package) -> dict:
+    """A game's page lists the mods for it; a mod's or texture pack's the games it supports."""
+    if package.type == PackageType.GAME:
+        mods = public_packages().filter(supporting_filter(package))
+        return {
+            "game_mod_count": mods.count(),
+            "game_mods": list(mods.order_by("-score", "title")[:12]),
+        }
+    return {"game_support": supported_games(package=package)}
 
 
 def review_context(request, package: Package) -> dict:
