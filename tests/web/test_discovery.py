@@ -187,7 +187,7 @@ def _games(package) -> dict[str, tuple[bool, int]]:
 def test_game_support_follows_releases_and_dependencies(trusted):
     valley = PackageFactory(author=trusted, name="valley", type=PackageType.GAME)
     _release(valley, [], "1")  # provides valley_core
-    other = PackageFactory(author=trusted, name="other", type=PackageType.GAME)
+    PackageFactory(author=trusted, name="other", type=PackageType.GAME)
     lib = PackageFactory(author=trusted, name="lib", title="Lib")
     _release(lib, ["supported_games = valley, other", "unsupported_games = nowhere"], "1")
     assert _games(lib) == {"valley": (True, FROM_CONF), "other": (True, FROM_CONF)}
