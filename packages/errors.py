@@ -115,3 +115,15 @@ class InvalidRockDetails(PackagesError):
 
 class RockEditDenied(PackagesError):
     """The user may not edit this module's details (not its owner, a maintainer or an editor)."""
+
+
+class NoSuchCollection(PackagesError):
+    pass
+
+
+class CollectionExists(PackagesError):
+    pass
+
+
+class InvalidCollection(PackagesError):
+    """A collection's title, description or item is not acceptable."""

@@ -25,7 +25,7 @@ from django.db.models import Q
 
 from accounts.models import Rank, User
 from accounts.verification import EMAIL_NOT_VERIFIED
-from packages.models import Package, PackageState, Review
+from packages.models import Collection, Package, PackageState, Review
 
 
 class Action(StrEnum):
@@ -61,6 +61,7 @@ class Action(StrEnum):
     SUSPEND_USER = "suspend_user"
     CHANGE_RANK = "change_rank"
     VIEW_AUDIT_LOG = "view_audit_log"
+    EDIT_COLLECTION = "edit_collection"
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,9 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.SUSPEND_USER: Rule(anyone_from=Rank.MODERATOR, others_only=True),
     Action.CHANGE_RANK: Rule(anyone_from=Rank.MODERATOR, others_only=True),
     Action.VIEW_AUDIT_LOG: Rule(anyone_from=Rank.MODERATOR, own=True, own_from=Rank.BANNED),
+    # A collection is its author's (creating one is editing a new one of one's own); moderators
+    # may edit any. Whoever may edit a private collection may read it (packages.collections).
+    Action.EDIT_COLLECTION: Rule(anyone_from=Rank.MODERATOR, own=True),
 }
 
 READ_ONLY_ACTIONS = frozenset(
@@ -135,7 +139,7 @@ READ_ONLY_ACTIONS = frozenset(
 # What puts content in front of other people: a throwaway account must verify an email address first.
 PUBLISH_ACTIONS = frozenset({Action.CREATE_PACKAGE, Action.MAKE_RELEASE, Action.ADD_SCREENSHOTS})
 
-Target = Package | User | Review | object | None
+Target = Package | User | Review | Collection | object | None
 # Whoever asks: an account, the anonymous user of a request, or nobody (None: the public).
 Viewer = User | AnonymousUser | None
 
@@ -247,7 +251,7 @@ def visible_filter(user: Viewer, *, prefix: str = "") -> Q:
 def _is_own(user: User, obj: Target, *, rule: Rule) -> bool:
     if isinstance(obj, User):
         return obj.pk == user.pk
-    if isinstance(obj, Review):
+    if isinstance(obj, Review | Collection):
         return obj.author_id == user.pk
     package = package_of(obj)
     if package is None:

@@ -11,6 +11,7 @@ from django.urls import include, path
 from registry.web.views import (
     accounts,
     browse,
+    collections,
     modules,
     packages,
     releases,
@@ -166,6 +167,36 @@ browse_patterns = [
     path("packages/", browse.PackageListView.as_view(), name="package-list"),
     path("users/<str:username>/", browse.UserView.as_view(), name="user"),
     path("tags/", browse.TagListView.as_view(), name="tags"),
+    path(
+        "settings/collections/new/",
+        collections.CollectionCreateView.as_view(),
+        name="collection-create",
+    ),
+    path(
+        "collections/<str:username>/",
+        collections.UserCollectionsView.as_view(),
+        name="user-collections",
+    ),
+    path(
+        "collections/<str:username>/<str:name>/",
+        collections.CollectionView.as_view(),
+        name="collection",
+    ),
+    path(
+        "collections/<str:username>/<str:name>/delete/",
+        collections.CollectionDeleteView.as_view(),
+        name="collection-delete",
+    ),
+    path(
+        "collections/<str:username>/<str:name>/remove/",
+        collections.CollectionRemoveView.as_view(),
+        name="collection-remove",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/collect/",
+        collections.CollectView.as_view(),
+        name="collect",
+    ),
     path("licenses/", browse.LicenseListView.as_view(), name="licenses"),
     path("robots.txt", browse.robots_txt, name="robots"),
     path("sitemap.xml", browse.sitemap_xml, name="sitemap"),

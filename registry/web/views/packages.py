@@ -20,6 +20,7 @@ from django.views import View
 from media_tools.errors import LimitReached
 from media_tools.markdown import render_markdown
 from packages import workflow
+from packages.collections import FAVOURITES, collections_with
 from packages.dependency_selectors import dependency_links, used_by
 from packages.errors import (
     NotAllowed,
@@ -30,7 +31,7 @@ from packages.errors import (
 )
 from packages.games import supported_games, supporting_filter
 from packages.history import package_audit_log
-from packages.models import Package, PackageState, PackageType, Screenshot
+from packages.models import Collection, Package, PackageState, PackageType, Screenshot
 from packages.package_edits import create_package, update_package
 from packages.permissions import Action, can, is_own_package, refusal_message
 from packages.selectors import public_packages
@@ -80,6 +81,7 @@ class PackageDetailView(PackagePageMixin, View):
             "dependencies": dependencies,
             "used_by": used_by(package=package),
             **game_context(package),
+            **collection_context(request, package),
             "description_html": render_description(package.long_description or ""),
             "chart": downloads_chart(package=package),
             "can_edit": can_edit,
@@ -109,6 +111,22 @@ def game_context(package: Package) -> dict:
             "game_mods": list(mods.order_by("-score", "title")[:12]),
         }
     return {"game_support": supported_games(package=package)}
+
+
+def collection_context(request, package: Package) -> dict:
+    """The collections holding the package; for a signed-in user, their own to add it to."""
+    shown = collections_with(package=package, viewer=request.user)
+    context: dict = {"in_collections": [c for c in shown if not c.private]}
+    if request.user.is_authenticated:
+        own = [c for c in shown if c.author_id == request.user.pk]
+        context["in_favourites"] = any(c.name == FAVOURITES for c in own)
+        holding = {c.pk for c in own}
+        context["own_collections"] = [
+            c
+            for c in Collection.objects.filter(author=request.user).exclude(name=FAVOURITES)
+            if c.pk not in holding
+        ]
+    return context
 
 
 def review_context(request, package: Package) -> dict:
