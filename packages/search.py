@@ -1,33 +1,40 @@
 """Package search, the one every face uses: `search_packages` matches the words of a query (`q=` of
 the ContentDB list, the web's search box), `browse_packages` adds the web's filters and orders.
 
-What a query matches. The query is cut into at most MAX_WORDS words; a package matches when EVERY
-word hits at least one of: its name, title, short description or rock labels; its author's username
-or display name; the name or title of one of its tags. A word hits a field when
+What a query matches. The query is cut into at most MAX_WORDS words (of at most MAX_WORD_LENGTH
+characters); a package matches when EVERY word hits at least one of: its name, title, short
+description or labels (LuaRocks labels); its author's username or display name; the name or title of
+one of its tags. A word hits a field when
 
-- it is a substring of it (case-insensitive): partial words and prefixes ("wol", "lant");
-- on PostgreSQL also when the field's full-text document holds it after stemming ("farms" finds
-  "farming"), the weighted document of migration 0004 (name A, title B, short description C);
-- when it is a typo of a word of the name or title, or of the author's names ("wolvs", "lanten",
-  "wolf" for Wolves): trigram similarity, computed differently by the two databases (below).
+- it is a substring of it, case-insensitively: partial words and prefixes ("wol", "lant", "sofia");
+- on PostgreSQL, also when the stemmed full-text document of migration 0004 (name A, title B, short
+  description C) holds it ("farms" finds "farming");
+- it is a typo of a word of the name or title ("wolvs", "lanten", "wolf" for Wolves, "lantren"):
+  trigram similarity, computed by each database its own way (below). Author names get no typo
+  matching: generated names (author0042, author0043) are all "similar" to each other.
+
+Authors and tags are looked up first (two small queries per word), so the package condition is an
+OR of plain column tests: on PostgreSQL every branch is an index scan (a BitmapOr).
 
 Ranking: `search_rank` (higher is better) puts an exact name first (4), then a name starting with
-the query (3), then a name or title containing it (2); PostgreSQL adds `ts_rank` of the document
-and the best trigram word similarity of the whole query to the name or title, SQLite the
-similarity computed in Python for its typo matches. Lists order by `-search_rank`, then score.
+the query (3), then a name or title containing it (2), plus the best trigram similarity of the whole
+query to the name or title (PostgreSQL: pg_trgm's word_similarity; SQLite: the Python similarity of
+its typo matches, for the FUZZY_RANKED closest). Lists order by `-search_rank`, then score.
 
-PostgreSQL: `pg_trgm` (migration 0008 enables it and adds GIN trigram indexes on name and title).
-A typo is `word <% field`, i.e. `word_similarity(word, field) >= pg_trgm.word_similarity_threshold`
-(default 0.6: "wolf" to "wolves" is exactly 0.6, "wolvs" 0.67, "lanten" to "lanterns" 0.71).
+PostgreSQL: `pg_trgm` (migration 0008 enables it and adds GIN trigram indexes on UPPER(name),
+UPPER(title), UPPER(short_description) and UPPER(labels::text), the expressions Django's `icontains`
+writes). A typo is `word <% UPPER(field)`: word_similarity(word, field) >= the session's
+pg_trgm.word_similarity_threshold, which settings/base.py sets to 0.5 ("lantren" to "lantern" is
+0.5, "wolf" to "wolves" 0.6, "wolvs" 0.67, "lanten" to "lanterns" 0.71).
 
-SQLite: the trigram tokenizer of FTS5 needs a shadow table kept in step with packages, users and
-tags by triggers; this site keeps the search to one place instead, and SQLite is the laptop and test
-database. The fallback is bounded: for each word of 3 or more characters, the candidates are at
-most FUZZY_CANDIDATES packages (best score first) whose name or title contains one of the word's
-trigrams (LIKE), and at most FUZZY_CANDIDATES users likewise; Python then computes the trigram
-similarity of the word to each word of those fields (pg_trgm's definition: shared trigrams over the
-union, words padded with two spaces in front and one behind) and keeps those at FUZZY_THRESHOLD or
-more. A typo of a package outside its candidates is not found; an exact or partial word always is.
+SQLite: FTS5's trigram tokenizer (SQLite 3.34+) would need a shadow table kept in step with
+packages, users and tags by triggers, for the laptop and test database; the fallback is bounded
+instead. Substrings are LIKE scans. For a typo, the candidates are at most FUZZY_CANDIDATES
+packages (best score first) whose name or title contains the word's first or last three letters
+(one typo leaves one of them whole); Python computes the trigram similarity of the word to each word
+of those names and titles (pg_trgm's definition: shared trigrams over the union, each word padded
+with two spaces in front and one behind) and keeps those at FUZZY_THRESHOLD (0.3) or more. A typo in
+both ends of a word, or of a package outside the candidates, is not found; a substring always is.
 """
 
 import re
@@ -38,21 +45,18 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
-    Exists,
-    F,
     FloatField,
-    OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Upper
 
 from accounts.models import User
 from packages.games import supporting_filter
-from packages.models import Package, PackageType, Tag
+from packages.models import Package, PackageType
 from packages.selectors import public_packages, with_covers
 
 CONFIG = "english"
@@ -60,6 +64,8 @@ MAX_WORDS = 10
 MAX_WORD_LENGTH = 50
 FUZZY_CANDIDATES = 500
 FUZZY_THRESHOLD = 0.3
+MAX_AUTHORS = 1000
+FUZZY_RANKED = 48
 # Must stay identical to the indexed expression in migrations/0004_package_search_index.py.
 DOCUMENT = (
     "(setweight(to_tsvector('english'::regconfig, coalesce({t}.name, '')), 'A') || "
@@ -94,7 +100,7 @@ def search_packages(queryset: QuerySet[Package], text: str) -> QuerySet[Package]
             similar = _similar_packages(word)
             for pk, value in similar.items():
                 fuzzy[pk] = max(fuzzy.get(pk, 0.0), value)
-            condition |= Q(pk__in=list(similar)) | Q(author__in=list(_similar_users(word)))
+            condition |= Q(pk__in=list(similar))
         queryset = queryset.filter(condition)
     rank = Case(
         When(name__iexact=whole, then=Value(4.0)),
@@ -104,19 +110,14 @@ def search_packages(queryset: QuerySet[Package], text: str) -> QuerySet[Package]
         output_field=FloatField(),
     )
     if postgres:
-        document = DOCUMENT.format(t=connection.ops.quote_name(queryset.model._meta.db_table))
-        ts_rank = RawSQL(  # noqa: S611 (constant SQL; the words travel as the bound parameter)
-            f"ts_rank({document}, plainto_tsquery('{CONFIG}'::regconfig, %s))",
-            [whole],
-            output_field=FloatField(),
-        )
         similarity = Greatest(
-            TrigramWordSimilarity(Value(whole), "name"),
-            TrigramWordSimilarity(Value(whole), "title"),
+            TrigramWordSimilarity(Value(whole), Upper("name")),
+            TrigramWordSimilarity(Value(whole), Upper("title")),
         )
-        return queryset.annotate(search_rank=rank + ts_rank + similarity)
+        return queryset.annotate(search_rank=rank + similarity)
     if fuzzy:
-        best = sorted(fuzzy.items(), key=lambda item: -item[1])[:FUZZY_CANDIDATES]
+        # the closest few get their similarity in the rank (the rest rank by score, after them)
+        best = sorted(fuzzy.items(), key=lambda item: -item[1])[:FUZZY_RANKED]
         rank = rank + Case(
             *[When(pk=pk, then=Value(value)) for pk, value in best],
             default=Value(0.0),
@@ -126,22 +127,32 @@ def search_packages(queryset: QuerySet[Package], text: str) -> QuerySet[Package]
 
 
 def _plain_match(word: str) -> Q:
-    """Substring matches, the same on every database."""
-    tags = Tag.objects.filter(Q(name__icontains=word) | Q(title__icontains=word))
-    through = Package.tags.through.objects.filter(package_id=OuterRef("pk"), tag__in=tags)
-    authors = User.objects.filter(Q(username__icontains=word) | Q(display_name__icontains=word))
+    """Substring matches, the same on every database. Authors and tags are looked up first (two
+    small queries), so that every branch of the condition is an index scan on PostgreSQL (the
+    GIN trigram indexes of migration 0008 serve `icontains`, which is UPPER(col) LIKE)."""
+    authors = list(
+        User.objects.filter(
+            Q(username__icontains=word) | Q(display_name__icontains=word)
+        ).values_list("pk", flat=True)[:MAX_AUTHORS]
+    )
+    tagged = list(
+        Package.tags.through.objects.filter(
+            Q(tag__name__icontains=word) | Q(tag__title__icontains=word)
+        ).values_list("package_id", flat=True)
+    )
     return (
         Q(name__icontains=word)
         | Q(title__icontains=word)
         | Q(short_description__icontains=word)
-        | Q(type=PackageType.ROCK, labels__icontains=word)
-        | Q(author__in=authors)
-        | Q(Exists(through))
+        | Q(labels__icontains=word)  # LuaRocks labels (Luanti packages have none)
+        | Q(author_id__in=authors)
+        | Q(pk__in=tagged)
     )
 
 
 def _postgres_match(queryset: QuerySet[Package], word: str) -> Q:
-    """Stemmed full text and trigram typos (pg_trgm's `<%`, served by the GIN trigram indexes)."""
+    """Stemmed full text (the GIN index of migration 0004) and trigram typos (pg_trgm's `<%`,
+    served by the GIN trigram indexes on UPPER(name) and UPPER(title); pg_trgm ignores case)."""
     document = DOCUMENT.format(t=connection.ops.quote_name(queryset.model._meta.db_table))
     stemmed = RawSQL(  # noqa: S611 (constant SQL; the word travels as the bound parameter)
         f"{document} @@ plainto_tsquery('{CONFIG}'::regconfig, %s)",
@@ -150,15 +161,10 @@ def _postgres_match(queryset: QuerySet[Package], word: str) -> Q:
     )
     if len(word) < 3:
         return Q(stemmed)
-    authors = User.objects.filter(
-        Q(TrigramWordSimilar(F("username"), Value(word)))
-        | Q(TrigramWordSimilar(F("display_name"), Value(word)))
-    )
     return (
         Q(stemmed)
-        | Q(TrigramWordSimilar(F("name"), Value(word)))
-        | Q(TrigramWordSimilar(F("title"), Value(word)))
-        | Q(author__in=authors)
+        | Q(TrigramWordSimilar(Upper("name"), Value(word)))
+        | Q(TrigramWordSimilar(Upper("title"), Value(word)))
     )
 
 
@@ -188,13 +194,14 @@ def best_similarity(word: str, texts: list[str]) -> float:
     )
 
 
-def _inner_trigrams(word: str) -> list[str]:
-    return sorted({word[i : i + 3] for i in range(len(word) - 2)})
+def _ends(word: str) -> list[str]:
+    """The first and the last three letters: a single typo leaves at least one of them whole."""
+    return sorted({word[:3], word[-3:]})
 
 
 def _candidates(queryset: QuerySet, fields: tuple[str, ...], word: str) -> QuerySet:
     condition = Q()
-    for gram in _inner_trigrams(word):
+    for gram in _ends(word):
         for field in fields:
             condition |= Q(**{f"{field}__icontains": gram})
     return queryset.filter(condition)
@@ -214,19 +221,6 @@ def _similar_packages(word: str) -> dict[int, float]:
         if value >= FUZZY_THRESHOLD:
             found[pk] = value
     return found
-
-
-def _similar_users(word: str) -> list[int]:
-    if len(word) < 3:
-        return []
-    rows = _candidates(User.objects.all(), ("username", "display_name"), word).values_list(
-        "pk", "username", "display_name"
-    )[:FUZZY_CANDIDATES]
-    return [
-        pk
-        for pk, username, display_name in rows
-        if best_similarity(word, [username, display_name]) >= FUZZY_THRESHOLD
-    ]
 
 
 # The web's list ---------------------------------------------------------------------------------

@@ -243,8 +243,8 @@ def test_page_query_counts_do_not_grow_with_rows(client, user, django_assert_max
         PackageFactory(author=user, name=f"filler_{n}")
     with django_assert_max_num_queries(6):
         assert client.get("/modules/alice/many").status_code == 200
-    # + the "used by" list and the games (tests/web/test_discovery.py counts 20 dependencies)
-    with django_assert_max_num_queries(14):
+    # + used by, games, collections (tests/web/test_discovery.py counts 20 dependencies)
+    with django_assert_max_num_queries(15):
         assert client.get("/packages/alice/busy/").status_code == 200
     # + the game filter's list; on SQLite + 2 per word for the typo candidates (packages.search)
     with django_assert_max_num_queries(9):
