@@ -174,7 +174,7 @@ def dependency_links(*, package: Package) -> list[dict[str, Any]]:
         found.sort(key=lambda p: p.name != (meta.name if meta else ""))
         rows.append(
             {
-                "name": meta.name if meta is not None else dependency.package.name,
+                "name": meta.name if meta is not None else _package_name(dependency),
                 "optional": dependency.is_optional,
                 "package": dependency.package,
                 "providers": found,
@@ -197,3 +197,7 @@ def used_by(*, package: Package, limit: int = 50) -> list[Package]:
         .distinct()
         .order_by("-score", "title")[:limit]
     )
+
+
+def _package_name(dependency: PackageDependency) -> str:
+    return dependency.package.name if dependency.package is not None else ""

@@ -51,7 +51,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Greatest, Upper
 
 from accounts.models import User
@@ -102,7 +102,7 @@ def search_packages(queryset: QuerySet[Package], text: str) -> QuerySet[Package]
                 fuzzy[pk] = max(fuzzy.get(pk, 0.0), value)
             condition |= Q(pk__in=list(similar))
         queryset = queryset.filter(condition)
-    rank = Case(
+    rank: Case | CombinedExpression = Case(
         When(name__iexact=whole, then=Value(4.0)),
         When(name__istartswith=whole, then=Value(3.0)),
         When(Q(name__icontains=whole) | Q(title__icontains=whole), then=Value(2.0)),
@@ -111,8 +111,8 @@ def search_packages(queryset: QuerySet[Package], text: str) -> QuerySet[Package]
     )
     if postgres:
         similarity = Greatest(
-            TrigramWordSimilarity(Value(whole), Upper("name")),
-            TrigramWordSimilarity(Value(whole), Upper("title")),
+            TrigramWordSimilarity(whole, Upper("name")),
+            TrigramWordSimilarity(whole, Upper("title")),
         )
         return queryset.annotate(search_rank=rank + similarity)
     if fuzzy:
@@ -199,7 +199,9 @@ def _ends(word: str) -> list[str]:
     return sorted({word[:3], word[-3:]})
 
 
-def _candidates(queryset: QuerySet, fields: tuple[str, ...], word: str) -> QuerySet:
+def _candidates(
+    queryset: QuerySet[Package], fields: tuple[str, ...], word: str
+) -> QuerySet[Package]:
     condition = Q()
     for gram in _ends(word):
         for field in fields:

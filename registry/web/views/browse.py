@@ -70,8 +70,9 @@ class PackageListView(ListView):
     def checked_filters(self) -> tuple[dict[str, Any], list[str]]:
         """The filters as browse_packages takes them, and a message per value that names nothing
         (such a list is empty, with the message shown, rather than silently unfiltered)."""
-        if hasattr(self, "_checked"):
-            return self._checked
+        checked: tuple[dict[str, Any], list[str]] | None = getattr(self, "_checked", None)
+        if checked is not None:
+            return checked
         filters: dict[str, Any] = self.filters()
         problems = []
         if filters["type"]:

@@ -153,12 +153,13 @@ class CollectView(LoginRequiredMixin, PackagePageMixin, View):
         package = luanti_package(request, author, name)
         user = signed_in(request)
         wanted = request.POST.get("collection", FAVOURITES)[:100]
+        collection: Collection | None
         if wanted == FAVOURITES:
             collection = favourites(by=user)
         else:
             collection = Collection.objects.filter(author=user, name__iexact=wanted).first()
-            if collection is None:
-                raise Http404("No such collection")
+        if collection is None:
+            raise Http404("No such collection")
         try:
             if request.POST.get("do") == "remove":
                 remove_from_collection(by=user, collection=collection, package=package)
