@@ -186,7 +186,8 @@ def _detect(package: Package) -> None:
 def update_game_support(*, package: Package, conf: dict[str, str] | None = None) -> None:
     """Recompute `package`'s game support (from `conf` of its newest release when given, then from
     its dependencies), then that of the packages depending on what it provides. Called by the
-    release-processing path; a game itself has no rows."""
+    release-processing path and on approval, which make the Luanti lists stale themselves; a game
+    itself has no rows."""
     if package.type not in (PackageType.MOD, PackageType.TXP):
         _update_dependents(package)
         return
@@ -194,7 +195,6 @@ def update_game_support(*, package: Package, conf: dict[str, str] | None = None)
         _apply_conf(package=package, conf=conf)
     _detect(package)
     _update_dependents(package)
-    invalidate_luanti_lists()
 
 
 def _update_dependents(package: Package) -> None:
