@@ -156,6 +156,11 @@ package_patterns = [
         name="withdraw",
     ),
     path(
+        "packages/<str:author>/<str:name>/games/",
+        packages.GameSupportView.as_view(),
+        name="game-support",
+    ),
+    path(
         "packages/<str:author>/<str:name>/history/",
         packages.HistoryView.as_view(),
         name="history",

@@ -219,3 +219,26 @@ def test_the_author_word_outranks_the_conf(trusted, other_user):
 
     with pytest.raises(NotAllowed):
         set_game_support(package=mod, by=other_user, games={valley.pk: True})
+
+
+def test_the_author_sets_game_support_on_the_web(client, user, other_user):
+    game = PackageFactory(author=other_user, name="valley", title="Valley", type=PackageType.GAME)
+    other = PackageFactory(author=other_user, name="hills", title="Hills", type=PackageType.GAME)
+    PackageFactory(author=user, name="mod", title="Mod")
+    client.force_login(user)
+    assert "Set the games it supports" in page(client, "/packages/alice/mod/")
+    form = page(client, "/packages/alice/mod/games/")
+    assert f'name="game-{game.pk}"' in form and f'name="game-{other.pk}"' in form
+    response = client.post(
+        "/packages/alice/mod/games/", {f"game-{game.pk}": "yes", f"game-{other.pk}": "no"}
+    )
+    assert response.status_code == 302
+    assert _games(PackageFactory._meta.model.objects.get(name="mod")) == {
+        "valley": (True, BY_AUTHOR),
+        "hills": (False, BY_AUTHOR),
+    }
+    games = section(page(client, "/packages/alice/mod/"), "games-heading")
+    assert 'href="/packages/bob/valley/">Valley</a>' in games and "<s>Hills</s>" in games
+    client.force_login(other_user)
+    assert client.get("/packages/alice/mod/games/").status_code == 403
+    assert client.post("/packages/alice/mod/games/", {f"game-{game.pk}": "no"}).status_code == 403

@@ -29,9 +29,22 @@ from packages.errors import (
     PackagesError,
     ProtectedTagRefused,
 )
-from packages.games import supported_games, supporting_filter
+from packages.games import (
+    BY_AUTHOR,
+    games_with_counts,
+    set_game_support,
+    supported_games,
+    supporting_filter,
+)
 from packages.history import package_audit_log
-from packages.models import Collection, Package, PackageState, PackageType, Screenshot
+from packages.models import (
+    Collection,
+    GameSupport,
+    Package,
+    PackageState,
+    PackageType,
+    Screenshot,
+)
 from packages.package_edits import create_package, update_package
 from packages.permissions import Action, can, is_own_package, refusal_message
 from packages.selectors import public_packages
@@ -276,3 +289,35 @@ class HistoryView(LoginRequiredMixin, PackagePageMixin, View):
         return render(
             request, "packages/history.html", {"package": package, "entries": list(entries)}
         )
+
+
+class GameSupportView(LoginRequiredMixin, PackagePageMixin, View):
+    """The author's word on games (packages.games.set_game_support, confidence 11): per approved
+    game, "supports", "does not support" or nothing said."""
+
+    def rows(self, package: Package) -> list[tuple[Package, str]]:
+        said = {
+            row.game_id: ("yes" if row.supports else "no")
+            for row in GameSupport.objects.filter(package=package, confidence=BY_AUTHOR)
+        }
+        games = games_with_counts().order_by("title")
+        return [(game, said.get(game.pk, "")) for game in games]
+
+    def get(self, request, author: str, name: str):
+        package = package_for(request, author, name, Action.EDIT_PACKAGE)
+        context = {"package": package, "rows": self.rows(package)}
+        return render(request, "packages/game_support.html", context)
+
+    def post(self, request, author: str, name: str):
+        package = package_for(request, author, name, Action.EDIT_PACKAGE)
+        wanted = {}
+        for game, _ in self.rows(package):
+            value = request.POST.get(f"game-{game.pk}", "")
+            if value in ("yes", "no"):
+                wanted[game.pk] = value == "yes"
+        try:
+            set_game_support(package=package, by=request.user, games=wanted)
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        messages.success(request, "Game support saved.")
+        return redirect(detail_url(package) + "#games-heading")
