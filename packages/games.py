@@ -197,6 +197,13 @@ def update_game_support(*, package: Package, conf: dict[str, str] | None = None)
     _update_dependents(package)
 
 
+@transaction.atomic
+def update_dependents(*, package: Package) -> None:
+    """Recompute the detected support of the packages depending on what `package` provides: it
+    stopped (or started) providing it, as when it is deleted or leaves the approved state."""
+    _update_dependents(package)
+
+
 def _update_dependents(package: Package) -> None:
     todo = [package.pk]
     done: set[int] = set()

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.audit import record
 from accounts.models import AuditSeverity, User
 from packages.errors import InvalidModerationInput, InvalidStateTransition, NotAllowed
-from packages.games import update_game_support
+from packages.games import update_dependents, update_game_support
 from packages.history import change_severity
 from packages.invalidation import invalidate_luanti_lists, invalidate_rock_manifests
 from packages.models import Package, PackageState, Screenshot
@@ -202,6 +202,8 @@ def _invalidate_public(package: Package) -> None:
     if package.is_rock:
         invalidate_rock_manifests(author_id=package.author_id)
     else:
+        if package.state != PackageState.APPROVED:  # what it provided no longer counts
+            update_dependents(package=package)
         invalidate_luanti_lists()
 
 

@@ -242,3 +242,17 @@ def test_the_author_sets_game_support_on_the_web(client, user, other_user):
     client.force_login(other_user)
     assert client.get("/packages/alice/mod/games/").status_code == 403
     assert client.post("/packages/alice/mod/games/", {f"game-{game.pk}": "no"}).status_code == 403
+
+
+def test_deleting_a_provider_recomputes_what_depends_on_it(trusted, moderator):
+    from packages.workflow import delete_package, restore_package
+
+    valley = PackageFactory(author=trusted, name="valley", type=PackageType.GAME)
+    _release(valley, [], "1")  # provides valley_core
+    mod = PackageFactory(author=trusted, name="core_mod")
+    _release(mod, ["depends = valley_core"], "1")
+    assert _games(mod) == {"valley": (True, DETECTED)}
+    delete_package(by=moderator, package=valley)
+    assert _games(mod) == {}
+    restore_package(by=moderator, package=valley)  # back to the queue: still not a provider
+    assert _games(mod) == {}
