@@ -4,7 +4,7 @@ docs/protocols/luanti-client.md section 7): an object keyed by "author/name"."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from packages.models import Package, PackageDependency, PackageState, PackageType
 
@@ -144,3 +144,60 @@ def raw_dependencies(packages: list[dict[str, Any]]) -> dict[int, dict[str, list
         label = meta_name if meta_name is not None else f"{dep_author}/{dep_name}"
         result[pk]["optional_depends" if optional else "depends"].append(label)
     return result
+
+
+def dependency_links(*, package: Package) -> list[dict[str, Any]]:
+    """The package page's dependencies, hard ones first: for each, `name`, `optional`, `package`
+    (a direct package dependency) and `providers` (the approved packages providing the mod name,
+    best first; empty when none does: the dependency is missing from the site). Two queries
+    whatever the number of dependencies."""
+    dependencies = list(
+        PackageDependency.objects.filter(depender=package)
+        .select_related("meta_package", "package", "package__author")
+        .order_by("is_optional", "meta_package__name", "package__name")
+    )
+    meta_ids = [d.meta_package_id for d in dependencies if d.meta_package_id is not None]
+    providers: dict[int, list[Package]] = {}
+    if meta_ids:
+        through = Package.provides.through.objects.filter(
+            metapackage_id__in=meta_ids,
+            package__state=PackageState.APPROVED,
+            package__type__in=[PackageType.MOD, PackageType.GAME],
+        ).select_related("package", "package__author")
+        for row in through.order_by("-package__score", "package_id"):
+            providers.setdefault(row.metapackage_id, []).append(row.package)
+    rows = []
+    for dependency in dependencies:
+        meta = dependency.meta_package
+        found = providers.get(meta.pk, []) if meta is not None else []
+        # a mod of the same name as the dependency is its most likely provider
+        found.sort(key=lambda p: p.name != (meta.name if meta else ""))
+        rows.append(
+            {
+                "name": meta.name if meta is not None else _package_name(dependency),
+                "optional": dependency.is_optional,
+                "package": dependency.package,
+                "providers": found,
+            }
+        )
+    return rows
+
+
+def used_by(*, package: Package, limit: int = 50) -> list[Package]:
+    """Approved Luanti packages that depend on `package`, directly or on a mod name it provides
+    (one query)."""
+    return list(
+        Package.objects.filter(state=PackageState.APPROVED)
+        .filter(
+            Q(dependencies__package=package)
+            | Q(dependencies__meta_package__in=package.provides.values("pk"))
+        )
+        .exclude(pk=package.pk)
+        .select_related("author")
+        .distinct()
+        .order_by("-score", "title")[:limit]
+    )
+
+
+def _package_name(dependency: PackageDependency) -> str:
+    return dependency.package.name if dependency.package is not None else ""

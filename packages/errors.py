@@ -134,3 +134,15 @@ class TooManyPosts(PackagesError):
 
 class InvalidUnsubscribeLink(PackagesError):
     """An unsubscribe link that is broken or names nobody."""
+
+
+class NoSuchCollection(PackagesError):
+    pass
+
+
+class CollectionExists(PackagesError):
+    pass
+
+
+class InvalidCollection(PackagesError):
+    """A collection's title, description or item is not acceptable."""

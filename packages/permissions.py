@@ -25,7 +25,7 @@ from django.db.models import Q
 
 from accounts.models import Rank, User
 from accounts.verification import EMAIL_NOT_VERIFIED
-from packages.models import Package, PackageState, Review, Thread, ThreadReply
+from packages.models import Collection, Package, PackageState, Review, Thread, ThreadReply
 
 
 class Action(StrEnum):
@@ -71,6 +71,7 @@ class Action(StrEnum):
     DELETE_REPLY = "delete_reply"
     EDIT_REPLY = "edit_reply"
     HIDE_REPLY = "hide_reply"
+    EDIT_COLLECTION = "edit_collection"
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,9 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.DELETE_REPLY: Rule(anyone_from=Rank.MODERATOR, own=True),
     Action.EDIT_REPLY: Rule(anyone_from=Rank.MODERATOR, own=True),
     Action.HIDE_REPLY: Rule(anyone_from=Rank.MODERATOR),
+    # A collection is its author's (creating one is editing a new one of one's own); moderators
+    # may edit any. Whoever may edit a private collection may read it (packages.collections).
+    Action.EDIT_COLLECTION: Rule(anyone_from=Rank.MODERATOR, own=True),
 }
 
 THREAD_ACTIONS = frozenset(
@@ -178,7 +182,7 @@ READ_ONLY_ACTIONS = frozenset(
 # What puts content in front of other people: a throwaway account must verify an email address first.
 PUBLISH_ACTIONS = frozenset({Action.CREATE_PACKAGE, Action.MAKE_RELEASE, Action.ADD_SCREENSHOTS})
 
-Target = Package | User | Review | Thread | ThreadReply | object | None
+Target = Package | User | Review | Collection | Thread | ThreadReply | object | None
 # Whoever asks: an account, the anonymous user of a request, or nobody (None: the public).
 Viewer = User | AnonymousUser | None
 
@@ -333,7 +337,7 @@ def visible_filter(user: Viewer, *, prefix: str = "") -> Q:
 def _is_own(user: User, obj: Target, *, rule: Rule) -> bool:
     if isinstance(obj, User):
         return obj.pk == user.pk
-    if isinstance(obj, Review):
+    if isinstance(obj, Review | Collection):
         return obj.author_id == user.pk
     package = package_of(obj)
     if package is None:

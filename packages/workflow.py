@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.audit import record
 from accounts.models import AuditSeverity, User
 from packages.errors import InvalidModerationInput, InvalidStateTransition, NotAllowed
+from packages.games import update_dependents, update_game_support
 from packages.history import change_severity
 from packages.invalidation import invalidate_luanti_lists, invalidate_rock_manifests
 from packages.models import Package, PackageState, Screenshot
@@ -196,6 +197,8 @@ def _mark_approved(*, package: Package, by: User | None) -> Package:
     package.save(update_fields=["state", "approved_at", "state_comment", "updated_at"])
     # ContentDB approves the package's waiting screenshots with it.
     Screenshot.objects.filter(package=package, approved=False).update(approved=True)
+    if not package.is_rock:  # ContentDB recomputes game support on approval
+        update_game_support(package=package)
     _invalidate_public(package)
     _audit(by, package, "package.approve", f"Approved {package.title}", old)
     if old != PackageState.APPROVED:
@@ -207,6 +210,8 @@ def _invalidate_public(package: Package) -> None:
     if package.is_rock:
         invalidate_rock_manifests(author_id=package.author_id)
     else:
+        if package.state != PackageState.APPROVED:  # what it provided no longer counts
+            update_dependents(package=package)
         invalidate_luanti_lists()
 
 

@@ -3,7 +3,7 @@ release a client installs, package rows carrying their release) and rocks (the u
 
 from typing import Any
 
-from django.db.models import IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import User
 from packages.models import (
@@ -17,7 +17,7 @@ from packages.models import (
 )
 from packages.permissions import Viewer
 from packages.selectors import luanti_packages, visible_packages
-from releases.models import FileKind, Release, ReleaseFile, TaskState
+from releases.models import FileKind, Release, ReleaseFile, RockDependency, TaskState
 
 
 def compatible_releases(version: LuantiVersion | None) -> QuerySet[Release]:
@@ -185,3 +185,49 @@ def current_release_id(*, package: Package) -> int | None:
 
 def rockspec_file(*, release: Release) -> ReleaseFile | None:
     return release.files.filter(kind=FileKind.ROCKSPEC).first()
+
+
+def rock_dependency_links(*, release: Release) -> list[dict[str, Any]]:
+    """A rock version's dependencies with the module page each name leads to: the rock holding the
+    name in the root manifest, else the best-scored public rock of that name; `module` is None for
+    `lua` itself and for names no rock here has. Two queries."""
+    dependencies = list(release.rock_dependencies.all())
+    names = {d.name.lower() for d in dependencies if d.name.lower() != "lua"}
+    modules: dict[str, Package] = {}
+    if names:
+        rocks = (
+            Package.objects.filter(
+                type=PackageType.ROCK, state=PackageState.APPROVED, name__in=names
+            )
+            .select_related("author")
+            .order_by("-in_root_manifest", "-score", "id")
+        )
+        for rock in rocks:
+            modules.setdefault(rock.name.lower(), rock)
+    return [
+        {"name": d.name, "constraint": d.constraint, "module": modules.get(d.name.lower())}
+        for d in dependencies
+    ]
+
+
+def rock_used_by(*, package: Package, limit: int = 50) -> list[Package]:
+    """Public rocks whose newest version depends on `package`'s name (one query)."""
+    newest = Subquery(
+        Release.objects.filter(package_id=OuterRef("release__package_id"))
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+    depender_ids = (
+        RockDependency.objects.filter(name__iexact=package.name)
+        .annotate(newest=newest)
+        .filter(release_id=F("newest"))
+        .values("release__package_id")
+    )
+    return list(
+        Package.objects.filter(
+            type=PackageType.ROCK, state=PackageState.APPROVED, pk__in=depender_ids
+        )
+        .exclude(pk=package.pk)
+        .select_related("author")
+        .order_by("-score", "name")[:limit]
+    )

@@ -29,6 +29,7 @@ from django.utils import timezone
 from accounts.models import User
 from media_tools.limits import count_upload
 from media_tools.storage import files_removed_on_error
+from packages.games import update_game_support
 from packages.invalidation import invalidate_luanti_lists
 from packages.models import (
     LUANTI_TYPES,
@@ -267,6 +268,7 @@ def store_release(
             title=package.title, short_description=package.short_description
         ),
     )
+    update_game_support(package=package, conf=info.conf)
     invalidate_luanti_lists()
     if release.approved:
         notify_new_release(package=package, release_title=release.title or release.name, by=by)

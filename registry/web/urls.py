@@ -12,6 +12,7 @@ from django.views.i18n import set_language
 from registry.web.views import (
     accounts,
     browse,
+    collections,
     modules,
     packages,
     releases,
@@ -173,6 +174,11 @@ package_patterns = [
         name="withdraw",
     ),
     path(
+        "packages/<str:author>/<str:name>/games/",
+        packages.GameSupportView.as_view(),
+        name="game-support",
+    ),
+    path(
         "packages/<str:author>/<str:name>/history/",
         packages.HistoryView.as_view(),
         name="history",
@@ -199,6 +205,36 @@ browse_patterns = [
     path("packages/", browse.PackageListView.as_view(), name="package-list"),
     path("users/<str:username>/", browse.UserView.as_view(), name="user"),
     path("tags/", browse.TagListView.as_view(), name="tags"),
+    path(
+        "settings/collections/new/",
+        collections.CollectionCreateView.as_view(),
+        name="collection-create",
+    ),
+    path(
+        "collections/<str:username>/",
+        collections.UserCollectionsView.as_view(),
+        name="user-collections",
+    ),
+    path(
+        "collections/<str:username>/<str:name>/",
+        collections.CollectionView.as_view(),
+        name="collection",
+    ),
+    path(
+        "collections/<str:username>/<str:name>/delete/",
+        collections.CollectionDeleteView.as_view(),
+        name="collection-delete",
+    ),
+    path(
+        "collections/<str:username>/<str:name>/remove/",
+        collections.CollectionRemoveView.as_view(),
+        name="collection-remove",
+    ),
+    path(
+        "packages/<str:author>/<str:name>/collect/",
+        collections.CollectView.as_view(),
+        name="collect",
+    ),
     path("licenses/", browse.LicenseListView.as_view(), name="licenses"),
     path("threads/<int:thread_id>/", threads.ThreadView.as_view(), name="thread"),
     path(

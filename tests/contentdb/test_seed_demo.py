@@ -47,7 +47,7 @@ def test_every_read_endpoint_answers_demo_data(client, demo, url):
     assert response.json() is not None
 
 
-def test_demo_list_has_the_six_luanti_packages_and_no_rock(client, demo):
+def test_demo_list_has_the_seven_luanti_packages_and_no_rock(client, demo):
     items = client.get("/api/packages/").json()
     keys = {f"{i['author']}/{i['name']}" for i in items}
     assert keys == {
@@ -57,6 +57,7 @@ def test_demo_list_has_the_six_luanti_packages_and_no_rock(client, demo):
         "rubens/wolves",
         "kaito/crisp16",
         "kaito/signs_lib",
+        "lunar/lanterns",
     }
     assert all(isinstance(i["release"], int) for i in items)
     assert all(i["thumbnail"].startswith("http://testserver") or i["thumbnail"] for i in items)

@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from accounts.models import Rank, User
 from accounts.verification import EMAIL_NOT_VERIFIED
 from packages.models import (
+    Collection,
     Package,
     PackageState,
     PackageType,
@@ -201,7 +202,11 @@ def test_package_actions_match_the_golden_table(action, golden_state):
 @pytest.mark.parametrize("action", list(Action))
 def test_every_action_has_golden_rows(action):
     assert action in (
-        {a for a, _ in PACKAGE_GOLDEN} | ACCOUNT_ACTIONS | REVIEW_ACTIONS | THREAD_ACTIONS
+        {a for a, _ in PACKAGE_GOLDEN}
+        | ACCOUNT_ACTIONS
+        | REVIEW_ACTIONS
+        | THREAD_ACTIONS
+        | COLLECTION_ACTIONS
     )
 
 
@@ -279,6 +284,7 @@ NO_OBJECT_GOLDEN = {
     A.DELETE_REPLY: MODERATOR,
     A.EDIT_REPLY: MODERATOR,
     A.HIDE_REPLY: MODERATOR,
+    A.EDIT_COLLECTION: MODERATOR,
 }
 
 
@@ -324,6 +330,33 @@ def test_review_actions_match_the_golden_table(action, state):
 def test_the_package_author_is_not_the_writer_of_someone_elses_review():
     review = Review(pk=5, author_id=WRITER_PK, package=package(S), rating=5)
     assert not can(actor(MEMBER, AUTHOR_PK), A.DELETE_REVIEW, review)
+
+
+# --- collections: their author and moderators ---------------------------------------------------
+COLLECTION_ACTIONS = {A.EDIT_COLLECTION}
+# (action) -> lowest rank for (the collection's author, a stranger). DIFFERS_FROM_CONTENTDB: its
+# EDIT_COLLECTION is author or EDITOR+, its VIEW_COLLECTION of a private one author or MODERATOR+;
+# here one rule serves both (who may edit a private collection may read it): author or MODERATOR+
+COLLECTION_GOLDEN = {A.EDIT_COLLECTION: (NEW_MEMBER, MODERATOR)}
+COLLECTOR_PK = 8
+
+
+@pytest.mark.parametrize("action", sorted(COLLECTION_ACTIONS))
+@pytest.mark.parametrize("private", [True, False])
+def test_collection_actions_match_the_golden_table(action, private):
+    collection = Collection(pk=3, author_id=COLLECTOR_PK, name="c", title="C", private=private)
+    wrong = [
+        (relation, rank.name, answer)
+        for relation, pk, first in zip(
+            ("author", "stranger"),
+            (COLLECTOR_PK, STRANGER_PK),
+            COLLECTION_GOLDEN[action],
+            strict=True,
+        )
+        for rank in LADDER
+        if (answer := can(actor(rank, pk), action, collection)) is not allowed(first, rank)
+    ]
+    assert wrong == []
 
 
 # --- accounts: oneself, and others of a lower rank only -----------------------------------------
@@ -380,6 +413,8 @@ def _any_object(action: Action, user: User, state: PackageState):
         return Review(pk=5, author_id=user.pk, package=package(state), rating=5)
     if action in THREAD_ACTIONS - {A.CREATE_THREAD}:  # their own private thread and post
         return reply_in(thread_in(package(state), private=True, author_pk=user.pk), user.pk)
+    if action in COLLECTION_ACTIONS:
+        return Collection(pk=3, author_id=user.pk, name="c", title="C")
     return package(state)
 
 

@@ -3,7 +3,7 @@
 from django.db.models import Count
 from rest_framework.response import Response
 
-from accounts.models import Rank, User
+from packages.collections import may_view_collection
 from packages.errors import NoSuchPackage, PackageMoved
 from packages.models import Collection, CollectionItem, PackageType
 from packages.selectors import package_for_action, visible_packages
@@ -45,15 +45,6 @@ class CollectionListView(ContentDBView):
         return Response([_collection_dict(c, c.count) for c in collections])
 
 
-def _may_view(collection: Collection, viewer: User | None) -> bool:
-    """A private collection is its author's and the moderators' only."""
-    if not collection.private:
-        return True
-    return viewer is not None and (
-        viewer.pk == collection.author_id or viewer.rank >= Rank.MODERATOR
-    )
-
-
 class CollectionView(ContentDBView):
     def get(self, request, username: str, name: str):
         collection = (
@@ -62,7 +53,7 @@ class CollectionView(ContentDBView):
             .first()
         )
         viewer = request.user
-        if collection is None or not _may_view(collection, viewer):
+        if collection is None or not may_view_collection(collection, viewer):
             raise ContentDBError("Collection not found", 404)
         items = list(CollectionItem.objects.filter(collection=collection).order_by("order", "id"))
         # each item as its package's own rule says: its author sees a deleted one no more

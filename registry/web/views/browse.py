@@ -12,8 +12,9 @@ from django.shortcuts import render
 from django.views.generic import ListView, TemplateView
 
 from accounts.selectors import user_by_username
-from packages.models import License, PackageType, Tag
-from packages.search import SEARCH_ORDERS, browse_packages
+from packages.games import game_by_key, games_with_counts
+from packages.models import License, Package, PackageType, Tag
+from packages.search import SEARCH_ORDERS, TYPE_NAMES, browse_packages, package_type
 from packages.selectors import (
     licenses_with_counts,
     newest_packages,
@@ -33,6 +34,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["counts"] = site_counts()
+        context["games"] = games_with_counts(limit=8)
         context["newest"] = newest_packages()
         context["updated"] = recently_updated_packages()
         context["popular"] = [
@@ -58,15 +60,50 @@ class PackageListView(ListView):
         get = self.request.GET
         return {
             "query": get.get("q", "").strip()[:200],
-            "type": get.get("type", ""),
+            "type": get.get("type", "").strip()[:20],
             "tag": get.get("tag", "").strip()[:100],
             "license": get.get("license", "").strip()[:50],
             "author": get.get("author", "").strip()[:150],
-            "order": get.get("order", "score"),
+            "game": get.get("game", "").strip()[:300],
+            "order": get.get("order", "").strip()[:20],
         }
 
+    def checked_filters(self) -> tuple[dict[str, Any], list[str]]:
+        """The filters as browse_packages takes them, and a message per value that names nothing
+        (such a list is empty, with the message shown, rather than silently unfiltered)."""
+        checked: tuple[dict[str, Any], list[str]] | None = getattr(self, "_checked", None)
+        if checked is not None:
+            return checked
+        filters: dict[str, Any] = self.filters()
+        problems = []
+        if filters["type"]:
+            value = package_type(filters["type"])
+            if value is None:
+                names = ", ".join(name.lower() for name in TYPE_NAMES)
+                problems.append(f"Unknown type “{filters['type']}”: choose one of {names}.")
+            filters["type"] = value or ""
+        if filters["game"]:
+            game = game_by_key(filters["game"])
+            if game is None:
+                problems.append(
+                    f"No game “{filters['game']}”: give a game as author/name, e.g. sofia/voxel_valley."
+                )
+            filters["game"] = game
+        else:
+            filters["game"] = None
+        filters["blocked"] = bool(problems)
+        if filters["order"] and filters["order"] not in SEARCH_ORDERS:
+            # an order that names nothing only loses its effect: the list stays useful
+            problems.append(f"Unknown order “{filters['order']}”: the list has its usual order.")
+            filters["order"] = ""
+        self._checked = (filters, problems)
+        return self._checked
+
     def get_queryset(self):
-        return browse_packages(**self.filters())
+        filters = dict(self.checked_filters()[0])
+        if filters.pop("blocked"):
+            return Package.objects.none()
+        return browse_packages(**filters)
 
     def paginate_queryset(self, queryset, page_size):
         # an out-of-range page shows the last one instead of a 404: links from old searches keep working
@@ -80,8 +117,12 @@ class PackageListView(ListView):
         query.pop("page", None)
         context.update(
             filters=self.filters(),
-            types=PackageType.choices,
+            problems=self.checked_filters()[1],
+            game=self.checked_filters()[0]["game"],
+            types=[(key, label) for key, label in zip(TYPE_NAMES, PackageType.labels, strict=True)],
             tags=Tag.objects.all(),
+            games=games_with_counts(),
+            default_order="relevance" if self.filters()["query"] else "score",
             licenses=License.objects.all(),
             orders=list(SEARCH_ORDERS),
             query_string=query.urlencode(),

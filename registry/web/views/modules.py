@@ -30,6 +30,7 @@ from registry.web.views.common import PackagePageMixin, limit_reached, web_packa
 from releases.deletion import delete_rock_version
 from releases.errors import ReleasesError
 from releases.models import FileKind, Release
+from releases.selectors import rock_dependency_links, rock_used_by
 from releases.uploads import upload_rock, upload_rockspec
 from releases.versions import sort_versions
 
@@ -88,7 +89,8 @@ class ModuleView(PackagePageMixin, View):
             "releases": releases,
             "release_rows": release_rows,
             "current": current,
-            "dependencies": current.rock_dependencies.all() if current else [],
+            "dependencies": rock_dependency_links(release=current) if current else [],
+            "used_by": rock_used_by(package=package),
             "server": install_server(package),
             "chart": downloads_chart(package=package),
             "can_edit": can(request.user, Action.MAKE_RELEASE, package),

@@ -21,6 +21,8 @@ from django.views import View
 from media_tools.errors import LimitReached
 from media_tools.markdown import render_markdown
 from packages import workflow
+from packages.collections import FAVOURITES, collections_with
+from packages.dependency_selectors import dependency_links, used_by
 from packages.errors import (
     NotAllowed,
     PackageEditDenied,
@@ -28,10 +30,25 @@ from packages.errors import (
     PackagesError,
     ProtectedTagRefused,
 )
+from packages.games import (
+    BY_AUTHOR,
+    games_with_counts,
+    set_game_support,
+    supported_games,
+    supporting_filter,
+)
 from packages.history import package_audit_log
-from packages.models import Package, PackageDependency, PackageState, Screenshot
+from packages.models import (
+    Collection,
+    GameSupport,
+    Package,
+    PackageState,
+    PackageType,
+    Screenshot,
+)
 from packages.package_edits import create_package, update_package
 from packages.permissions import Action, can, is_own_package, refusal_message
+from packages.selectors import public_packages
 from registry.web.charts import downloads_chart
 from registry.web.forms.packages import PackageForm
 from registry.web.forms.reviews import ReviewForm
@@ -69,17 +86,11 @@ class PackageDetailView(PackagePageMixin, View):
         if not can_edit:
             screenshots = screenshots.filter(approved=True)
             releases = releases.filter(approved=True)
-        dependencies = list(
-            PackageDependency.objects.filter(depender=package).select_related(
-                "meta_package", "package", "package__author"
+        dependencies = dependency_links(package=package)
+        for row in dependencies:  # a link only to a package the viewer may see
+            row["linked"] = row["package"] is not None and can(
+                request.user, Action.VIEW_PACKAGE, row["package"]
             )
-        )
-        linked = {  # a link only to a package the viewer may see
-            dependency.pk
-            for dependency in dependencies
-            if dependency.package is not None
-            and can(request.user, Action.VIEW_PACKAGE, dependency.package)
-        }
         context = {
             "package": package,
             "tags": package.tags.all(),
@@ -88,9 +99,10 @@ class PackageDetailView(PackagePageMixin, View):
             "provides": package.provides.all(),
             "screenshots": list(screenshots),
             "releases": list(releases.order_by("-created_at", "-id")[:20]),
-            "linked_dependencies": linked,
-            "hard_dependencies": [d for d in dependencies if not d.is_optional],
-            "optional_dependencies": [d for d in dependencies if d.is_optional],
+            "dependencies": dependencies,
+            "used_by": used_by(package=package),
+            **game_context(package),
+            **collection_context(request, package),
             "description_html": render_description(package.long_description or ""),
             "chart": downloads_chart(package=package),
             "can_edit": can_edit,
@@ -109,6 +121,33 @@ class PackageDetailView(PackagePageMixin, View):
             **review_context(request, package),
         }
         return render(request, "packages/detail.html", context)
+
+
+def game_context(package: Package) -> dict:
+    """A game's page lists the mods for it; a mod's or texture pack's the games it supports."""
+    if package.type == PackageType.GAME:
+        mods = public_packages().filter(supporting_filter(package))
+        return {
+            "game_mod_count": mods.count(),
+            "game_mods": list(mods.order_by("-score", "title")[:12]),
+        }
+    return {"game_support": supported_games(package=package)}
+
+
+def collection_context(request, package: Package) -> dict:
+    """The collections holding the package; for a signed-in user, their own to add it to."""
+    shown = collections_with(package=package, viewer=request.user)
+    context: dict = {"in_collections": [c for c in shown if not c.private]}
+    if request.user.is_authenticated:
+        own = [c for c in shown if c.author_id == request.user.pk]
+        context["in_favourites"] = any(c.name == FAVOURITES for c in own)
+        holding = {c.pk for c in own}
+        context["own_collections"] = [
+            c
+            for c in Collection.objects.filter(author=request.user).exclude(name=FAVOURITES)
+            if c.pk not in holding
+        ]
+    return context
 
 
 def review_context(request, package: Package) -> dict:
@@ -268,3 +307,35 @@ class HistoryView(LoginRequiredMixin, PackagePageMixin, View):
         return render(
             request, "packages/history.html", {"package": package, "entries": list(entries)}
         )
+
+
+class GameSupportView(LoginRequiredMixin, PackagePageMixin, View):
+    """The author's word on games (packages.games.set_game_support, confidence 11): per approved
+    game, "supports", "does not support" or nothing said."""
+
+    def rows(self, package: Package) -> list[tuple[Package, str]]:
+        said = {
+            row.game_id: ("yes" if row.supports else "no")
+            for row in GameSupport.objects.filter(package=package, confidence=BY_AUTHOR)
+        }
+        games = games_with_counts().order_by("title")
+        return [(game, said.get(game.pk, "")) for game in games]
+
+    def get(self, request, author: str, name: str):
+        package = package_for(request, author, name, Action.EDIT_PACKAGE)
+        context = {"package": package, "rows": self.rows(package)}
+        return render(request, "packages/game_support.html", context)
+
+    def post(self, request, author: str, name: str):
+        package = package_for(request, author, name, Action.EDIT_PACKAGE)
+        wanted = {}
+        for game, _ in self.rows(package):
+            value = request.POST.get(f"game-{game.pk}", "")
+            if value in ("yes", "no"):
+                wanted[game.pk] = value == "yes"
+        try:
+            set_game_support(package=package, by=request.user, games=wanted)
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        messages.success(request, "Game support saved.")
+        return redirect(detail_url(package) + "#games-heading")

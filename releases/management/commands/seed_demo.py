@@ -11,9 +11,9 @@ from PIL import Image
 
 from accounts.models import Rank
 from accounts.services import get_or_create_user
+from packages.games import set_game_support
 from packages.models import (
     ContentWarning,
-    GameSupport,
     License,
     Package,
     PackageDailyStats,
@@ -49,7 +49,7 @@ LUANTI = [
         "More crops, a kitchen and seasonal harvests.",
         ["food", "survival"],
         "MIT",
-        ["depends = default"],
+        ["depends = default", "supported_games = voxel_valley"],
     ),
     (
         "rubens",
@@ -69,7 +69,11 @@ LUANTI = [
         "Packs of wolves that hunt at night.",
         ["mobs", "pve"],
         "MIT",
-        ["depends = mobs_core", "optional_depends = farming_plus"],
+        [
+            "depends = mobs_core",
+            "optional_depends = farming_plus",
+            "supported_games = voxel_valley",
+        ],
     ),
     (
         "kaito",
@@ -90,6 +94,17 @@ LUANTI = [
         ["building", "decorative"],
         "MIT",
         [],
+    ),
+    (
+        "lunar",
+        "MOD",
+        "lanterns",
+        "Lanterns",
+        "Paper lanterns and lamp posts that light up the night.",
+        ["building", "decorative"],
+        "MIT",
+        # valley_core is a mod of Voxel Valley: game support is detected from it
+        ["depends = signs_lib, valley_core"],
     ),
 ]
 
@@ -256,11 +271,12 @@ class Command(BaseCommand):
             )
             record_downloads(package, 100 * (index + 1), luanti_share=0.8)
             packages[name] = package
-        game = packages["voxel_valley"]
-        for name in ["farming_plus", "wolves", "mobs_core"]:
-            GameSupport.objects.create(
-                package=packages[name], game=game, supports=True, confidence=10
-            )
+        # mobs_core says nothing about games: the author's word, as on the website
+        set_game_support(
+            package=packages["mobs_core"],
+            by=users["rubens"],
+            games={packages["voxel_valley"].pk: True},
+        )
         packages["wolves"].content_warnings.set(ContentWarning.objects.filter(name="violence"))
         return packages
 
