@@ -329,7 +329,7 @@ class GameSupportView(LoginRequiredMixin, PackagePageMixin, View):
     def post(self, request, author: str, name: str):
         package = package_for(request, author, name, Action.EDIT_PACKAGE)
         wanted = {}
-        for game, _ in self.rows(package):
+        for game, _support in self.rows(package):
             value = request.POST.get(f"game-{game.pk}", "")
             if value in ("yes", "no"):
                 wanted[game.pk] = value == "yes"
