@@ -218,6 +218,11 @@ if _task_backend not in _task_backends:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {sorted(_task_backends)}.")
 TASKS = {"default": {"BACKEND": _task_backends[_task_backend]}}
 
+# Counted downloads are written in batches (releases/download_counts.py): each process hands its
+# pending counts over every DOWNLOADS_FLUSH_SECONDS (0: only `manage.py flush_downloads` and exit).
+# A crash of a process (SIGKILL) loses at most that many seconds of its counted downloads.
+DOWNLOADS_FLUSH_SECONDS = float(os.environ.get("DOWNLOADS_FLUSH_SECONDS", "5"))
+
 # The console default suits a laptop; `check --deploy` refuses it (and every backend that delivers
 # nothing) with DEBUG off, since password-reset links would go to the server's log (accounts/checks.py).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"

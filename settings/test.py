@@ -25,6 +25,8 @@ CACHES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# no flusher thread: a test writes the pending download counts with `manage.py flush_downloads`
+DOWNLOADS_FLUSH_SECONDS = 0
 
 
 def _remove_run_dir(path: Path = TEST_RUN_DIR, owner: int = os.getpid()) -> None:
