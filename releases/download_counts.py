@@ -95,7 +95,7 @@ def _redis_store():
     if not isinstance(store, RedisCache):
         return None
     key = store.make_and_validate_key(PENDING_KEY)
-    return store._cache.get_client(key, write=True), key
+    return store._cache.get_client(key, write=True), key  # type: ignore[attr-defined]
 
 
 def add_pending(counts: Mapping[str, int]) -> None:
@@ -158,10 +158,9 @@ def apply_counts(counts: Mapping[str, int]) -> int:
         if kind == "f":
             files[int(rest)] += amount
         elif kind == "d":
-            package_id, day, column = rest.split(":")
-            daily.setdefault((int(package_id), date.fromisoformat(day)), Counter())[column] += (
-                amount
-            )
+            package, day, column = rest.split(":")
+            key = (int(package), date.fromisoformat(day))
+            daily.setdefault(key, Counter())[column] += amount
     if not files and not daily:
         return 0
     with transaction.atomic():

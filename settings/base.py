@@ -208,6 +208,12 @@ CACHES = {
     ),
 }
 
+# With Redis, each process keeps its own view of the generations and pointers that prove a cached
+# answer current, so a hot read costs no round trip (media_tools/shared_view.py): bumps arrive by
+# Redis pub/sub at once, and no value older than CACHE_FRESHNESS_MS is trusted, so a write on one
+# server is served by every other within that bound even if a message is lost. 0: ask Redis each time.
+CACHE_FRESHNESS_MS = int(os.environ.get("CACHE_FRESHNESS_MS", "1000"))
+
 # Tasks run in-process by default; TASK_BACKEND=database queues them for `manage.py db_worker`.
 _task_backends = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
