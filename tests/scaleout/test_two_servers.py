@@ -246,7 +246,7 @@ def test_a_write_through_one_server_is_served_by_the_other_and_tasks_run_on_the_
             status, manifest = _get(f"{b}/manifest-5.1")
             assert status == 200
             assert b"scalerock" not in manifest
-            status, listed = _get(b + LIST)
+            _status, listed = _get(b + LIST)
             assert status == 200
             assert "scaler/scalemod" not in [
                 f"{p['author']}/{p['name']}" for p in json.loads(listed)
@@ -269,7 +269,7 @@ def test_a_write_through_one_server_is_served_by_the_other_and_tasks_run_on_the_
         assert status == 200, answer
 
         def b_lists_the_release() -> None:
-            status, listed = _get(b + LIST)
+            _status, listed = _get(b + LIST)
             rows = {f"{p['author']}/{p['name']}": p for p in json.loads(listed)}
             assert rows["scaler/scalemod"]["release"] == json.loads(answer)["release"]["id"]
 
@@ -299,7 +299,7 @@ def test_a_write_through_one_server_is_served_by_the_other_and_tasks_run_on_the_
         assert (release.task_state, release.approved) == (TaskState.DONE, True)
 
         def b_lists_the_git_release() -> None:
-            status, listed = _get(b + LIST)
+            _status, listed = _get(b + LIST)
             rows = {f"{p['author']}/{p['name']}": p for p in json.loads(listed)}
             assert rows["scaler/scalemod"]["release"] == release_id
 
