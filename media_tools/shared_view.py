@@ -36,6 +36,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +48,22 @@ def _now() -> float:
     return time.monotonic()
 
 
+_settings: dict[str, Any] = {}  # read once per process (and again when a test changes them)
+
+
 def freshness_seconds() -> float:
-    return float(getattr(settings, "CACHE_FRESHNESS_MS", 0) or 0) / 1000
+    if "freshness" not in _settings:
+        _settings["freshness"] = float(getattr(settings, "CACHE_FRESHNESS_MS", 0) or 0) / 1000
+    return _settings["freshness"]
 
 
 def enabled() -> bool:
-    return freshness_seconds() > 0 and isinstance(caches["default"], RedisCache)
+    if "enabled" not in _settings:
+        backend = settings.CACHES["default"]["BACKEND"]
+        _settings["enabled"] = freshness_seconds() > 0 and issubclass(
+            import_string(backend), RedisCache
+        )
+    return _settings["enabled"]
 
 
 def channel() -> str:
@@ -194,6 +205,7 @@ view = SharedView()
 @receiver(setting_changed)
 def _forget_on_new_settings(*, setting: str, **kwargs) -> None:
     if setting in ("CACHES", "CACHE_FRESHNESS_MS"):
+        _settings.clear()
         view.reset()
 
 

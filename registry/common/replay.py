@@ -86,8 +86,10 @@ class ReplayMiddleware:
             and not response.streaming
             and not response.cookies
         ):
-            headers = [(k, v) for k, v in response.items()]
-            _answers.put(key, Answer(proof, "200 OK", headers, response.content))
+            body = response.content
+            headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
+            headers.append(("Content-Length", str(len(body))))
+            _answers.put(key, Answer(proof, "200 OK", headers, body))
         return response
 
 
@@ -103,9 +105,7 @@ def replaying(application):
         key = _key(environ)
         answer = _answers.get(key) if key is not None else None
         if answer is not None and shared_get_many(list(answer.proof)) == answer.proof:
-            headers = [(k, v) for k, v in answer.headers if k.lower() != "content-length"]
-            headers.append(("Content-Length", str(len(answer.body))))
-            start_response(answer.status, headers)
+            start_response(answer.status, list(answer.headers))
             return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [answer.body]
         return application(environ, start_response)
 
