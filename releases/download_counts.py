@@ -20,7 +20,8 @@ Who flushes:
   queues it durably for `manage.py db_worker`), and with Redis one process per period enqueues
   `flush_downloads_task`, which takes the shared hash;
 - `manage.py flush_downloads` (cron, or by hand) flushes this process's buffer and the shared hash;
-- a clean exit: `atexit` in every process, and gunicorn's `worker_exit` hook (gunicorn.conf.py).
+- a clean exit: `atexit` in every process, gunicorn's `worker_exit` hook (gunicorn.conf.py), and
+  multiprocessing's exit finalizers (granian's workers end with `os._exit`, after those).
 
 What a crash can lose: with the buffer, the counts a process took in its last
 DOWNLOADS_FLUSH_SECONDS (a SIGKILL or an out-of-memory kill of a worker; a SIGTERM flushes); with
@@ -33,6 +34,7 @@ two flushes never apply the same counts and a second flush finds nothing: flushi
 
 import atexit
 import logging
+import multiprocessing.util
 import os
 import threading
 import time
@@ -316,3 +318,6 @@ def flush_at_exit() -> None:
 
 
 atexit.register(flush_at_exit)
+# A multiprocessing child (granian's workers) ends with os._exit, skipping atexit, after running
+# multiprocessing's own finalizers: register there too (the second call finds nothing to write).
+multiprocessing.util.Finalize(None, flush_at_exit, exitpriority=10)

@@ -43,6 +43,51 @@ def test_a_stopping_server_writes_the_counts_it_holds(env, tmp_path):  # noqa: F
     assert _downloads(tmp_path) == 1
 
 
+def test_a_stopping_granian_server_writes_the_counts_it_holds(env, tmp_path):  # noqa: F811
+    """granian (the production default, docs/deploy.md): its workers end with os._exit, after
+    multiprocessing's finalizers, which write what the worker still holds."""
+    import subprocess
+
+    from tests.scaleout.test_two_processes_default import BIN, ROOT
+    from tests.scaleout.test_two_servers import _free_port
+
+    env["DOWNLOADS_FLUSH_SECONDS"] = "3600"
+    manage(env, "migrate", "--no-input", "-v0")
+    key = manage(env, "create_api_key", "scaler")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with (tmp_path / "granian.log").open("w") as log:
+        server = subprocess.Popen(
+            [
+                str(BIN / "granian"),
+                "--interface=wsgi",
+                "--workers=1",
+                "--host=127.0.0.1",
+                f"--port={port}",
+                "registry.wsgi:application",
+            ],
+            cwd=ROOT,
+            env=dict(env, SITE_URL=url),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                _get(f"{url}/api/tool_version")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, (tmp_path / "granian.log").read_text()
+                time.sleep(0.1)
+        _upload_and_download(url, key)
+        assert _downloads(tmp_path) == 0
+    finally:
+        server.terminate()  # SIGTERM: granian stops its workers gracefully
+        server.wait(timeout=60)
+    assert _downloads(tmp_path) == 1
+
+
 def test_a_running_server_writes_its_counts_every_period(env, tmp_path):  # noqa: F811
     env["DOWNLOADS_FLUSH_SECONDS"] = "0.2"
     manage(env, "migrate", "--no-input", "-v0")
