@@ -2,7 +2,7 @@
 
 import datetime
 
-PRODUCTION_STACK = "gthread"  # the default of docs/deploy.md and gunicorn.conf.py
+PRODUCTION_STACK = "granian"  # the production default (docs/deploy.md)
 
 HOT = [
     ("manifest-5.1.zip", "cached `manifest-5.1.zip`"),
@@ -212,7 +212,7 @@ def render(results: list[dict], *, args, machine: str, seconds: float) -> str:
         "clients: no Accept-Encoding (luarocks, Luanti 5.6).",
         "",
         "Generation of the data set (migrate + bench.data): "
-        + ", ".join(f"{r['backend']} {r['generate_s']} s" for r in results),
+        + ", ".join(f"{r['backend']} {r.get('generate_s', 'n/a')} s" for r in results),
         "",
     ]
     for result in results:

@@ -316,14 +316,14 @@ def main() -> None:
     else:
         results = [run_backend(backend, args) for backend in args.backends.split(",")]
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    if not args.from_json:  # kept even if rendering fails
+        (WORK / "latest.json").write_text(json.dumps(results, indent=2))
     load = os.getloadavg()
     machine += f", load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
     text = render(results, args=args, machine=machine, seconds=time.monotonic() - started)
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
-    if not args.from_json:
-        (WORK / "latest.json").write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

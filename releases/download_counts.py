@@ -107,10 +107,14 @@ def add_pending(counts: Mapping[str, int]) -> None:
         _buffer.add(counts)
     else:
         client, key = shared
-        with client.pipeline(transaction=False) as pipe:
-            for name, amount in counts.items():
-                pipe.hincrby(key, name, amount)
-            pipe.execute()
+        try:
+            with client.pipeline(transaction=False) as pipe:
+                for name, amount in counts.items():
+                    pipe.hincrby(key, name, amount)
+                pipe.execute()
+        except Exception:  # Redis unreachable: the download is served, its count kept here
+            log.warning("Redis refused a download count; kept in this process until the flush")
+            _buffer.add(counts)
     _flusher.ensure_started()
 
 
@@ -226,7 +230,8 @@ def flush_downloads() -> int:
     """Write this process's buffer and the shared pending counts to the database now; returns
     the number of file downloads written. Running it again at once writes nothing."""
     written = 0
-    for counts, source in ((_buffer.take(), "buffer"), (_take_shared(), "shared")):
+    for take, source in ((_buffer.take, "buffer"), (_take_shared, "shared")):
+        counts = take()  # one source at a time: a failure never loses another's batch
         try:
             written += apply_counts(counts)
         except Exception:

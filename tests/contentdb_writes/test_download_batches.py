@@ -176,3 +176,30 @@ def test_with_a_redis_counter_store_the_counts_wait_in_redis(
     assert flush_command() == "Downloads written: 0"
     assert Package.objects.get(pk=mod_package.pk).downloads == 2
     assert PackageDailyStats.objects.get().platform_minetest == 2
+
+
+def test_an_unreachable_redis_never_fails_a_download(
+    client, token, mod_package, clock, settings, monkeypatch
+):
+    """The counter store's Redis is down: the download is served and its count kept in the
+    process, written by the next flush once the database can be reached."""
+    release_id, _ = release_zip(client, token)
+    url = f"/packages/alice/farming/releases/{release_id}/download/"
+    settings.CACHES = {
+        **settings.CACHES,
+        "counters": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/5",  # nothing listens there
+        },
+    }
+    # the once-a-day mark lives in the counter store too (its own path): let it through here
+    from releases import downloads
+
+    monkeypatch.setattr(downloads, "is_first_download_today", lambda **kwargs: True)
+    response = download(client, url, LUANTI, address="203.0.113.1", reason="new")
+    assert response.status_code == 200
+    assert download_counts._buffer.take() == {
+        f"f:{ReleaseFile.objects.get().pk}": 1,
+        f"d:{mod_package.pk}:{clock.now.date().isoformat()}:platform_minetest": 1,
+        f"d:{mod_package.pk}:{clock.now.date().isoformat()}:reason_new": 1,
+    }
