@@ -74,6 +74,7 @@ def base_env(backend: str) -> dict:
         LOG_LEVEL="WARNING",
         TASK_BACKEND="immediate",
         PYTHONDONTWRITEBYTECODE="1",
+        RATELIMIT_UPLOADS="100000",  # the upload bench repeats uploads on every server stack
     )
     return env
 
@@ -114,6 +115,8 @@ class Server:
     url: str
     process: subprocess.Popen
     log: Path
+    stack: str = "sync"
+    started_s: float = 0.0  # from the launch to the first answer of a Django view
 
     def stop(self) -> None:
         self.process.terminate()
@@ -123,42 +126,90 @@ class Server:
             self.process.kill()
             self.process.wait()
 
+    def worker_rss_mb(self) -> list[float]:
+        """The resident memory of each worker process (the master's children), in MiB."""
+        return [round(_rss_kb(pid) / 1024, 1) for pid in _children(self.process.pid)]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+# The serving stacks `make bench` compares (bench/run.py --stacks): gunicorn's sync workers (one
+# request at a time, no keep-alive), gunicorn's threads (keep-alive), and granian (a Rust HTTP server
+# calling the same WSGI application).
+STACKS = ("sync", "gthread", "granian")
+
+
+def _server_command(stack: str, *, workers: int, port: int, log: Path) -> list[str]:
+    if stack == "granian":
+        return [
+            str(BIN / "granian"),
+            "--interface=wsgi",
+            f"--workers={workers}",
+            "--host=127.0.0.1",
+            f"--port={port}",
+            "--no-ws",
+            "--log-level=warning",
+            "--backlog=256",
+            "bench.static_wsgi:application",
+        ]
+    command = [
+        str(BIN / "gunicorn"),
+        "bench.static_wsgi:application",
+        f"--workers={workers}",
+        f"--bind=127.0.0.1:{port}",
+        "--backlog=256",
+        "--timeout=120",
+        "--log-level=warning",
+        f"--error-logfile={log}",
+    ]
+    if stack == "gthread":
+        command += ["--worker-class=gthread", "--threads=4", "--keep-alive=30"]
+    return command
+
 
 @contextlib.contextmanager
-def gunicorn(env: dict, *, workers: int, name: str) -> Iterator[Server]:
+def gunicorn(env: dict, *, workers: int, name: str, stack: str = "sync") -> Iterator[Server]:
+    """An app server of `stack` (STACKS) on a free port, every worker warmed."""
     port = free_port()
     env = dict(env, SITE_URL=f"http://127.0.0.1:{port}")
-    log = WORK / f"gunicorn-{name}.log"
-    process = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "bench.static_wsgi:application",
-            f"--workers={workers}",
-            f"--bind=127.0.0.1:{port}",
-            "--backlog=256",
-            "--timeout=120",
-            "--log-level=warning",
-            f"--error-logfile={log}",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    server = Server(url=f"http://127.0.0.1:{port}", process=process, log=log)
+    log = WORK / f"server-{name}.log"
+    launched = time.monotonic()
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            _server_command(stack, workers=workers, port=port, log=log),
+            cwd=ROOT,
+            env=env,
+            stdout=output if stack == "granian" else subprocess.DEVNULL,
+            stderr=output if stack == "granian" else subprocess.DEVNULL,
+        )
+    server = Server(url=f"http://127.0.0.1:{port}", process=process, log=log, stack=stack)
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {log}")
+                raise RuntimeError(f"{stack} exited; see {log}")
             try:
-                urllib.request.urlopen(f"{server.url}/bench-static/ready", timeout=2)
-            except urllib.error.HTTPError:
-                break  # 404 from the bench route: the workers answer
+                urllib.request.urlopen(f"{server.url}/api/tool_version", timeout=2).read()
+                break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start; see {log}") from None
-                time.sleep(0.2)
+                    raise RuntimeError(f"{stack} did not start; see {log}") from None
+                time.sleep(0.05)
+        server.started_s = round(time.monotonic() - launched, 2)
         # every worker imports the site lazily; warm them all before measuring
         for _ in range(workers * 4):
             with contextlib.suppress(OSError):
@@ -166,6 +217,73 @@ def gunicorn(env: dict, *, workers: int, name: str) -> Iterator[Server]:
         yield server
     finally:
         server.stop()
+
+
+NGINX = os.environ.get("BENCH_NGINX", "/usr/sbin/nginx")
+
+
+@contextlib.contextmanager
+def nginx(static_dir: Path) -> Iterator[str | None]:
+    """Debian's nginx on a free port, serving `static_dir` under /bench-static/ from its own config
+    in a temporary folder: the true ceiling of a static answer on this machine. None when nginx is
+    not installed."""
+    if not Path(NGINX).exists():
+        yield None
+        return
+    import tempfile
+
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="bench-nginx-") as folder:
+        conf = Path(folder) / "nginx.conf"
+        conf.write_text(
+            f"""worker_processes auto;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 30;
+    keepalive_requests 1000000;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        location /bench-static/ {{
+            alias {static_dir}/;
+            default_type application/octet-stream;
+        }}
+    }}
+}}
+"""
+        )
+        process = subprocess.Popen(
+            [NGINX, "-p", folder, "-c", str(conf), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/bench-static/", timeout=2)
+                except urllib.error.HTTPError:
+                    break  # nginx answers (403/404 for the folder itself)
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(
+                            f"nginx did not start: {(Path(folder) / 'error.log').read_text()}"
+                        ) from None
+                    time.sleep(0.05)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
 
 
 @dataclass
@@ -176,8 +294,18 @@ class Load:
     errors: int
 
 
-def wrk(url: str, *, seconds: int, connections: int, headers: dict | None = None) -> Load:
+def wrk(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    headers: dict | None = None,
+    keep_alive: bool = True,
+) -> Load:
+    """wrk -t2; `keep_alive=False` sends `Connection: close`, so every request opens a connection."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout=10s"]
+    if not keep_alive:
+        headers = {**(headers or {}), "Connection": "close"}
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]
     out = subprocess.run(

@@ -71,36 +71,69 @@ def inprocess(env: dict, step: str, args: dict) -> dict:
     return json.loads(out)
 
 
-def hot_reads(server, urls: dict, args) -> dict:
-    """Each hot read beside the same bytes served as a static file by the same gunicorn."""
+def _load_row(load, ceiling=None) -> dict:
+    row = {"rps": load.rps, "p50_ms": load.p50_ms, "p99_ms": load.p99_ms, "errors": load.errors}
+    if ceiling is not None:
+        row["ratio"] = load.rps / ceiling.rps if ceiling.rps else 0
+    return row
+
+
+def hot_reads(env: dict, urls: dict, credentials: dict, args) -> dict:
+    """Each hot read against two ceilings, with keep-alive on and off, on every serving stack:
+    nginx serving the same bytes as a static file (the machine's true ceiling, measured once), and
+    the same bytes as a static file served by the same app server (`bench/static_wsgi.py`). Then per
+    stack: the resident memory of each worker after the reads, the time to its first answer after
+    the launch, and the upload paths."""
     static = WORK / "static"
     static.mkdir(parents=True, exist_ok=True)
-    results = {}
-    for label, url in urls.items():
-        status, body, _ = fetch(server.url + url)
-        fetch(server.url + url)  # and the second worker path, so the cache is warm
-        if status != 200:
-            results[label] = {"status": status, "url": url}
-            continue
-        (static / label).write_bytes(body)
-        # warm every worker's own copy of the body (the shared cache holds one already)
-        wrk(server.url + url, seconds=1, connections=args.connections)
-        ceiling = wrk(
-            f"{server.url}/bench-static/{label}", seconds=args.seconds, connections=args.connections
-        )
-        real = wrk(server.url + url, seconds=args.seconds, connections=args.connections)
-        results[label] = {
-            "status": status,
-            "url": url,
-            "bytes": len(body),
-            "ceiling_rps": ceiling.rps,
-            "rps": real.rps,
-            "ratio": real.rps / ceiling.rps if ceiling.rps else 0,
-            "p50_ms": real.p50_ms,
-            "p99_ms": real.p99_ms,
-            "errors": real.errors + ceiling.errors,
-        }
-    return results
+    modes = [mode == "on" for mode in args.keep_alive.split(",")]
+    stacks = args.stacks.split(",")
+    out: dict = {"bodies": {}, "nginx": {}, "stacks": {}}
+    with harness.gunicorn(env, workers=1, name="bodies") as server:
+        for label, url in urls.items():
+            status, body, _ = fetch(server.url + url)
+            out["bodies"][label] = {"status": status, "url": url, "bytes": len(body)}
+            if status == 200:
+                (static / label).write_bytes(body)
+    labels = [label for label, row in out["bodies"].items() if row["status"] == 200]
+
+    def measure(base: str, path: str, keep_alive: bool):
+        return wrk(base + path, seconds=args.seconds, connections=args.connections,
+                   keep_alive=keep_alive)  # fmt: skip
+
+    with harness.nginx(static) as nginx_url:
+        for keep_alive in modes:
+            for label in labels:
+                if nginx_url is None:
+                    continue
+                load = measure(nginx_url, f"/bench-static/{label}", keep_alive)
+                out["nginx"][f"{label}|{keep_alive}"] = _load_row(load)
+    print("  nginx ceilings done", flush=True)
+    for stack in stacks:
+        row: dict = {"reads": {}}
+        with harness.gunicorn(env, workers=args.workers, name=stack, stack=stack) as server:
+            row["started_s"] = server.started_s
+            for keep_alive in modes:
+                for label in labels:
+                    url = urls[label]
+                    fetch(server.url + url)  # the shared cache is warm
+                    # warm every worker's own copy of the body and its replay
+                    wrk(server.url + url, seconds=1, connections=args.connections)
+                    ceiling = measure(server.url, f"/bench-static/{label}", keep_alive)
+                    real = measure(server.url, url, keep_alive)
+                    nginx_row = out["nginx"].get(f"{label}|{keep_alive}")
+                    cell = _load_row(real, ceiling)
+                    cell["static_rps"] = ceiling.rps
+                    if nginx_row:
+                        cell["nginx_ratio"] = real.rps / nginx_row["rps"] if nginx_row["rps"] else 0
+                    row["reads"][f"{label}|{keep_alive}"] = cell
+            row["worker_rss_mb"] = server.worker_rss_mb()
+            row["uploads"] = uploads(
+                server, credentials, repeat=max(2, args.uploads // 2), tag=f"{stack} "
+            )
+        out["stacks"][stack] = row
+        print(f"  {stack} done", flush=True)
+    return out
 
 
 def cold(server, url: str, scope: str, repeat: int) -> dict:
@@ -126,7 +159,8 @@ def search(server) -> dict:
     return {"status": status, "p50_ms": median(times), "max_ms": max(times), "hits": hits}
 
 
-def uploads(server, credentials: dict, repeat: int) -> dict:
+def uploads(server, credentials: dict, repeat: int, tag: str = "") -> dict:
+    """`repeat` rockspec and 1 MB release zip uploads; `tag` keeps each run's release titles apart."""
     key, token = credentials["api_key"], credentials["api_token"]
     times, status, body = [], None, b""
     for i in range(repeat):
@@ -144,7 +178,7 @@ def uploads(server, credentials: dict, repeat: int) -> dict:
     for i in range(repeat):
         mod_name = credentials["mods"][i].split("/")[1]
         data, content_type = multipart(
-            {"title": f"Bench {i}"},
+            {"title": f"Bench {tag}{i}"},
             {"file": ("release.zip", release_zip(1024 * 1024, i, mod_name))},
         )
         status, body, ms = fetch(
@@ -159,8 +193,23 @@ def uploads(server, credentials: dict, repeat: int) -> dict:
     return {"rockspec": rock, "zip": zipped}
 
 
+PARTS = ("hot-reads", "cold", "queries", "downloads", "manifest-100k")
+
+
 def run_backend(backend: str, args) -> dict:
     out: dict = {"backend": backend}
+    parts = set(args.only.split(","))
+    if parts & {"hot-reads", "cold", "queries", "downloads"}:
+        _run_packages(backend, args, parts, out)
+    if "manifest-100k" in parts:
+        out["manifest_100k"] = manifest_rebuild(backend, versions=args.rebuild_versions)
+        print(
+            f"[{backend}] manifest rebuild on {args.rebuild_versions:,} versions done", flush=True
+        )
+    return out
+
+
+def _run_packages(backend: str, args, parts: set, out: dict) -> None:
     with harness.database(backend) as env:
         start = time.monotonic()
         harness.manage(env, "migrate", "--no-input", "-v0")
@@ -181,19 +230,22 @@ def run_backend(backend: str, args) -> dict:
         }
         out["urls"] = urls
         print(f"[{backend}] {out['generated']} in {out['generate_s']} s", flush=True)
-        with harness.gunicorn(env, workers=args.workers, name=backend) as server:
-            out["hot"] = hot_reads(server, urls, args)
+        if "hot-reads" in parts:
+            out["hot"] = hot_reads(env, urls, credentials, args)
             print(f"[{backend}] hot reads done", flush=True)
-        with harness.gunicorn(env, workers=1, name=f"{backend}-cold") as server:
-            out["cold_list"] = cold(server, LUANTI_LIST, "luanti", repeat=10)
-            out["cold_manifest"] = cold(server, "/manifest-5.1.zip", "root", repeat=5)
-            out["search"] = search(server)
-            out["uploads"] = uploads(server, credentials, repeat=args.uploads)
-            print(f"[{backend}] cold paths, search and uploads done", flush=True)
+        if "cold" in parts:
+            with harness.gunicorn(env, workers=1, name=f"{backend}-cold") as server:
+                out["cold_list"] = cold(server, LUANTI_LIST, "luanti", repeat=10)
+                out["cold_manifest"] = cold(server, "/manifest-5.1.zip", "root", repeat=5)
+                out["search"] = search(server)
+                out["uploads"] = uploads(server, credentials, repeat=args.uploads)
+                print(f"[{backend}] cold paths, search and uploads done", flush=True)
         query_urls = dict(urls, search="/api/packages/?q=forest")
-        out["queries"] = inprocess(env, "queries", {"urls": query_urls, "explain": True})
-        out["downloads"] = inprocess(env, "downloads", {"repeat": 200})  # bench/download_bench.py
-        if args.profile:
+        if "queries" in parts:
+            out["queries"] = inprocess(env, "queries", {"urls": query_urls, "explain": True})
+        if "downloads" in parts:
+            out["downloads"] = inprocess(env, "downloads", {"repeat": 200})  # download_bench.py
+        if args.profile and "cold" in parts:
             out["profiles"] = {
                 label: inprocess(env, "profile", {"url": url})["text"]
                 for label, url in (
@@ -201,7 +253,7 @@ def run_backend(backend: str, args) -> dict:
                     ("cold manifest", "/manifest-5.1.zip"),
                 )
             }
-    if backend == "sqlite":
+    if backend == "sqlite" and "queries" in parts:
         # the same requests on a data set 20 times smaller: query counts must not change
         with harness.database("sqlite") as env:
             harness.manage(env, "migrate", "--no-input", "-v0")
@@ -209,6 +261,19 @@ def run_backend(backend: str, args) -> dict:
             small_urls = dict(query_urls, **inprocess(env, "samples", {}))
             small_urls["package-detail"] = small_urls.pop("detail")
             out["queries_small"] = inprocess(env, "queries", {"urls": small_urls})
+
+
+def manifest_rebuild(backend: str, *, versions: int) -> dict:
+    """The root manifest-5.1 rebuilt after a write, on a rocks-only data set of `versions`
+    versions (`python -m bench.data rocks`): time per rebuild and the memory it takes."""
+    with harness.database(backend) as env:
+        started = time.monotonic()
+        harness.manage(env, "migrate", "--no-input", "-v0")
+        generated = harness.generate(
+            env, "rocks", f"--modules={max(1, versions // 5)}", f"--versions={versions}"
+        ).strip()
+        out = {"generated": generated, "generate_s": round(time.monotonic() - started, 1)}
+        out.update(inprocess(env, "rebuild", {"repeat": 3}))
     return out
 
 
@@ -219,6 +284,25 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--uploads", type=int, default=10, help="uploads of each kind")
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"comma-separated parts to run (default all): {', '.join(PARTS)}",
+    )
+    parser.add_argument(
+        "--stacks",
+        default=",".join(harness.STACKS),
+        help="serving stacks of the hot reads: sync (gunicorn), gthread (gunicorn), granian",
+    )
+    parser.add_argument(
+        "--keep-alive", default="on,off", help="hot reads with keep-alive on, off, or both"
+    )
+    parser.add_argument(
+        "--rebuild-versions",
+        type=int,
+        default=100_000,
+        help="versions of the rocks data set of the manifest-100k part",
+    )
     parser.add_argument(
         "--no-profile", dest="profile", action="store_false", help="skip cold-path profiles"
     )
@@ -232,12 +316,14 @@ def main() -> None:
     else:
         results = [run_backend(backend, args) for backend in args.backends.split(",")]
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    if not args.from_json:  # kept even if rendering fails
+        (WORK / "latest.json").write_text(json.dumps(results, indent=2))
+    load = os.getloadavg()
+    machine += f", load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
     text = render(results, args=args, machine=machine, seconds=time.monotonic() - started)
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
-    if not args.from_json:
-        (WORK / "latest.json").write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

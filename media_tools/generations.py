@@ -2,7 +2,9 @@
 makes them unreachable by bumping that number once its transaction commits.
 
 Every app server sharing the cache stops serving the old answer at once, and nothing is ever served
-from a rolled-back write. The scopes (which answers a generation covers) belong to the domain that
+from a rolled-back write. On Redis each process reads them through its view (media_tools/shared_view.py):
+a bump is published to every process at once, and no process trusts a value older than
+CACHE_FRESHNESS_MS. The scopes (which answers a generation covers) belong to the domain that
 writes them (packages.invalidation); this module is only the mechanism.
 """
 
@@ -10,6 +12,8 @@ import time
 
 from django.core.cache import cache
 from django.db import transaction
+
+from media_tools.shared_view import publish_generation, remember, shared_get_many
 
 
 def generation_key(scope: str) -> str:
@@ -25,10 +29,13 @@ def _fresh_start() -> int:
 
 def generation(scope: str) -> int:
     key = generation_key(scope)
-    value = cache.get(key)
+    value = shared_get_many([key]).get(key)  # on Redis: this process's view, bounded staleness
     if value is None:
         cache.add(key, _fresh_start(), timeout=None)
-        value = cache.get(key) or _fresh_start()
+        value = cache.get(key)
+        if value is None:
+            return _fresh_start()
+        remember(key, value)
     return int(value)
 
 
@@ -37,9 +44,12 @@ def bump(*scopes: str) -> None:
 
     def _bump() -> None:
         for scope in scopes:
+            key = generation_key(scope)
             try:
-                cache.incr(generation_key(scope))
+                value = cache.incr(key)
             except ValueError:  # not in the cache yet (or evicted): start a new generation
-                cache.set(generation_key(scope), _fresh_start(), timeout=None)
+                value = _fresh_start()
+                cache.set(key, value, timeout=None)
+            publish_generation(key, value)  # every process of every server (shared_view.py)
 
     transaction.on_commit(_bump)

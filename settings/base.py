@@ -222,6 +222,12 @@ CACHES = {
     ),
 }
 
+# With Redis, each process keeps its own view of the generations and pointers that prove a cached
+# answer current, so a hot read costs no round trip (media_tools/shared_view.py): bumps arrive by
+# Redis pub/sub at once, and no value older than CACHE_FRESHNESS_MS is trusted, so a write on one
+# server is served by every other within that bound even if a message is lost. 0: ask Redis each time.
+CACHE_FRESHNESS_MS = int(os.environ.get("CACHE_FRESHNESS_MS", "1000"))
+
 # Tasks run in-process by default; TASK_BACKEND=database queues them for `manage.py db_worker`.
 _task_backends = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
@@ -231,6 +237,11 @@ _task_backend = os.environ.get("TASK_BACKEND", "immediate")
 if _task_backend not in _task_backends:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {sorted(_task_backends)}.")
 TASKS = {"default": {"BACKEND": _task_backends[_task_backend]}}
+
+# Counted downloads are written in batches (releases/download_counts.py): each process hands its
+# pending counts over every DOWNLOADS_FLUSH_SECONDS (0: only `manage.py flush_downloads` and exit).
+# A crash of a process (SIGKILL) loses at most that many seconds of its counted downloads.
+DOWNLOADS_FLUSH_SECONDS = float(os.environ.get("DOWNLOADS_FLUSH_SECONDS", "5"))
 
 # The console default suits a laptop; `check --deploy` refuses it (and every backend that delivers
 # nothing) with DEBUG off, since password-reset links would go to the server's log (accounts/checks.py).

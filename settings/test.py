@@ -28,6 +28,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # the import tests fetch from a plain-HTTP server they start on loopback (which they permit)
 IMPORT_URL_SCHEMES = ["https", "http"]
 IMPORT_FETCH_TIMEOUT = 10
+# no flusher thread: a test writes the pending download counts with `manage.py flush_downloads`
+DOWNLOADS_FLUSH_SECONDS = 0
 
 
 def _remove_run_dir(path: Path = TEST_RUN_DIR, owner: int = os.getpid()) -> None:

@@ -1,3 +1,4 @@
+import io
 import os
 import shutil
 import tempfile
@@ -86,11 +87,27 @@ def _fresh_cache():
     (rolled back) data must not leak into the next test, nor counters (failed logins, uploads)."""
     from django.core.cache import caches
 
+    from releases.download_counts import _buffer
+
     for alias in ("default", "counters"):
         caches[alias].clear()
+    _buffer.take()  # pending download counts of an earlier test's (rolled back) rows
     yield
     for alias in ("default", "counters"):
         caches[alias].clear()
+    _buffer.take()
+
+
+@pytest.fixture
+def flush_downloads():
+    """Write the pending download counts now (`manage.py flush_downloads`), as the app servers do
+    every few seconds: a download request itself writes no row."""
+    from django.core.management import call_command
+
+    def flush() -> None:
+        call_command("flush_downloads", stdout=io.StringIO())
+
+    return flush
 
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}

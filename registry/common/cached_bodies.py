@@ -24,6 +24,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from media_tools.generations import generation, generation_key
 from media_tools.lru import BoundedLRU
+from media_tools.shared_view import remember, shared_get_many
 from registry.common.replay import mark_replayable
 
 GZIP_MIN_SIZE = 1024
@@ -70,10 +71,10 @@ def cached_body_response(
 
 
 def _cached(*, scope: str, key: str, build: Callable[[], bytes], timeout: int):
-    # The generation and the pointer are read in one round trip (get_many): over a network cache
-    # each round trip costs about as much as the rest of a cached request.
+    # The generation and the pointer are read in one round trip (get_many), or none at all on Redis
+    # while this process's view of them is fresh (media_tools/shared_view.py).
     pointer_key = f"body-ptr:{key}"
-    found = cache.get_many([generation_key(scope), pointer_key])
+    found = shared_get_many([generation_key(scope), pointer_key])
     current = found.get(generation_key(scope))
     if current is None:
         current = generation(scope)
@@ -92,6 +93,7 @@ def _cached(*, scope: str, key: str, build: Callable[[], bytes], timeout: int):
     body = build_body(build())
     cache.set(f"body:{key}:{body.etag}", body, timeout)
     cache.set(pointer_key, (current, body.etag), timeout)
+    remember(pointer_key, (current, body.etag))
     _local.put(f"{key}:{body.etag}", body)
     proof[pointer_key] = (current, body.etag)
     return body, proof

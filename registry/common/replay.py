@@ -8,17 +8,19 @@ cache entries whose values prove it current (a scope's generation and the body's
 WSGI wrapper keeps each such answer - status, every header Django set, body - per process, and
 serves the next identical request (same method family, host, path, query string, gzip choice and
 Accept-Language, no credentials or cookies, no conditional headers) after one `get_many` shows the proof still holds.
-Any write bumps a generation, the proof fails, and the request goes to Django as usual.
+Any write bumps a generation, the proof fails, and the request goes to Django as usual. On Redis the
+proof is checked against this process's view (media_tools/shared_view.py: bumps arrive by pub/sub,
+nothing older than CACHE_FRESHNESS_MS is trusted), so a replayed answer costs no round trip.
 """
 
 from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from django.core.cache import cache
 from django.http import HttpResponse
 
 from media_tools.lru import BoundedLRU
+from media_tools.shared_view import shared_get_many
 
 MAX_ENTRIES = 256
 MAX_BYTES = 64 * 1024 * 1024
@@ -85,8 +87,10 @@ class ReplayMiddleware:
             and not response.streaming
             and not response.cookies
         ):
-            headers = [(k, v) for k, v in response.items()]
-            _answers.put(key, Answer(proof, "200 OK", headers, response.content))
+            body = response.content
+            headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
+            headers.append(("Content-Length", str(len(body))))
+            _answers.put(key, Answer(proof, "200 OK", headers, body))
         return response
 
 
@@ -101,10 +105,8 @@ def replaying(application):
     def replay(environ, start_response):
         key = _key(environ)
         answer = _answers.get(key) if key is not None else None
-        if answer is not None and cache.get_many(list(answer.proof)) == answer.proof:
-            headers = [(k, v) for k, v in answer.headers if k.lower() != "content-length"]
-            headers.append(("Content-Length", str(len(answer.body))))
-            start_response(answer.status, headers)
+        if answer is not None and shared_get_many(list(answer.proof)) == answer.proof:
+            start_response(answer.status, list(answer.headers))
             return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [answer.body]
         return application(environ, start_response)
 

@@ -27,6 +27,7 @@ from django.core.cache import cache
 
 from media_tools.generations import generation, generation_key
 from media_tools.lru import BoundedLRU
+from media_tools.shared_view import remember, shared_get_many
 from registry.luarocks.lua import lua_manifest
 from releases.manifests import ManifestScope, Repository, manifest_repository
 
@@ -90,7 +91,7 @@ def _variant(scope: ManifestScope, lua_version: str | None, fmt: str) -> str:
 
 def _get(scope: ManifestScope, gen: int, lua_version: str | None, fmt: str) -> BuiltManifest:
     variant = _variant(scope, lua_version, fmt)
-    pointer = cache.get(f"lr-manifest-ptr:{variant}")
+    pointer = shared_get_many([f"lr-manifest-ptr:{variant}"]).get(f"lr-manifest-ptr:{variant}")
     if pointer is not None and pointer[0] == gen:
         key = f"lr-manifest:{variant}:{pointer[1]}:{pointer[2]}"
         built = _local.get(key)
@@ -104,6 +105,7 @@ def _get(scope: ManifestScope, gen: int, lua_version: str | None, fmt: str) -> B
     key = f"lr-manifest:{variant}:{built.etag}:{built.last_modified}"
     cache.set(key, built, CACHE_TIMEOUT)
     cache.set(f"lr-manifest-ptr:{variant}", (gen, built.etag, built.last_modified), CACHE_TIMEOUT)
+    remember(f"lr-manifest-ptr:{variant}", (gen, built.etag, built.last_modified))
     _local.put(key, built)
     return built
 
