@@ -69,7 +69,7 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "_count_entries: constant 0 -> 1": "the search starts at 1 instead of 0 only in a file "
         "shorter than the search window: the record is missed only when it is at 0, the empty "
         "zip, which has no directory to count",
-        "_count_entries: compare eocd < 0 -> eocd <= 0": "an end record at 0 is the empty zip: "
+        "_count_entries: compare found < 0 -> found <= 0": "an end record at 0 is the empty zip: "
         "nothing to count either way",
         "_count_entries: constant 0 -> 1 #2": "an end record at 0 is the empty zip: nothing to "
         "count either way",
@@ -93,8 +93,6 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "ratio against 0: an entry checked is over 1 MiB, so 100 x 1 or 2 bytes refuse it alike",
         "open_safe_zip: constant 1 -> 0 #2": "max(compressed, 1) only guards the division-free "
         "ratio against 0: an entry checked is over 1 MiB, so 100 x 0 or 1 bytes refuse it alike",
-        "find_content_root: delete return '' -> pass #2": "without it the root is None, which "
-        'lists nothing: like "" here, the root was found to hold no content',
         "find_content_root: constant 0 -> -1": "subdirs[0] and subdirs[-1] of a one-element list",
         "_mod: constant 1 -> 2": "rsplit('/', 2)[-1] and rsplit('/', 1)[-1] are the same last part",
         "inspect_release_zip: constant 0 -> -1": "mods[0] and mods[-1] of a mod's one-element list",
