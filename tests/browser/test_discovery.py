@@ -22,7 +22,7 @@ def test_search_game_filter_dependency_link_and_favourites(page, live_server):
     page.locator(".game-hub").get_by_role("link", name="Voxel Valley").click()
     page.wait_for_url("**/packages/?game=sofia/voxel_valley")
     cards = page.locator("ul.cards")
-    for title in ("Wolves", "Farming Plus", "Mobs Core", "Lanterns"):
+    for title in ("Wolves", "Farming Plus", "Mobs Core", "Lantern Posts"):
         assert cards.get_by_text(title, exact=True).count() == 1
     assert cards.get_by_text("Signs Library", exact=True).count() == 0
     assert page.get_by_label("Game").input_value() == "sofia/voxel_valley"

@@ -57,7 +57,7 @@ def test_demo_list_has_the_seven_luanti_packages_and_no_rock(client, demo):
         "rubens/wolves",
         "kaito/crisp16",
         "kaito/signs_lib",
-        "lunar/lanterns",
+        "lunar/lantern_posts",
     }
     assert all(isinstance(i["release"], int) for i in items)
     assert all(i["thumbnail"].startswith("http://testserver") or i["thumbnail"] for i in items)

@@ -20,7 +20,7 @@ def demo():
 
 def test_every_count_of_the_demo_adds_up(demo):
     packages = Package.objects.all()
-    assert packages.count() == 10  # with lunar/lanterns, the Lantern of the search examples
+    assert packages.count() == 10  # with lunar/lantern_posts, the Lantern of the search examples
     for package in packages:
         releases = package.releases.all()
         assert package.downloads > 0

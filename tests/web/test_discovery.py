@@ -64,7 +64,7 @@ def test_used_by_lists_the_dependents(client, demo):
     used = section(page(client, "/packages/rubens/mobs_core/"), "used-by-heading")
     assert 'href="/packages/rubens/wolves/"' in used
     used = section(page(client, "/packages/kaito/signs_lib/"), "used-by-heading")
-    assert 'href="/packages/lunar/lanterns/"' in used
+    assert 'href="/packages/lunar/lantern_posts/"' in used
     assert 'id="used-by-heading"' not in page(client, "/packages/rubens/wolves/")
 
 
@@ -132,13 +132,13 @@ def test_rock_page_queries_do_not_grow_with_dependencies(client, user):
 def test_a_mod_page_shows_its_games(client, demo):
     games = section(page(client, "/packages/rubens/wolves/"), "games-heading")
     assert 'href="/packages/sofia/voxel_valley/">Voxel Valley</a>' in games
-    games = section(page(client, "/packages/lunar/lanterns/"), "games-heading")
+    games = section(page(client, "/packages/lunar/lantern_posts/"), "games-heading")
     assert "Voxel Valley" in games and "detected" in games
 
 
 def test_a_game_page_lists_mods_for_it_with_the_count(client, demo):
     mods = section(page(client, "/packages/sofia/voxel_valley/"), "game-mods-heading")
-    for key in ("rubens/wolves", "sofia/farming_plus", "rubens/mobs_core", "lunar/lanterns"):
+    for key in ("rubens/wolves", "sofia/farming_plus", "rubens/mobs_core", "lunar/lantern_posts"):
         assert f'href="/packages/{key}/"' in mods
     assert "4 packages support this game" in mods
     assert "?game=sofia/voxel_valley" in mods

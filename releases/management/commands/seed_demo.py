@@ -98,9 +98,9 @@ LUANTI = [
     (
         "lunar",
         "MOD",
-        "lanterns",
-        "Lanterns",
-        "Paper lanterns and lamp posts that light up the night.",
+        "lantern_posts",
+        "Lantern Posts",
+        "Lamp posts and street lights that light up the night.",
         ["building", "decorative"],
         "MIT",
         # valley_core is a mod of Voxel Valley: game support is detected from it
