@@ -21,7 +21,7 @@ the query (3), then a name or title containing it (2), plus the best trigram sim
 query to the name or title (PostgreSQL: pg_trgm's word_similarity; SQLite: the Python similarity of
 its typo matches, for the FUZZY_RANKED closest). Lists order by `-search_rank`, then score.
 
-PostgreSQL: `pg_trgm` (migration 0008 enables it and adds GIN trigram indexes on UPPER(name),
+PostgreSQL: `pg_trgm` (migration 0010 enables it and adds GIN trigram indexes on UPPER(name),
 UPPER(title), UPPER(short_description) and UPPER(labels::text), the expressions Django's `icontains`
 writes). A typo is `word <% UPPER(field)`: word_similarity(word, field) >= the session's
 pg_trgm.word_similarity_threshold, which settings/base.py sets to 0.5 ("lantren" to "lantern" is
@@ -129,7 +129,7 @@ def search_packages(queryset: QuerySet[Package], text: str) -> QuerySet[Package]
 def _plain_match(word: str) -> Q:
     """Substring matches, the same on every database. Authors and tags are looked up first (two
     small queries), so that every branch of the condition is an index scan on PostgreSQL (the
-    GIN trigram indexes of migration 0008 serve `icontains`, which is UPPER(col) LIKE)."""
+    GIN trigram indexes of migration 0010 serve `icontains`, which is UPPER(col) LIKE)."""
     authors = list(
         User.objects.filter(
             Q(username__icontains=word) | Q(display_name__icontains=word)
