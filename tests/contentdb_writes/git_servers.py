@@ -14,6 +14,17 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 
+def git(*args: str, cwd) -> str:
+    """Run git in `cwd` as a test author and return its output (the tests' one way to make repositories)."""
+    return subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=t@example.org", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
 class Listener:
     """Accepts TCP connections on an ephemeral loopback port and never sends a byte."""
 

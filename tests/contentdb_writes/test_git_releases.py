@@ -1,25 +1,15 @@
 """POST .../releases/new/ with method=git: a real `git` clones a local repository in a task."""
 
 import io
-import subprocess
 import zipfile
 
 import pytest
 
 from releases.models import Release, ReleaseFile, TaskState
+from tests.contentdb_writes.git_servers import git
 from tests.contentdb_writes.support import media_files
 
 URL = "/api/packages/alice/farming/releases/new/"
-
-
-def git(*args: str, cwd) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=t@example.org", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ stored. A git repository is hostile input too: its archive goes through the same
 upload (symlinks, backslash names and bombs are refused when the task runs).
 """
 
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -12,22 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from releases.models import Release, ReleaseFile, TaskState
+from tests.contentdb_writes.git_servers import git
 from tests.contentdb_writes.support import media_files, mod_zip
 from tests.factories import ReleaseFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/packages/alice/farming/releases/new/"
-
-
-def git(*args: str, cwd) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=t@example.org", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
 
 
 def make_repo(path, files: dict[str, bytes], *, symlinks: dict[str, str] | None = None):

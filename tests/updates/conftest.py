@@ -3,24 +3,14 @@
 import hashlib
 import hmac
 import json
-import subprocess
 import uuid
 
 import pytest
 
 from accounts.services import create_api_token
 from packages.models import PackageState
+from tests.contentdb_writes.git_servers import git
 from tests.factories import PackageFactory
-
-
-def git(*args: str, cwd) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=t@example.org", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
 
 
 @pytest.fixture
