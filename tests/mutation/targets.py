@@ -36,7 +36,10 @@ TARGETS: dict[str, list[str]] = {
         "tests/contentdb/test_package_list.py",
         "tests/contentdb/test_package_detail.py",
         # the one look-up of a package for a request (package_for_action), aliases, takedowns
-        "tests/access",
+        "tests/access/test_deleted_packages.py",
+        "tests/access/test_aliases.py",
+        "tests/access/test_ownership.py",
+        "tests/access/test_takedowns.py",
         # the home page's and Browse's lists, the Luanti version look-up
         "tests/web/test_public_pages.py",
         "tests/contentdb/test_site_endpoints.py",
