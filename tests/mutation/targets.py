@@ -22,6 +22,9 @@ TARGETS: dict[str, list[str]] = {
     "packages/permissions.py": [
         "tests/moderation/test_permission_matrix.py",
         "tests/foundation/test_permissions.py",
+        # the visibility rule as a query (visible_filter) and the thread rules on real threads
+        "tests/foundation/test_visibility.py",
+        "tests/threads/test_threads.py",
     ],
     "releases/versions.py": ["tests/luarocks/test_versions.py"],
     "accounts/secrets.py": [
