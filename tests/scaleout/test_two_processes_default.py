@@ -12,12 +12,19 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.scaleout.test_two_servers import ROCKSPEC, _free_port, _get, _multipart, _post
+from tests.scaleout.test_two_servers import (
+    ROCKSPEC,
+    _get,
+    _multipart,
+    _post,
+    _start_server,
+    _stop,
+    _wait_until_answering,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -63,42 +70,13 @@ def servers(env: dict, tmp_path: Path):
     started, urls = [], []
     try:
         for name in ("a", "b"):
-            port = _free_port()
-            log = (tmp_path / f"server-{name}.log").open("w")
-            started.append(
-                subprocess.Popen(
-                    [
-                        str(BIN / "gunicorn"),
-                        "registry.wsgi:application",
-                        "--workers=1",
-                        f"--bind=127.0.0.1:{port}",
-                        "--log-level=warning",
-                    ],
-                    cwd=ROOT,
-                    env=dict(env, SITE_URL=f"http://127.0.0.1:{port}"),
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-            urls.append(f"http://127.0.0.1:{port}")
-        for url in urls:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    _get(f"{url}/api/tool_version")
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline, (tmp_path / "server-a.log").read_text()
-                    time.sleep(0.1)
+            process, url = _start_server(name, env, tmp_path)
+            started.append(process)
+            urls.append(url)
+        _wait_until_answering(urls, tmp_path, seconds=60)
         yield urls
     finally:
-        for process in started:
-            process.terminate()
-        for process in started:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        _stop(started)
 
 
 def listed(url: str) -> dict[str, dict]:

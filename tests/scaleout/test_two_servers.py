@@ -141,30 +141,57 @@ def env(tmp_path):
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
+def _start_server(name: str, env: dict, tmp_path: Path) -> tuple[subprocess.Popen, str]:
+    """One gunicorn worker of the site on a free port, logging to server-<name>.log."""
+    port = _free_port()
+    log = (tmp_path / f"server-{name}.log").open("w")
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "registry.wsgi:application",
+            "--workers=1",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=dict(env, SITE_URL=f"http://127.0.0.1:{port}"),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _wait_until_answering(urls: list[str], tmp_path: Path, *, seconds: float) -> None:
+    for url in urls:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                _get(f"{url}/api/tool_version")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, (tmp_path / "server-a.log").read_text()
+                time.sleep(0.1)
+
+
+def _stop(started: list[subprocess.Popen]) -> None:
+    for process in started:
+        process.terminate()
+    for process in started:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 @contextlib.contextmanager
 def _processes(env: dict, tmp_path: Path):
     started: list[subprocess.Popen] = []
     urls = []
     try:
         for name in ("a", "b"):
-            port = _free_port()
-            log = (tmp_path / f"server-{name}.log").open("w")
-            started.append(
-                subprocess.Popen(
-                    [
-                        str(BIN / "gunicorn"),
-                        "registry.wsgi:application",
-                        "--workers=1",
-                        f"--bind=127.0.0.1:{port}",
-                        "--log-level=warning",
-                    ],
-                    cwd=ROOT,
-                    env=dict(env, SITE_URL=f"http://127.0.0.1:{port}"),
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-            urls.append(f"http://127.0.0.1:{port}")
+            process, url = _start_server(name, env, tmp_path)
+            started.append(process)
+            urls.append(url)
         worker_log = (tmp_path / "worker.log").open("w")
         started.append(
             subprocess.Popen(
@@ -183,24 +210,10 @@ def _processes(env: dict, tmp_path: Path):
                 stderr=subprocess.STDOUT,
             )
         )
-        for url in urls:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    _get(f"{url}/api/tool_version")
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline, (tmp_path / "server-a.log").read_text()
-                    time.sleep(0.1)
+        _wait_until_answering(urls, tmp_path, seconds=30)
         yield urls
     finally:
-        for process in started:
-            process.terminate()
-        for process in started:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        _stop(started)
 
 
 ROCKSPEC = b"""package = "scalerock"
