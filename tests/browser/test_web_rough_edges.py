@@ -50,6 +50,11 @@ def tab_to(page, selector: str, *, limit: int = 80) -> None:
 
 
 def test_a_release_is_uploaded_with_the_keyboard_alone(page, site):
+    # Playwright asks the browser to catch file choosers only when the first listener arrives, and
+    # it does not wait for the answer: a listener taken this early has long been in place when the
+    # keyboard opens the chooser (one taken just before the key press lost that race on a busy CI)
+    choosers = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     user = author("keys")
     PackageFactory(author=user, name="keyboard_mod", title="Keyboard Mod")
     log_in(page, site, "keys")
@@ -73,6 +78,7 @@ def test_a_release_is_uploaded_with_the_keyboard_alone(page, site):
     tab_to(page, "#id_file")
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
+    assert choosers == [chooser.value]
     chooser.value.set_files(
         file_payload("keyboard_mod.zip", "application/zip", mod_zip("keyboard_mod"))
     )
