@@ -52,9 +52,9 @@ def _with_joins(releases: QuerySet[Release]) -> QuerySet[Release]:
 
 
 def zip_size(release: Release) -> int:
-    zips = getattr(release, "zips", None)
-    if zips is None:
-        zips = list(release.files.filter(kind=FileKind.ZIP))
+    """The size of the release's zip, 0 while it has none; `release` comes from this module's
+    lists and look-ups, which fetch the zip with it (`_with_joins`)."""
+    zips: list[ReleaseFile] = release.zips  # type: ignore[attr-defined]
     return zips[0].size if zips else 0
 
 

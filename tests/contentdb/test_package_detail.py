@@ -18,7 +18,7 @@ from packages.models import (
     Tag,
 )
 from tests.contentdb.conftest import bearer, make_release, make_screenshot
-from tests.factories import PackageFactory, RockFactory, UserFactory
+from tests.factories import PackageFactory, ReleaseFactory, RockFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -268,10 +268,14 @@ def test_release_list_and_read(client, farming, user):
     }
     assert items[0]["max_minetest_version"] is None
     assert items[1]["commit"] == "a" * 40
-    assert items[0]["size"] > 0
+    assert items[0]["size"] == new.files.get(kind="zip").size > 0
+    # a release whose zip is not stored yet (an import still running): size 0, for its owner only
+    unpacked = ReleaseFactory(package=farming, name="3.0.0", approved=False)
     mine = client.get("/api/packages/alice/farming/releases/", **bearer(user)).json()
-    assert pending.pk in [i["id"] for i in mine]
-    assert client.get(f"/api/packages/alice/farming/releases/{old.pk}/").json()["name"] == "1.0.0"
+    sizes = {i["id"]: i["size"] for i in mine}
+    assert (pending.pk in sizes, sizes[unpacked.pk]) == (True, 0)
+    one = client.get(f"/api/packages/alice/farming/releases/{old.pk}/").json()
+    assert (one["name"], one["size"]) == ("1.0.0", old.files.get(kind="zip").size)
     assert error(client.get(f"/api/packages/alice/farming/releases/{pending.pk}/"), 404) == (
         "Release not found"
     )

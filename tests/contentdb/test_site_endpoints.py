@@ -385,3 +385,32 @@ def test_homepage(client, user, other_user):
     assert [p["name"] for p in data["pop_mod"]] == ["farming"]
     assert [p["name"] for p in data["pop_game"]] == ["valley"]
     assert data["pop_txp"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # the engine version cut to major.minor names the row, whatever else shares its protocol
+        ("engine_version=5.3.0", "5.3"),
+        ("engine_version=5.6", "5.6"),
+        ("engine_version=5.15.0-dev", "5.15-dev"),
+        ("engine_version=5.3.0&protocol_version=39", "5.3"),
+        # a protocol that disagrees with the engine's row: the highest protocol not above it
+        ("engine_version=5.3.0&protocol_version=40", "5.5"),
+        # protocol alone: the newest row of the highest protocol not above it (5.2-5.4 share 39)
+        ("protocol_version=39", "5.4"),
+        ("protocol_version=37", "5.0"),
+        ("protocol_version=45", "5.9"),
+        ("protocol_version=9999", "5.15-dev"),
+        ("engine_version=4.0.17&protocol_version=38", "5.1"),
+    ],
+)
+def test_luanti_version_look_up(client, query, expected):
+    assert client.get(f"/api/minetest_versions/?{query}").json()["name"] == expected
+
+
+@pytest.mark.parametrize(
+    "query", ["engine_version=5", "engine_version=4.0.17", "protocol_version=36"]
+)
+def test_luanti_version_look_up_finds_nothing(client, query):
+    assert error(client.get(f"/api/minetest_versions/?{query}"), 404) == "No releases found"

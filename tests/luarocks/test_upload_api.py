@@ -173,6 +173,7 @@ def test_check_rockspec_finds_module_and_version_case_insensitively(client, secr
     assert set(body) == {"module", "version"}
     assert body["version"]["id"] == version_id
     assert body["version"]["display_version_name"] == "1.0RC1-1"
+    assert body["version"]["rockspec_fname"] == "foo-1.0RC1-1.rockspec"
     assert body["module"]["current_version_id"] == version_id
 
 

@@ -2,14 +2,22 @@
 (packages.games, called by releases.zip_releases); the home page's game hub."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import Rank
 from packages.games import BY_AUTHOR, DETECTED, FROM_CONF, set_game_support
-from packages.models import GameSupport, MetaPackage, PackageDependency, PackageType
+from packages.models import (
+    GameSupport,
+    MetaPackage,
+    PackageDependency,
+    PackageState,
+    PackageType,
+)
 from releases.management.commands.seed_demo import release_zip
 from releases.models import RockDependency
 from releases.zip_releases import create_zip_release
@@ -110,6 +118,31 @@ def test_a_rock_links_each_dependency_to_its_module_page(client, user, other_use
     assert "<code>absent</code>" in deps and "not here" in deps
     used = section(page(client, "/modules/bob/lpeg"), "used-by-heading")
     assert 'href="/modules/alice/app"' in used
+
+
+def test_used_by_lists_up_to_fifty_public_rocks_whose_newest_version_depends(client, user):
+    RockFactory(author=user, name="core", title="core")
+    old, new = timezone.now() - timedelta(days=1), timezone.now()
+
+    def depender(name: str, *, score: int = 0, versions=((new, True),), **extra):
+        rock = RockFactory(author=user, name=name, title=name, score=score, **extra)
+        for n, (created, depends) in enumerate(versions):
+            release = ReleaseFactory(package=rock, name=f"{n + 1}.0-1", created_at=created)
+            if depends:
+                RockDependency.objects.create(release=release, name="Core", constraint=">= 1")
+        return rock
+
+    depender("came-back", score=100, versions=((old, False), (new, True)))
+    for n in range(48):
+        depender(f"user-{n:02}", score=n + 10)
+    depender("tie-b", score=1)
+    depender("tie-a", score=1)  # ties with tie-b on score: by name, the 50th
+    depender("moved-on", score=500, versions=((old, True), (new, False)))
+    depender("draft", score=500, state=PackageState.WIP, approved_at=None)
+    used = section(page(client, "/modules/alice/core"), "used-by-heading")
+    shown = re.findall(r'href="/modules/alice/([^"]+)"', used)
+    assert shown == ["came-back"] + [f"user-{n:02}" for n in range(47, -1, -1)] + ["tie-a"]
+    assert len(shown) == 50
 
 
 def test_rock_page_queries_do_not_grow_with_dependencies(client, user):

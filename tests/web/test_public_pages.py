@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from packages.models import PackageDailyStats, PackageState, PackageType, Tag
+from packages.models import License, PackageDailyStats, PackageState, PackageType, Tag
 from tests.factories import PackageFactory, ReleaseFactory, RockFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +193,21 @@ def test_tags_and_licenses_pages_count_approved_packages(client, catalogue):
     licenses = client.get("/licenses/")
     mit = next(item for item in licenses.context["licenses"] if item.name == "MIT")
     assert mit.package_count == 3  # the rock declares MIT but does not pick from the list
+
+
+def test_licenses_page_lists_the_most_used_first_and_unused_ones_at_zero(client, user):
+    isc = License.objects.get(name="ISC")
+    PackageFactory(author=user, license=isc)
+    PackageFactory(author=user, license=isc)
+    PackageFactory(author=user)  # MIT
+    PackageFactory(author=user, license=isc, state=PackageState.WIP)  # not counted
+    response = client.get("/licenses/")
+    counts = [(item.name, item.package_count) for item in response.context["licenses"]]
+    assert counts[:4] == [("ISC", 2), ("MIT", 1), ("AGPL-3.0-only", 0), ("AGPL-3.0-or-later", 0)]
+    assert len(counts) == License.objects.count()
+    body = response.content.decode()
+    assert '?license=ISC">2</a>' in body
+    assert "<td>0</td>" in body and "?license=Unlicense" not in body
 
 
 def test_robots_txt_points_at_the_sitemap(client, settings):
