@@ -217,10 +217,38 @@ def notify_new_release(*, package: Package, release_title: str, by: User | None)
         return
     watchers = User.objects.filter(package_watches__package=package)
     title = f"{package.title}: new release {release_title}"
-    if package.is_rock:
-        url = f"/modules/{package.author.username}/{package.name}"
-    else:
-        url = f"/packages/{package.author.username}/{package.name}/"
+    url = _package_url(package)
     notify(
         (Draft(u, NotificationKind.NEW_RELEASE, title, url, package) for u in watchers), actor=by
     )
+
+
+def _package_url(package: Package) -> str:
+    if package.is_rock:
+        return f"/modules/{package.author.username}/{package.name}"
+    return f"/packages/{package.author.username}/{package.name}/"
+
+
+def notify_update_available(*, package: Package, ref: str) -> list[Notification]:
+    """The package's people hear that its repository has something new (`ref`: a tag name, or a
+    branch and commit) when its update detection only notifies (releases/update_tasks.py): the
+    link leads to the new-release form (a rock's page: rocks are uploaded, not made here)."""
+    title = f"Update available for {package.title}: {ref}"
+    url = _package_url(package) if package.is_rock else f"{_package_url(package)}releases/new/"
+    return _tell_package_people(package, NotificationKind.UPDATE_AVAILABLE, title, url)
+
+
+def notify_updates_paused(*, package: Package, reason: str) -> list[Notification]:
+    """The package's people hear that checking its repository stopped after repeated failures
+    (releases/update_checks.py), with the last error (cut to a title's length); the link leads to
+    the update settings, where they unpause it."""
+    title = f"Update checks paused for {package.title}: {reason}"
+    url = _package_url(package) + ("/updates" if package.is_rock else "updates/")
+    return _tell_package_people(package, NotificationKind.UPDATES_PAUSED, title, url)
+
+
+def _tell_package_people(
+    package: Package, kind: NotificationKind, title: str, url: str
+) -> list[Notification]:
+    drafts = (Draft(u, kind, title, url, package) for u in package_people(package))
+    return notify(drafts, actor=None)

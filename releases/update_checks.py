@@ -28,10 +28,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from packages.models import PackageState
+from packages.notifications import notify_updates_paused
 from releases.errors import ReleasesError
 from releases.git_imports import GitRun, check_repo_url, import_timeout
 from releases.models import UpdateSettings, UpdateTrigger
-from releases.update_notices import notify_updates_paused
 from releases.update_tasks import act_on_update
 from releases.updates import Update, ignored_because
 
@@ -135,7 +135,7 @@ def _record_failure(current: UpdateSettings, reason: str, now: datetime) -> None
         current.paused = True
     current.save(update_fields=["consecutive_failures", "last_error", "last_checked_at", "paused"])
     if current.paused:
-        notify_updates_paused(current.package, current.last_error)
+        notify_updates_paused(package=current.package, reason=current.last_error)
 
 
 def _record_success(current: UpdateSettings, refs: RemoteRefs, now: datetime) -> str:

@@ -15,11 +15,11 @@ from django_tasks import task
 from media_tools.errors import MediaToolsError
 from packages.errors import PackagesError
 from packages.models import PackageType
+from packages.notifications import notify_update_available
 from packages.permissions import Action, can
 from releases.errors import ReleasesError
 from releases.git_releases import create_git_release
 from releases.models import UpdateAction, UpdateSettings, UpdateTrigger
-from releases.update_notices import notify_update_available
 from releases.updates import Update, ignored_because, release_title
 
 
@@ -60,7 +60,7 @@ def act_on_update(*, package_id: int, update: Update) -> str:
     package = current.package
     label = update.ref if update.kind == "tag" else f"{update.ref} {update.commit[:7]}".strip()
     if current.action == UpdateAction.NOTIFY:
-        notify_update_available(package, label)
+        notify_update_available(package=package, ref=label)
         return "NOTIFIED"
     try:
         if package.type == PackageType.ROCK:

@@ -17,6 +17,8 @@ class NotificationKind(models.TextChoices):
     RELEASE_FAILED = "release_failed", "Releases that failed to import"
     NEW_REPORT = "new_report", "New reports (editors and above)"
     NEW_RELEASE = "new_release", "New releases of packages you watch"
+    UPDATE_AVAILABLE = "update_available", "New tags or commits in your packages' repositories"
+    UPDATES_PAUSED = "updates_paused", "Update checks of your packages paused after failures"
 
 
 class EmailFrequency(models.TextChoices):

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from packages.models import Notification, NotificationKind
 from releases.models import Release, TaskState, UpdateSettings
 from releases.update_checks import due_settings
 from tests.updates.conftest import git
@@ -79,6 +80,10 @@ def test_repeated_failures_pause_and_tell_the_people(
     check(committed)
     current.refresh_from_db()
     assert (current.consecutive_failures, current.paused) == (2, True)
-    assert len(mailoutbox) == 1 and "paused" in mailoutbox[0].subject
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject.startswith("[Lua Registry] Update checks paused for Farming: ")
+    told = Notification.objects.get(kind=NotificationKind.UPDATES_PAUSED)
+    assert (told.user, told.url) == (mod.author, "/packages/alice/farming/updates/")
+    assert "git ls-remote failed" in told.title
     make_due()
     assert not due_settings().exists()  # paused: never polled until unpaused

@@ -10,7 +10,9 @@ import zipfile
 
 import pytest
 
+from packages.models import Notification, NotificationKind
 from releases.models import Release, ReleaseFile, SeenDelivery, TaskState, WebhookDelivery
+from tests.factories import UserFactory
 from tests.updates.conftest import git, github_post, tag_push
 
 SETTINGS = "/api/packages/alice/farming/update-settings/"
@@ -171,9 +173,12 @@ def test_the_settings_need_a_token_with_the_permission(client, token, committed,
 
 
 @pytest.mark.django_db
-def test_notify_sends_an_email_to_the_package_people(
+def test_notify_tells_the_package_people_by_their_email_settings(
     client, token, committed, mod, repo, mailoutbox
 ):
+    # a maintainer who never verified an address: notified on the site, never mailed
+    helper = UserFactory(username="helper", email="helper@example.org", verified_email="")
+    mod.maintainers.add(helper)
     secret = configure(client, token, action="notify")
     git("tag", "v2.0", cwd=repo)
     response = committed(
@@ -181,4 +186,11 @@ def test_notify_sends_an_email_to_the_package_people(
     )
     assert response.status_code == 200
     assert not Release.objects.exists()
-    assert len(mailoutbox) == 1 and "v2.0" in mailoutbox[0].subject
+    told = Notification.objects.filter(kind=NotificationKind.UPDATE_AVAILABLE)
+    assert sorted(told.values_list("user__username", "title", "url")) == [
+        ("alice", "Update available for Farming: v2.0", "/packages/alice/farming/releases/new/"),
+        ("helper", "Update available for Farming: v2.0", "/packages/alice/farming/releases/new/"),
+    ]
+    assert [m.to for m in mailoutbox] == [[mod.author.email]]
+    assert mailoutbox[0].subject == "[Lua Registry] Update available for Farming: v2.0"
+    assert "/packages/alice/farming/releases/new/" in mailoutbox[0].body
