@@ -394,6 +394,7 @@ def test_homepage(client, user, other_user):
         ("engine_version=5.3.0", "5.3"),
         ("engine_version=5.6", "5.6"),
         ("engine_version=5.15.0-dev", "5.15-dev"),
+        ("engine_version=5.15-dev", "5.15-dev"),
         ("engine_version=5.3.0&protocol_version=39", "5.3"),
         # a protocol that disagrees with the engine's row: the highest protocol not above it
         ("engine_version=5.3.0&protocol_version=40", "5.5"),

@@ -214,7 +214,7 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "latest_release_id: constant 1 -> 2": ONE_ROW + "release (test_package_list.py::"
         "test_release_is_the_highest_approved_finished_release: two compatible releases; "
         "checked: CardinalityViolation on PostgreSQL)",
-        "rock_used_by: constant 1 -> 2": ONE_ROW + "newest version (test_used_by_lists_up_to_"
+        "rock_used_by: constant 1 -> 2": ONE_ROW + "version (test_used_by_lists_up_to_"
         "fifty_public_rocks_whose_newest_version_depends: rocks with two versions; checked: "
         "CardinalityViolation on PostgreSQL)",
         "zip_size: constant 0 -> -1": "a release has one zip at most (the unique constraint "
