@@ -153,9 +153,11 @@ PERMISSIONS: dict[Action, Rule] = {
     # ContentDB also lets maintainers delete threads the system user opened; here the approval
     # thread is the package's record and stays.
     Action.DELETE_THREAD: Rule(anyone_from=Rank.MODERATOR),
-    # ContentDB lets only moderators delete replies; here their writers may too (issue #21).
-    Action.DELETE_REPLY: Rule(anyone_from=Rank.MODERATOR, own=True),
-    Action.EDIT_REPLY: Rule(anyone_from=Rank.MODERATOR, own=True),
+    # ContentDB lets only moderators delete replies; here their writers may too (issue #21): a
+    # reply's writer is no package relation, so `_thread_allowed` decides that on the reply; asked
+    # about a package or nothing, the rank alone answers (a package's people moderate no replies).
+    Action.DELETE_REPLY: Rule(anyone_from=Rank.MODERATOR),
+    Action.EDIT_REPLY: Rule(anyone_from=Rank.MODERATOR),
     Action.HIDE_REPLY: Rule(anyone_from=Rank.MODERATOR),
     # A collection is its author's (creating one is editing a new one of one's own); moderators
     # may edit any. Whoever may edit a private collection may read it (packages.collections).

@@ -3,9 +3,8 @@ game support, dependencies, collections, user pages) follow the package's own vi
 for every viewer (issue 25 item 7)."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
-from accounts.models import Rank, User
+from accounts.models import Rank
 from packages.models import (
     Collection,
     CollectionItem,
@@ -16,7 +15,6 @@ from packages.models import (
     PackageType,
     Screenshot,
 )
-from packages.permissions import Action, can
 from packages.screenshots import add_screenshot
 from packages.workflow import delete_package
 from tests.access.conftest import png
@@ -139,28 +137,3 @@ def test_a_collection_never_lists_a_deleted_package_even_to_its_author(
     ]
     delete_package(by=moderator, package=game)
     assert client.get(url, **bearer(owner)).json()["items"] == []
-
-
-RANKS = [Rank.NEW_MEMBER, Rank.MEMBER, Rank.EDITOR, Rank.APPROVER, Rank.MODERATOR, Rank.ADMIN]
-
-
-def test_visible_packages_is_the_view_rule_as_a_query(make_user):
-    """The queryset the lists use and `can(VIEW_PACKAGE)` answer alike for every rank, relation
-    and state (one rule, two forms)."""
-    from packages.selectors import visible_packages
-
-    author = make_user("au")
-    maintainer = make_user("mt")
-    packages = []
-    for state in PackageState.values:
-        package = PackageFactory(author=author, name=f"p_{state.lower()}", state=state)
-        package.maintainers.add(maintainer)
-        packages.append(package)
-    viewers: list[User | AnonymousUser | None] = [None, AnonymousUser(), author, maintainer]
-    viewers += [make_user(f"r{int(rank)}", rank) for rank in RANKS]
-    suspended = make_user("sus", Rank.MEMBER, is_suspended=True)
-    packages[0].maintainers.add(suspended)
-    viewers.append(suspended)
-    for viewer in viewers:
-        expected = {p.pk for p in packages if can(viewer, Action.VIEW_PACKAGE, p)}
-        assert set(visible_packages(viewer=viewer).values_list("pk", flat=True)) == expected, viewer

@@ -4,10 +4,14 @@ Luanti content in their own namespaces. (Who may see an unapproved package is th
 of packages/permissions.py, held by tests/moderation/test_permission_matrix.py.)"""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
+from accounts.models import Rank, User
 from accounts.services import create_api_token
 from packages.models import PackageAlias, PackageState, PackageType
-from tests.factories import PackageFactory, RockFactory
+from packages.permissions import Action, can
+from packages.selectors import visible_packages
+from tests.factories import PackageFactory, RockFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +140,27 @@ def test_no_rows_cost_no_query(db, django_assert_num_queries):
 
     with django_assert_num_queries(0):
         assert short_package_rows(Package.objects.none()) == []
+
+
+def test_visible_packages_is_the_view_rule_as_a_query(db):
+    """The queryset every list uses and `can(VIEW_PACKAGE)` (whose answers the golden table of
+    tests/moderation/test_permission_matrix.py holds) agree for every rank of the ladder, a
+    superuser of the lowest rank, the package's author and maintainer, a suspended maintainer and
+    the public, on a package in every state."""
+    author = UserFactory(username="au")
+    maintainer = UserFactory(username="mt")
+    suspended = UserFactory(username="sus", is_suspended=True)
+    packages = []
+    for state in PackageState.values:
+        package = PackageFactory(author=author, name=f"p_{state.lower()}", state=state)
+        package.maintainers.add(maintainer, suspended)
+        packages.append(package)
+    viewers: list[User | AnonymousUser | None] = [None, AnonymousUser(), author, maintainer]
+    viewers += [UserFactory(username=f"r{int(rank)}", rank=rank) for rank in Rank]
+    viewers += [suspended, UserFactory(username="root", rank=Rank.BANNED, is_superuser=True)]
+    seen = set()
+    for viewer in viewers:
+        expected = {p.pk for p in packages if can(viewer, Action.VIEW_PACKAGE, p)}
+        assert set(visible_packages(viewer=viewer).values_list("pk", flat=True)) == expected, viewer
+        seen.add(len(expected))
+    assert seen == {1, 4, 5}  # the public; the people and approvers up to bots; moderators up

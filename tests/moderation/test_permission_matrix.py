@@ -114,6 +114,16 @@ PACKAGE_GOLDEN = {
     # whoever sees the package opens a thread on it (ContentDB: any signed-in user who sees it)
     (A.CREATE_THREAD, S): ((NEW_MEMBER, NEW_MEMBER, NEW_MEMBER), None),
     (A.CREATE_THREAD, W): ((APPROVER, NEW_MEMBER, NEW_MEMBER), None),
+    # asked about a package rather than one thread: whether every thread of it, private ones too,
+    # is open to the user (its people, banned or not, and approvers); one thread's own answer is
+    # THREAD_GOLDEN's below
+    (A.SEE_THREAD, S): ((APPROVER, BANNED, BANNED), None),
+    (A.SEE_THREAD, W): ((APPROVER, BANNED, BANNED), None),
+    (A.SEE_THREAD, D): ((MODERATOR, MODERATOR, MODERATOR), None),
+    # moderating replies is no right of a package's people (a writer's own reply: REPLY_GOLDEN)
+    (A.EDIT_REPLY, S): ((MODERATOR, MODERATOR, MODERATOR), None),
+    (A.DELETE_REPLY, S): ((MODERATOR, MODERATOR, MODERATOR), None),
+    (A.HIDE_REPLY, S): ((MODERATOR, MODERATOR, MODERATOR), None),
 }
 
 # Where our answer differs from ContentDB's on purpose (from NEW_MEMBER up), and why.
