@@ -1,23 +1,24 @@
 """Forms of threads, replies and email settings: input only; the services judge it."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from packages.models import EmailFrequency, NotificationKind
 
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Up to 2000 characters; Markdown.",
+        help_text=_("Up to 2000 characters; Markdown."),
     )
 
 
 class ThreadForm(ReplyForm):
-    title = forms.CharField(label="Title", required=False, help_text="3 to 100 characters.")
+    title = forms.CharField(label=_("Title"), required=False, help_text=_("3 to 100 characters."))
     private = forms.BooleanField(
-        label="Private: only the package's people and the moderators see it",
+        label=_("Private: only the package's people and the moderators see it"),
         required=False,
         initial=True,
     )
