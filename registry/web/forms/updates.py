@@ -1,6 +1,7 @@
 """The form of a package's update detection page (releases/updates.py decides the rest)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from releases.models import TitleFrom, UpdateAction, UpdateSettings, UpdateTrigger
 from releases.updates import UpdateChanges
@@ -8,28 +9,28 @@ from releases.updates import UpdateChanges
 
 class UpdateSettingsForm(forms.Form):
     repo = forms.CharField(
-        label="Repository",
+        label=_("Repository"),
         required=False,
         max_length=255,
-        help_text="The module's git repository (https://...).",
+        help_text=_("The module's git repository (https://...)."),
     )
-    trigger = forms.ChoiceField(label="When", choices=UpdateTrigger.choices)
-    action = forms.ChoiceField(label="Then", choices=UpdateAction.choices)
+    trigger = forms.ChoiceField(label=_("When"), choices=UpdateTrigger.choices)
+    action = forms.ChoiceField(label=_("Then"), choices=UpdateAction.choices)
     tag_pattern = forms.CharField(
-        label="Tag pattern",
+        label=_("Tag pattern"),
         required=False,
         max_length=100,
-        help_text="Only tags matching this glob, e.g. <code>v*</code>. Empty: every tag.",
+        help_text=_("Only tags matching this glob, e.g. <code>v*</code>. Empty: every tag."),
     )
     branch = forms.CharField(
-        label="Branch",
+        label=_("Branch"),
         required=False,
         max_length=200,
-        help_text="For new commits. Empty: the repository's default branch.",
+        help_text=_("For new commits. Empty: the repository's default branch."),
     )
-    title_from = forms.ChoiceField(label="Release title", choices=TitleFrom.choices)
-    poll = forms.BooleanField(label="Also check the repository periodically", required=False)
-    paused = forms.BooleanField(label="Paused", required=False)
+    title_from = forms.ChoiceField(label=_("Release title"), choices=TitleFrom.choices)
+    poll = forms.BooleanField(label=_("Also check the repository periodically"), required=False)
+    paused = forms.BooleanField(label=_("Paused"), required=False)
 
     def __init__(self, *args, rock: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
