@@ -1,10 +1,27 @@
 """The form of a package's update detection page (releases/updates.py decides the rest)."""
 
 from django import forms
+from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from releases.models import TitleFrom, UpdateAction, UpdateSettings, UpdateTrigger
 from releases.updates import UpdateChanges
+
+# The web's words for the domain's choices (releases.models keeps English labels); a choice missing
+# here shows its English label.
+CHOICE_LABELS = {
+    UpdateTrigger.TAG: _("A new tag"),
+    UpdateTrigger.COMMIT: _("A new commit on a branch"),
+    UpdateAction.RELEASE: _("Make a release"),
+    UpdateAction.NOTIFY: _("Tell the package's people"),
+    TitleFrom.TAG: _("The tag's name"),
+    TitleFrom.DATE_COMMIT: _("The date and the short commit"),
+}
+
+
+def _choices(choices: type[models.TextChoices]) -> list[tuple[str, str | Promise]]:
+    return [(c.value, CHOICE_LABELS.get(c, c.label)) for c in choices]
 
 
 class UpdateSettingsForm(forms.Form):
@@ -14,8 +31,8 @@ class UpdateSettingsForm(forms.Form):
         max_length=255,
         help_text=_("The module's git repository (https://...)."),
     )
-    trigger = forms.ChoiceField(label=_("When"), choices=UpdateTrigger.choices)
-    action = forms.ChoiceField(label=_("Then"), choices=UpdateAction.choices)
+    trigger = forms.ChoiceField(label=_("When"), choices=_choices(UpdateTrigger))
+    action = forms.ChoiceField(label=_("Then"), choices=_choices(UpdateAction))
     tag_pattern = forms.CharField(
         label=_("Tag pattern"),
         required=False,
@@ -28,7 +45,7 @@ class UpdateSettingsForm(forms.Form):
         max_length=200,
         help_text=_("For new commits. Empty: the repository's default branch."),
     )
-    title_from = forms.ChoiceField(label=_("Release title"), choices=TitleFrom.choices)
+    title_from = forms.ChoiceField(label=_("Release title"), choices=_choices(TitleFrom))
     poll = forms.BooleanField(label=_("Also check the repository periodically"), required=False)
     paused = forms.BooleanField(label=_("Paused"), required=False)
 

@@ -19,9 +19,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from packages import emails, notifications, threads
 from packages.errors import InvalidThreadPost, InvalidUnsubscribeLink, NotAllowed, TooManyPosts
-from packages.models import NotificationKind, Thread, ThreadReply
+from packages.models import Thread, ThreadReply
 from packages.permissions import Action, can
-from registry.web.forms.threads import EmailSettingsForm, ReplyForm, ThreadForm
+from registry.web.forms.threads import EmailSettingsForm, ReplyForm, ThreadForm, kind_label
 from registry.web.views.common import (
     PackagePageMixin,
     detail_url,
@@ -292,7 +292,7 @@ class UnsubscribeView(View):
             _user, kind = emails.read_unsubscribe_token(token)
         except InvalidUnsubscribeLink as error:
             return render(request, self.template_name, {"error": error.message}, status=400)
-        label = NotificationKind(kind).label
+        label = kind_label(kind)
         return render(request, self.template_name, {"label": label, "done": False})
 
     def post(self, request, token: str):
@@ -300,7 +300,7 @@ class UnsubscribeView(View):
             _user, kind = emails.unsubscribe(token=token)
         except InvalidUnsubscribeLink as error:
             return render(request, self.template_name, {"error": error.message}, status=400)
-        label = NotificationKind(kind).label
+        label = kind_label(kind)
         return render(request, self.template_name, {"label": label, "done": True})
 
 
