@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
-from tests.factories import PackageFactory, ReleaseFactory
+from packages import threads
+from packages.models import MetaPackage, PackageDependency
+from tests.factories import PackageFactory, ReleaseFactory, UserFactory
 
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -124,6 +127,50 @@ def test_a_german_browser_gets_german_pages_with_german_dates_and_numbers(client
     assert re.search(r"\d\d\.\d\d\.\d{4}", body)  # dates: d.m.Y
     english = client.get(f"/packages/{package.author.username}/tausend/").content.decode()
     assert "Releases" in english and "1,234 downloads" in english
+
+
+def section(body: str, heading_id: str) -> str:
+    """The HTML of the <section> whose heading has `heading_id`."""
+    start = body.index(f'id="{heading_id}"')
+    return body[start : body.index("</section>", start)]
+
+
+@pytest.mark.django_db
+def test_the_package_pages_sections_and_the_thread_page_speak_german(client):
+    """The partials added after the first translation (dependencies, games, threads, collections,
+    the thread page and its form, the email settings' choices) follow the browser's language, and
+    stay English by default."""
+    package = PackageFactory(name="wolves", title="Wolves")
+    missing = MetaPackage.objects.create(name="no_such_mod")
+    PackageDependency.objects.create(depender=package, meta_package=missing)
+    writer = UserFactory(username="writer")
+    thread = threads.create_thread(
+        by=writer, package=package, title="Howling at night", body="They howl.", private=False
+    )
+    url = f"/packages/{package.author.username}/wolves/"
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    deps = section(body, "dependencies-heading")
+    assert ">Abhängigkeiten</h2>" in deps and ">fehlt</span>" in deps
+    assert ">Themen</h2>" in section(body, "threads-heading")
+    assert ">Spiele</h2>" in section(body, "games-heading")
+    assert "Noch in keiner öffentlichen Sammlung." in section(body, "collections-heading")
+    english = client.get(url).content.decode()
+    assert ">Dependencies</h2>" in english and ">Threads</h2>" in english
+
+    client.force_login(writer)
+    thread_url = reverse("web:thread", args=[thread.pk])
+    page = client.get(thread_url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Howling at night" in page
+    assert ">Nicht mehr beobachten</button>" in page  # its writer watches it
+    assert ">Antworten</button>" in page
+    assert "Deine Antwort" in page and "Benachrichtigungen" in page  # form label, header link
+    english = client.get(thread_url).content.decode()
+    assert ">Stop watching</button>" in english and "Your reply" in english
+
+    settings_url = reverse("accounts:notification-settings")
+    email = client.get(settings_url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Neue Versionen von Paketen, die du beobachtest" in email and "Sofort" in email
+    assert "Immediately" in client.get(settings_url).content.decode()
 
 
 @pytest.mark.django_db

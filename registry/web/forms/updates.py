@@ -1,35 +1,53 @@
 """The form of a package's update detection page (releases/updates.py decides the rest)."""
 
 from django import forms
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from releases.models import TitleFrom, UpdateAction, UpdateSettings, UpdateTrigger
 from releases.updates import UpdateChanges
 
+# The web's words for the domain's choices (releases.models keeps English labels); a choice missing
+# here shows its English label.
+CHOICE_LABELS = {
+    UpdateTrigger.TAG: _("A new tag"),
+    UpdateTrigger.COMMIT: _("A new commit on a branch"),
+    UpdateAction.RELEASE: _("Make a release"),
+    UpdateAction.NOTIFY: _("Tell the package's people"),
+    TitleFrom.TAG: _("The tag's name"),
+    TitleFrom.DATE_COMMIT: _("The date and the short commit"),
+}
+
+
+def _choices(choices: type[models.TextChoices]) -> list[tuple[str, str | Promise]]:
+    return [(c.value, CHOICE_LABELS.get(c, c.label)) for c in choices]
+
 
 class UpdateSettingsForm(forms.Form):
     repo = forms.CharField(
-        label="Repository",
+        label=_("Repository"),
         required=False,
         max_length=255,
-        help_text="The module's git repository (https://...).",
+        help_text=_("The module's git repository (https://...)."),
     )
-    trigger = forms.ChoiceField(label="When", choices=UpdateTrigger.choices)
-    action = forms.ChoiceField(label="Then", choices=UpdateAction.choices)
+    trigger = forms.ChoiceField(label=_("When"), choices=_choices(UpdateTrigger))
+    action = forms.ChoiceField(label=_("Then"), choices=_choices(UpdateAction))
     tag_pattern = forms.CharField(
-        label="Tag pattern",
+        label=_("Tag pattern"),
         required=False,
         max_length=100,
-        help_text="Only tags matching this glob, e.g. <code>v*</code>. Empty: every tag.",
+        help_text=_("Only tags matching this glob, e.g. <code>v*</code>. Empty: every tag."),
     )
     branch = forms.CharField(
-        label="Branch",
+        label=_("Branch"),
         required=False,
         max_length=200,
-        help_text="For new commits. Empty: the repository's default branch.",
+        help_text=_("For new commits. Empty: the repository's default branch."),
     )
-    title_from = forms.ChoiceField(label="Release title", choices=TitleFrom.choices)
-    poll = forms.BooleanField(label="Also check the repository periodically", required=False)
-    paused = forms.BooleanField(label="Paused", required=False)
+    title_from = forms.ChoiceField(label=_("Release title"), choices=_choices(TitleFrom))
+    poll = forms.BooleanField(label=_("Also check the repository periodically"), required=False)
+    paused = forms.BooleanField(label=_("Paused"), required=False)
 
     def __init__(self, *args, rock: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 
 from accounts.selectors import user_by_username
@@ -40,10 +41,10 @@ class HomeView(TemplateView):
         context["popular"] = [
             (label, popular_packages(type=value))
             for value, label in [
-                (PackageType.MOD, "Popular mods"),
-                (PackageType.GAME, "Popular games"),
-                (PackageType.TXP, "Popular texture packs"),
-                (PackageType.ROCK, "Popular rocks"),
+                (PackageType.MOD, _("Popular mods")),
+                (PackageType.GAME, _("Popular games")),
+                (PackageType.TXP, _("Popular texture packs")),
+                (PackageType.ROCK, _("Popular rocks")),
             ]
         ]
         return context
@@ -80,13 +81,19 @@ class PackageListView(ListView):
             value = package_type(filters["type"])
             if value is None:
                 names = ", ".join(name.lower() for name in TYPE_NAMES)
-                problems.append(f"Unknown type “{filters['type']}”: choose one of {names}.")
+                problems.append(
+                    _("Unknown type “{type}”: choose one of {names}.").format(
+                        type=filters["type"], names=names
+                    )
+                )
             filters["type"] = value or ""
         if filters["game"]:
             game = game_by_key(filters["game"])
             if game is None:
                 problems.append(
-                    f"No game “{filters['game']}”: give a game as author/name, e.g. sofia/voxel_valley."
+                    _(
+                        "No game “{game}”: give a game as author/name, e.g. sofia/voxel_valley."
+                    ).format(game=filters["game"])
                 )
             filters["game"] = game
         else:
@@ -94,7 +101,11 @@ class PackageListView(ListView):
         filters["blocked"] = bool(problems)
         if filters["order"] and filters["order"] not in SEARCH_ORDERS:
             # an order that names nothing only loses its effect: the list stays useful
-            problems.append(f"Unknown order “{filters['order']}”: the list has its usual order.")
+            problems.append(
+                _("Unknown order “{order}”: the list has its usual order.").format(
+                    order=filters["order"]
+                )
+            )
             filters["order"] = ""
         self._checked = (filters, problems)
         return self._checked

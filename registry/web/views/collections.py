@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.selectors import user_by_username
@@ -73,7 +74,7 @@ class CollectionCreateView(LoginRequiredMixin, View):
             except (InvalidCollection, CollectionExists) as error:
                 put_error_on_field(form, error)
             else:
-                messages.success(request, "Collection created.")
+                messages.success(request, _("Collection created."))
                 return redirect(collection_url(collection))
         return self.page(request, form, status=400)
 
@@ -106,7 +107,7 @@ class CollectionView(View):
         """Edit the title, description and privacy."""
         collection = _collection(request, username, name)
         if not request.user.is_authenticated:
-            raise PermissionDenied("Sign in to change a collection.")
+            raise PermissionDenied(_("Sign in to change a collection."))
         form = CollectionForm(request.POST)
         if form.is_valid():
             try:
@@ -116,7 +117,7 @@ class CollectionView(View):
             except InvalidCollection as error:
                 put_error_on_field(form, error)
             else:
-                messages.success(request, "Collection saved.")
+                messages.success(request, _("Collection saved."))
                 return redirect(collection_url(collection))
         return self.page(request, collection, form, status=400)
 
@@ -128,7 +129,7 @@ class CollectionDeleteView(LoginRequiredMixin, View):
             delete_collection(by=signed_in(request), collection=collection)
         except NotAllowed as error:
             raise PermissionDenied(str(error)) from error
-        messages.success(request, "Collection deleted.")
+        messages.success(request, _("Collection deleted."))
         return redirect("web:user-collections", username=collection.author.username)
 
 
@@ -142,7 +143,7 @@ class CollectionRemoveView(LoginRequiredMixin, View):
             remove_from_collection(by=signed_in(request), collection=collection, package=package)
         except NotAllowed as error:
             raise PermissionDenied(str(error)) from error
-        messages.success(request, f"Removed {package.title}.")
+        messages.success(request, _("Removed {title}.").format(title=package.title))
         return redirect(collection_url(collection))
 
 
@@ -163,10 +164,10 @@ class CollectView(LoginRequiredMixin, PackagePageMixin, View):
         try:
             if request.POST.get("do") == "remove":
                 remove_from_collection(by=user, collection=collection, package=package)
-                messages.success(request, f"Removed from {collection.title}.")
+                messages.success(request, _("Removed from {title}.").format(title=collection.title))
             else:
                 add_to_collection(by=user, collection=collection, package=package)
-                messages.success(request, f"Added to {collection.title}.")
+                messages.success(request, _("Added to {title}.").format(title=collection.title))
         except NotAllowed as error:
             raise PermissionDenied(str(error)) from error
         except InvalidCollection as error:

@@ -337,5 +337,5 @@ class GameSupportView(LoginRequiredMixin, PackagePageMixin, View):
             set_game_support(package=package, by=request.user, games=wanted)
         except NotAllowed as error:
             raise PermissionDenied(str(error)) from error
-        messages.success(request, "Game support saved.")
+        messages.success(request, _("Game support saved."))
         return redirect(detail_url(package) + "#games-heading")

@@ -13,14 +13,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from packages import emails, notifications, threads
 from packages.errors import InvalidThreadPost, InvalidUnsubscribeLink, NotAllowed, TooManyPosts
-from packages.models import NotificationKind, Thread, ThreadReply
+from packages.models import Thread, ThreadReply
 from packages.permissions import Action, can
-from registry.web.forms.threads import EmailSettingsForm, ReplyForm, ThreadForm
+from registry.web.forms.threads import EmailSettingsForm, ReplyForm, ThreadForm, kind_label
 from registry.web.views.common import (
     PackagePageMixin,
     detail_url,
@@ -83,7 +84,7 @@ class ThreadView(View):
 
     def post(self, request, thread_id: int):
         if not request.user.is_authenticated:
-            raise PermissionDenied("Log in to reply.")
+            raise PermissionDenied(_("Log in to reply."))
         thread, replies = _seen_thread(request, thread_id)
         form = ReplyForm(request.POST)
         if form.is_valid():
@@ -158,7 +159,7 @@ class ReplyEditView(LoginRequiredMixin, View):
     def get(self, request, thread_id: int, reply_id: int):
         reply = _reply_of(request, thread_id, reply_id)
         if not can(request.user, Action.EDIT_REPLY, reply):
-            raise PermissionDenied("You may not edit this post.")
+            raise PermissionDenied(_("You may not edit this post."))
         return self.page(request, reply, ReplyForm(initial={"body": reply.body}))
 
     def post(self, request, thread_id: int, reply_id: int):
@@ -187,7 +188,7 @@ class ReplyActionView(LoginRequiredMixin, View):
         try:
             if change == "delete":
                 threads.delete_reply(by=by, reply=reply)
-                messages.success(request, "The post is deleted.")
+                messages.success(request, _("The post is deleted."))
             elif change in {"hide", "unhide"}:
                 threads.hide_reply(by=by, reply=reply, hidden=change == "hide")
             else:
@@ -201,7 +202,7 @@ class ThreadActionView(LoginRequiredMixin, View):
     """POST: lock, unlock, delete, watch or unwatch a thread."""
 
     def post(self, request, thread_id: int, change: str):
-        thread, _ = _seen_thread(request, thread_id)
+        thread, _replies = _seen_thread(request, thread_id)
         by = signed_in(request)
         try:
             if change in {"lock", "unlock"}:
@@ -210,7 +211,7 @@ class ThreadActionView(LoginRequiredMixin, View):
                 notifications.watch_thread(by=by, thread=thread, watch=change == "watch")
             elif change == "delete":
                 threads.delete_thread(by=by, thread=thread)
-                messages.success(request, "The thread is deleted.")
+                messages.success(request, _("The thread is deleted."))
                 return redirect(detail_url(thread.package))
             else:
                 raise Http404("No such change")
@@ -228,9 +229,11 @@ class PackageWatchView(LoginRequiredMixin, PackagePageMixin, View):
         notifications.watch_package(by=signed_in(request), package=package, watch=watch)
         messages.success(
             request,
-            f"You will hear of new releases of {package.title}."
-            if watch
-            else f"You no longer watch {package.title}.",
+            (
+                _("You will hear of new releases of {title}.")
+                if watch
+                else _("You no longer watch {title}.")
+            ).format(title=package.title),
         )
         return redirect(detail_url(package))
 
@@ -273,7 +276,7 @@ class EmailSettingsView(LoginRequiredMixin, View):
             return self.page(request, form, status=400)
         user = signed_in(request)
         notifications.set_email_preferences(by=user, user=user, choices=form.cleaned_data)
-        messages.success(request, "Email settings saved.")
+        messages.success(request, _("Email settings saved."))
         return redirect("accounts:notification-settings")
 
 
@@ -289,7 +292,7 @@ class UnsubscribeView(View):
             _user, kind = emails.read_unsubscribe_token(token)
         except InvalidUnsubscribeLink as error:
             return render(request, self.template_name, {"error": error.message}, status=400)
-        label = NotificationKind(kind).label
+        label = kind_label(kind)
         return render(request, self.template_name, {"label": label, "done": False})
 
     def post(self, request, token: str):
@@ -297,7 +300,7 @@ class UnsubscribeView(View):
             _user, kind = emails.unsubscribe(token=token)
         except InvalidUnsubscribeLink as error:
             return render(request, self.template_name, {"error": error.message}, status=400)
-        label = NotificationKind(kind).label
+        label = kind_label(kind)
         return render(request, self.template_name, {"label": label, "done": True})
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from packages.errors import PackagesError
@@ -72,7 +73,7 @@ class UpdateSettingsView(LoginRequiredMixin, PackagePageMixin, View):
             return self.page(request, package, blank, secret=secret)
         if "delete" in request.POST:
             delete_update_settings(package=package, by=user)
-            messages.success(request, "Update detection is off.")
+            messages.success(request, _("Update detection is off."))
             return redirect(request.path)
         form = UpdateSettingsForm(request.POST, rock=self.rock)
         if form.is_valid():
@@ -85,7 +86,7 @@ class UpdateSettingsView(LoginRequiredMixin, PackagePageMixin, View):
             except (ReleasesError, PackagesError) as error:
                 put_error_on_field(form, error)
             else:
-                messages.success(request, "Saved.")
+                messages.success(request, _("Saved."))
                 return redirect(request.path)
         return self.page(request, package, form, status=400)
 
