@@ -27,6 +27,8 @@ import copy
 import logging
 import re
 
+from django.http import HttpRequest
+
 KEY_SLOT = re.compile(r"(?i)(/api/+[0-9]+/+)[^/?#\s\"']+")
 KEY_SHAPED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{20,}(?![A-Za-z0-9])")
 
@@ -50,8 +52,11 @@ def redact_record(record: logging.LogRecord) -> None:
 class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         redact_record(record)
+        # Django's request loggers attach the HttpRequest (its path and headers get redacted);
+        # runserver's django.server attaches the connection's socket, which has neither and
+        # cannot be copied
         request = getattr(record, "request", None)
-        if request is not None and not getattr(request, "_is_redacted", False):
+        if isinstance(request, HttpRequest) and not getattr(request, "_is_redacted", False):
             record.request = _redacted_request(request)
         return True
 
