@@ -270,6 +270,9 @@ def test_bad_package_names_are_refused(upload, secret, package, message):
         ('"1.0-"', "Invalid rockspec (version must end with -<revision>, e.g. 1.0-1)"),
         ('"-1"', "Invalid rockspec (version must end with -<revision>, e.g. 1.0-1)"),
         ('"scm"', "Invalid rockspec (version must end with -<revision>, e.g. 1.0-1)"),
+        # a dash or an underscore before the revision: the file name would read back another way
+        ('"victim-1.0-1"', rockspecs.INVALID_VERSION),
+        ('"1.0_beta-1"', rockspecs.INVALID_VERSION),
     ],
 )
 def test_bad_versions_are_refused(upload, secret, version, message):
@@ -313,3 +316,13 @@ def test_malformed_multipart_body_is_a_json_400(client, secret, body, content_ty
     assert response.status_code == 400
     assert response.json() == {"errors": [message]}
     before.assert_unchanged()
+
+
+def test_a_long_lua_message_is_cut_to_three_hundred_characters(upload, secret):
+    name = "a" * 400  # Lua's message quotes the whole token it stopped at
+    response = upload(secret, (VALID_HEAD + f'x = "{name}\n').encode())  # unfinished string
+    assert response.status_code == 400
+    (message,) = response.json()["errors"]
+    prefix = "Failed to parse rockspec: "
+    assert message.startswith(prefix) and message.endswith("a...")
+    assert len(message) == len(prefix) + rockspecs.MAX_REASON
