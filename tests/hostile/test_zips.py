@@ -716,6 +716,14 @@ def test_every_end_record_zipfile_reads_is_counted_first():
     assert _refusal(farther, max_entries=3) == "The file is not a valid zip archive"
 
 
+def test_a_zip64_end_record_at_the_far_edge_of_the_search_is_counted_first():
+    """The farthest end record zipfile finds (65,558 bytes from the end) with its Zip64 record and
+    locator before it: the count reads back exactly far enough to see them (76 bytes more)."""
+    content = _five_with_a_broken_last_header(zip64=True) + bytes(65536)
+    assert _refusal(content, max_entries=3) == "The zip has more than 3 entries"
+    assert _refusal(content, max_entries=4) == "The file is not a valid zip archive"
+
+
 def _directory_walk_into_the_comment(fake_at_from_end: int) -> bytes:
     """A two-entry zip whose last directory header claims a comment long enough to make a walker
     jump into the end record's own comment, where a third header begins `fake_at_from_end` bytes
