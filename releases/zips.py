@@ -134,7 +134,8 @@ def _count_entries(file: IO[bytes], length: int, limit: int) -> None:
     """Walk the central directory's headers, stopping after `limit`: Python's zipfile builds an
     object per entry first (seconds for 100,000 entries), so the count is checked before it runs.
     A malformed directory is left for zipfile to refuse."""
-    # where zipfile looks for it: the record (22 bytes), the longest comment and one byte more
+    # where zipfile looks for the end record: the record (22 bytes), the longest comment and one
+    # byte more; and before it, for a Zip64 archive, its record (56) and locator (20)
     tail_start = max(0, length - 22 - 65_536 - 56 - 20)
     tail = _read_at(file, tail_start, length - tail_start)
     found = tail.rfind(b"PK\x05\x06", max(0, len(tail) - 22 - 65_536))
@@ -150,10 +151,8 @@ def _count_entries(file: IO[bytes], length: int, limit: int) -> None:
         start = tail_start + record - size
     position, count = max(start, 0), 0
     file.seek(position)
-    while position + 46 <= length:
-        header = file.read(46)
-        if header[:4] != b"PK\x01\x02" or len(header) < 46:
-            break
+    # a whole header (46 bytes, its signature first) or the end of the walk
+    while len(header := file.read(46)) == 46 and header[:4] == b"PK\x01\x02":
         count += 1
         if count > limit:
             raise InvalidReleaseZip(f"The zip has more than {limit} entries")

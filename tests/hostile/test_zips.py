@@ -724,6 +724,17 @@ def test_a_zip64_end_record_at_the_far_edge_of_the_search_is_counted_first():
     assert _refusal(content, max_entries=4) == "The file is not a valid zip archive"
 
 
+def test_a_directory_at_the_first_byte_is_counted_from_there():
+    """The directory alone, its end record after it (the entries' data would follow, or be
+    nowhere): the count starts at byte 0."""
+    content = _five_with_a_broken_last_header()
+    directory = content[content.index(b"PK\x01\x02") : content.rindex(b"PK\x05\x06")]
+    end = bytearray(content[content.rindex(b"PK\x05\x06") :])
+    end[16:20] = bytes(4)  # the directory's offset: 0
+    assert _refusal(directory + bytes(end), max_entries=3) == "The zip has more than 3 entries"
+    assert _refusal(directory + bytes(end), max_entries=4) == "The file is not a valid zip archive"
+
+
 def _directory_walk_into_the_comment(fake_at_from_end: int) -> bytes:
     """A two-entry zip whose last directory header claims a comment long enough to make a walker
     jump into the end record's own comment, where a third header begins `fake_at_from_end` bytes
