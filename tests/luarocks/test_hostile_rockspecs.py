@@ -319,10 +319,19 @@ def test_malformed_multipart_body_is_a_json_400(client, secret, body, content_ty
 
 
 def test_a_long_lua_message_is_cut_to_three_hundred_characters(upload, secret):
-    name = "a" * 400  # Lua's message quotes the whole token it stopped at
-    response = upload(secret, (VALID_HEAD + f'x = "{name}\n').encode())  # unfinished string
-    assert response.status_code == 400
-    (message,) = response.json()["errors"]
     prefix = "Failed to parse rockspec: "
-    assert message.startswith(prefix) and message.endswith("a...")
-    assert len(message) == len(prefix) + rockspecs.MAX_REASON
+
+    def reason(length: int) -> str:  # Lua's message quotes the whole unfinished string
+        body = VALID_HEAD + 'x = "' + "a" * length + "\n"
+        response = upload(secret, body.encode())
+        assert response.status_code == 400
+        (message,) = response.json()["errors"]
+        assert message.startswith(prefix)
+        return message[len(prefix) :]
+
+    overhead = len(reason(10)) - 10
+    fits = rockspecs.MAX_REASON - overhead
+    assert len(reason(fits)) == rockspecs.MAX_REASON  # whole, at exactly the limit
+    assert "a" * fits in reason(fits)
+    cut = reason(fits + 1)
+    assert (len(cut), cut[-4:]) == (rockspecs.MAX_REASON, "a...")
