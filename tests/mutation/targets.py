@@ -131,6 +131,10 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "find_content_root: constant 0 -> -1": "subdirs[0] and subdirs[-1] of a one-element list",
         "_mod: constant 1 -> 2": "rsplit('/', 2)[-1] and rsplit('/', 1)[-1] are the same last part",
         "inspect_release_zip: constant 0 -> -1": "mods[0] and mods[-1] of a mod's one-element list",
+        "inspect_release_zip: constant 0 -> -1 #2": "mods[0] and mods[-1] of a mod's one-element "
+        "list (the name in the mismatch message)",
+        "open_safe_zip: constant 0 -> 1": "zipfile.ZipFile seeks to the end record itself and to "
+        "each entry's offset: the position it is handed is never read from",
         "_mod: delete raise InvalidLuantiContent('mod.conf must set name') -> pass": "unreachable: "
         "the root mod falls back to the package's name and a nested mod to its folder's, never "
         "empty",
