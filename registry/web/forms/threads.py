@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from packages.models import EmailFrequency, NotificationKind
+from registry.web.forms import web_choices
 
 
 class ReplyForm(forms.Form):
@@ -54,7 +55,7 @@ def kind_label(kind: str) -> str:
 class EmailSettingsForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        frequencies = [(f.value, FREQUENCY_LABELS.get(f, f.label)) for f in EmailFrequency]
+        frequencies = web_choices(EmailFrequency, FREQUENCY_LABELS)
         for kind in NotificationKind:
             self.fields[kind.value] = forms.ChoiceField(
                 label=kind_label(kind), choices=frequencies, widget=forms.RadioSelect

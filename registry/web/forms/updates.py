@@ -1,10 +1,9 @@
 """The form of a package's update detection page (releases/updates.py decides the rest)."""
 
 from django import forms
-from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from registry.web.forms import web_choices
 from releases.models import TitleFrom, UpdateAction, UpdateSettings, UpdateTrigger
 from releases.updates import UpdateChanges
 
@@ -20,10 +19,6 @@ CHOICE_LABELS = {
 }
 
 
-def _choices(choices: type[models.TextChoices]) -> list[tuple[str, str | Promise]]:
-    return [(c.value, CHOICE_LABELS.get(c, c.label)) for c in choices]
-
-
 class UpdateSettingsForm(forms.Form):
     repo = forms.CharField(
         label=_("Repository"),
@@ -31,8 +26,8 @@ class UpdateSettingsForm(forms.Form):
         max_length=255,
         help_text=_("The module's git repository (https://...)."),
     )
-    trigger = forms.ChoiceField(label=_("When"), choices=_choices(UpdateTrigger))
-    action = forms.ChoiceField(label=_("Then"), choices=_choices(UpdateAction))
+    trigger = forms.ChoiceField(label=_("When"), choices=web_choices(UpdateTrigger, CHOICE_LABELS))
+    action = forms.ChoiceField(label=_("Then"), choices=web_choices(UpdateAction, CHOICE_LABELS))
     tag_pattern = forms.CharField(
         label=_("Tag pattern"),
         required=False,
@@ -45,7 +40,9 @@ class UpdateSettingsForm(forms.Form):
         max_length=200,
         help_text=_("For new commits. Empty: the repository's default branch."),
     )
-    title_from = forms.ChoiceField(label=_("Release title"), choices=_choices(TitleFrom))
+    title_from = forms.ChoiceField(
+        label=_("Release title"), choices=web_choices(TitleFrom, CHOICE_LABELS)
+    )
     poll = forms.BooleanField(label=_("Also check the repository periodically"), required=False)
     paused = forms.BooleanField(label=_("Paused"), required=False)
 
